@@ -1,0 +1,285 @@
+"""The one place that knows the database: tables, engine, migrations.
+
+SQLite by default (a file), PostgreSQL through psycopg 3 when a `postgresql+psycopg://` URL is given.
+Machine results are stored as JSON beside a few indexed columns, so each stage's dataclass round-trips
+without a table per field; analyst edits set `edited` so re-analysis leaves them alone.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint, create_engine, event, inspect)
+from sqlalchemy.engine import Engine
+
+DEFAULT_URL = "sqlite:///claimledger.db"
+ENV_VAR = "CLAIMLEDGER_DATABASE_URL"
+
+metadata = MetaData()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(512)),
+    Column("content_hash", String(64), nullable=False, unique=True),  # SHA-256 of the normalised text
+    Column("sha256", String(64), nullable=False),  # SHA-256 of the raw bytes
+    Column("raw", LargeBinary),
+    Column("text", Text, nullable=False),
+    Column("title", Text),
+    Column("outlet", String(512)),
+    Column("author", String(512)),
+    Column("url", Text),
+    Column("language", String(16)),
+    Column("published", Date),
+    Column("published_source", String(32)),
+    Column("source", Text),
+    Column("source_kind", String(16)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    Column("ingest_run_id", Integer, ForeignKey("ingest_runs.id")),
+    Column("analysis_status", String(16), nullable=False, default="pending"),  # pending | analyzed | skipped
+    Column("analysis_note", Text),
+)
+
+ingest_runs = Table(
+    "ingest_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("inputs", JSON, nullable=False, default=list),
+    Column("stored", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("errors", JSON, nullable=False, default=list),
+)
+
+analysis_runs = Table(
+    "analysis_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("extractor_version", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("counts", JSON, nullable=False, default=dict),
+)
+
+actors = Table(
+    "actors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(512), nullable=False, unique=True),
+    Column("type", String(32)),
+    Column("kind", String(32)),
+    Column("side", String(256)),
+    Column("aliases", JSON, nullable=False, default=list),
+)
+
+
+def _record_table(name: str, *extra: Column) -> Table:
+    """A machine-or-analyst record of one document: an id, indexed columns and the full record as JSON."""
+    return Table(
+        name, metadata,
+        Column("id", String(128), primary_key=True),
+        Column("document_id", Integer, ForeignKey("documents.id"), index=True),
+        Column("run_id", Integer, ForeignKey("analysis_runs.id")),
+        *extra,
+        Column("data", JSON, nullable=False),
+        Column("edited", Boolean, nullable=False, default=False),
+        Column("version", Integer, nullable=False, default=1),
+    )
+
+
+statements = _record_table(
+    "statements",
+    Column("speaker", Text), Column("cue", String(128)), Column("quote", String(16)),
+    Column("start", Integer), Column("end", Integer),
+)
+allegations = _record_table(
+    "allegations",
+    Column("act", String(64)), Column("perpetrator", Text), Column("date", String(10)),
+    Column("lat", Float), Column("lon", Float),
+)
+assessments = _record_table(
+    "assessments",
+    Column("allegation_id", String(128), index=True), Column("verifier", Text), Column("status", String(32)),
+)
+places = _record_table(
+    "places",
+    Column("name", Text), Column("start", Integer), Column("end", Integer),
+    Column("lat", Float), Column("lon", Float), Column("precision", String(16)),
+)
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(128), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("status", String(32), nullable=False, default="alleged"),
+    Column("status_source", String(16), nullable=False, default="derived"),  # derived | analyst
+    Column("rationale", Text),
+    Column("edited", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", DateTime(timezone=True), default=utcnow),
+)
+
+incident_members = Table(
+    "incident_members", metadata,
+    Column("incident_id", String(128), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("allegation_id", String(128), primary_key=True),
+)
+
+evidence = Table(
+    "evidence", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("mime", String(128)),
+    Column("original_name", Text),
+    Column("content", LargeBinary, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False, default=utcnow),
+)
+
+evidence_links = Table(
+    "evidence_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), ForeignKey("evidence.sha256"), nullable=False),
+    Column("record_type", String(32), nullable=False),
+    Column("record_id", String(128), nullable=False),
+    Column("attached_by", String(256)),
+    Column("attached_at", DateTime(timezone=True), nullable=False, default=utcnow),
+    UniqueConstraint("sha256", "record_type", "record_id"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("at", String(40), nullable=False),  # ISO timestamp, hashed as written
+    Column("actor", String(256), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("record_type", String(32)),
+    Column("record_id", String(128)),
+    Column("change", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else $CLAIMLEDGER_DATABASE_URL, else a SQLite file here.
+
+    A bare path is taken as a SQLite file."""
+    url = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{Path(url)}"
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def migrations_dir() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision` on the given engine."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """An engine for the database; a fresh or outdated database is migrated first."""
+    url = database_url(url)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate and not _at_head(engine):
+        upgrade(engine)
+    return engine
+
+
+def _at_head(engine: Engine) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return current == head
+
+
+# --- records -----------------------------------------------------------------------------------------
+
+def _columns(table: Table, record: dict) -> dict:
+    """The indexed columns of a record table, read from the record's JSON."""
+    get = lambda *path: _dig(record, path)
+    name = table.name
+    if name == "statements":
+        return dict(speaker=get("speaker", "name"), cue=get("cue"), quote=get("quote"),
+                    start=get("content", "start"), end=get("content", "end"))
+    if name == "allegations":
+        first = (record.get("places") or [{}])[0]
+        return dict(act=get("act"), perpetrator=get("perpetrator"), date=get("date"),
+                    lat=first.get("lat"), lon=first.get("lon"))
+    if name == "assessments":
+        return dict(allegation_id=get("allegation_id"), verifier=get("verifier"), status=get("status"))
+    if name == "places":
+        return dict(name=get("name"), start=get("start"), end=get("end"), lat=get("lat"), lon=get("lon"),
+                    precision=get("precision"))
+    return {}
+
+
+def _dig(record: dict, path: tuple) -> object:
+    for key in path:
+        if not isinstance(record, dict):
+            return None
+        record = record.get(key)
+    return record
+
+
+def replace_machine_records(conn, table: Table, document_id: int, run_id: int | None, records: list[dict]) -> int:
+    """Replace a document's machine records in `table`, keeping any an analyst has edited.
+
+    Records whose id an analyst edited are not overwritten. Returns the number written."""
+    from sqlalchemy import delete, select
+
+    edited = set(conn.execute(select(table.c.id).where(table.c.document_id == document_id,
+                                                       table.c.edited.is_(True))).scalars())
+    conn.execute(delete(table).where(table.c.document_id == document_id, table.c.edited.is_(False)))
+    rows = [dict(id=r["id"], document_id=document_id, run_id=run_id, data=r, edited=False, version=1,
+                 **_columns(table, r)) for r in records if r["id"] not in edited]
+    if rows:
+        conn.execute(table.insert(), rows)
+    return len(rows)
+
+
+def load_records(conn, table: Table, document_ids: list[int] | None = None) -> list[dict]:
+    """The JSON records of a table, in document and id order."""
+    from sqlalchemy import select
+
+    q = select(table.c.data)
+    if "document_id" in table.c:
+        if document_ids is not None:
+            q = q.where(table.c.document_id.in_(document_ids))
+        q = q.order_by(table.c.document_id, table.c.id)
+    else:
+        q = q.order_by(table.c.id)
+    return [row for row in conn.execute(q).scalars()]

@@ -1,0 +1,208 @@
+"""Plain records that flow between the pipeline stages.
+
+Every extracted fact carries a `Span`: character offsets into the stored document text, plus the
+slice itself, so a reader (and a test) can check `text[start:end] == span.text`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+STATUSES = ("alleged", "corroborated", "partially_corroborated", "insufficient_evidence", "disputed", "refuted")
+ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike", "planned_attack",
+        "threat", "use_of_prohibited_weapon", "detention", "killing", "displacement", "looting",
+        "genocidal_intent", "other")
+SPEAKER_KINDS = ("party", "independent_verifier", "independent", "third_party", "unknown")
+PRECISIONS = ("facility", "town", "district", "region", "country")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(start, end, text[start:end])
+
+
+@dataclass
+class Document:
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: date | None = None
+    published_source: str | None = None  # input | html | feed | htmldate | option | text
+    language: str | None = None
+    external_id: str | None = None
+    source: str | None = None  # path, URL or "stdin:N" the document came from
+    source_kind: str | None = None  # text | html | rss | jsonl | url
+    raw: bytes | None = None
+    id: int | None = None
+
+
+@dataclass
+class Speaker:
+    name: str
+    mention: Span | None = None  # the words naming the speaker at this statement (may be a pronoun)
+    role: str | None = None
+    kind: str = "unknown"  # one of SPEAKER_KINDS
+    type: str = "unknown"  # person | organisation | government | armed_group | group | unknown
+    side: str | None = None
+    actor: str | None = None  # canonical actor name in the registry
+
+
+@dataclass
+class Statement:
+    speaker: Speaker
+    cue: str
+    content: Span
+    quote: str = "indirect"  # direct | indirect
+    cue_span: Span | None = None
+    date: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY
+    date_span: Span | None = None
+    channel: str | None = None
+    reported_by: str | None = None
+    parent: str | None = None  # id of the statement that relays this one (nested attribution)
+    id: str | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Place:
+    name: str
+    start: int
+    end: int
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None  # one of PRECISIONS
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    geonameid: int | None = None
+    resolved_by: str | None = None  # why these coordinates were chosen, or why none
+    document_id: int | None = None
+
+
+@dataclass
+class Weapon:
+    name: str  # as written
+    span: Span | None = None
+    kb_id: str | None = None  # munitions knowledge base entry
+    category: str | None = None
+    cluster: bool | None = None
+
+
+@dataclass
+class Target:
+    name: str
+    span: Span | None = None
+    kind: str | None = None  # civilians | settlement | facility | infrastructure | military | other
+
+
+@dataclass
+class Casualties:
+    killed_min: int | None = None
+    killed_max: int | None = None
+    injured_min: int | None = None
+    injured_max: int | None = None
+    civilian: bool | None = None
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Allegation:
+    statement_ids: list[str]
+    act: str = "other"
+    perpetrator: str | None = None
+    perpetrator_span: Span | None = None
+    perpetrator_reason: str | None = None  # why it is None, or how it was inferred
+    act_span: Span | None = None
+    targets: list[Target] = field(default_factory=list)
+    weapons: list[Weapon] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    date: str | None = None
+    date_precision: str | None = None  # day | week | month | year
+    date_span: Span | None = None
+    casualties: Casualties | None = None
+    denial: bool = False  # the statement denies this act rather than alleging it
+    confidence: float = 0.5
+    id: str | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Assessment:
+    allegation_id: str
+    verifier: str
+    status: str  # one of STATUSES
+    statement_ids: list[str] = field(default_factory=list)
+    basis: Span | None = None
+    weapon_identified: str | None = None
+    id: str | None = None
+    document_id: int | None = None
+
+
+@dataclass
+class Incident:
+    id: str
+    allegation_ids: list[str]
+    place: dict[str, Any] | None = None  # {name, lat, lon, precision}
+    date: str | None = None
+    status: str = "alleged"
+    reasoning: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # independent source keys
+
+
+def as_dict(obj: Any) -> Any:
+    """Dataclasses to JSON-ready dicts (dates as ISO strings, bytes dropped)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: as_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if not isinstance(getattr(obj, f.name), bytes)}
+    if isinstance(obj, (list, tuple)):
+        return [as_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: as_dict(v) for k, v in obj.items()}
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    return obj
+
+
+def from_dict(cls: type, data: Any) -> Any:
+    """Rebuild a dataclass (nested ones too) from what `as_dict` produced."""
+    import typing
+
+    if data is None or not (dataclasses.is_dataclass(cls)):
+        return data
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    import types
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            if arg is not type(None):
+                return _coerce(arg, value)
+    if origin is list:
+        (arg,) = typing.get_args(hint)
+        return [_coerce(arg, v) for v in value]
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value)
+    if hint is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value

@@ -1,0 +1,156 @@
+"""Runs the stages over stored documents: statements, places, allegations, assessments, then incidents.
+
+Each document is analysed and committed on its own, so a crash loses at most the document in hand and
+a re-run replaces machine results idempotently (analyst edits are kept).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from . import allegations as allegation_stage
+from . import db, geo, incidents, ledger, statements
+from .models import Allegation, Assessment, Statement, as_dict, from_dict
+
+# bump when any stage's output changes, so runs record which extractor made what
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass
+class DocumentResult:
+    document_id: int
+    statements: list[Statement] = field(default_factory=list)
+    places: list = field(default_factory=list)
+    allegations: list[Allegation] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass
+class AnalysisSummary:
+    documents: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    statements: int = 0
+    allegations: int = 0
+    assessments: int = 0
+    places: int = 0
+    incidents: int = 0
+
+
+def analyze_parsed(spacy_doc, document_id: int, published: date | None) -> DocumentResult:
+    """All per-document stages on one parsed document (pure: no database)."""
+    p = f"D{document_id}."
+    stmts = statements.extract(spacy_doc, published=published, prefix=p + "S")
+    places = geo.find_places(spacy_doc)
+    algs = allegation_stage.extract(spacy_doc, stmts, places, published=published, prefix=p + "A")
+    asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V")
+    for rec in (*stmts, *places, *algs, *asmts):
+        rec.document_id = document_id
+    return DocumentResult(document_id, stmts, places, algs, asmts)
+
+
+def _english(language: str | None) -> bool:
+    return language in (None, "", "en", "und")
+
+
+def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_pending: bool = False,
+            progress: Callable[[int], None] | None = None, batch_size: int = 16) -> AnalysisSummary:
+    """Analyse stored documents (all, the given ids, or only those never analysed) and re-cluster."""
+    summary = AnalysisSummary()
+    q = select(db.documents.c.id, db.documents.c.text, db.documents.c.published, db.documents.c.language)
+    if document_ids is not None:
+        q = q.where(db.documents.c.id.in_(list(document_ids)))
+    if only_pending:
+        q = q.where(db.documents.c.analysis_status == "pending")
+    with engine.connect() as conn:
+        rows = conn.execute(q.order_by(db.documents.c.id)).all()
+    english = [r for r in rows if _english(r.language)]
+    for r in rows:
+        if not _english(r.language):
+            note = f"not English (detected language: {r.language})"
+            with engine.begin() as conn:
+                conn.execute(update(db.documents).where(db.documents.c.id == r.id)
+                             .values(analysis_status="skipped", analysis_note=note))
+            summary.skipped.append((r.id, note))
+            if progress:
+                progress(1)
+    nlp = statements.pipeline()
+    parsed = nlp.pipe(((r.text, r) for r in english), as_tuples=True, batch_size=batch_size)
+    for spacy_doc, r in parsed:
+        try:
+            result = analyze_parsed(spacy_doc, r.id, r.published)
+            save_result(engine, result)
+        except Exception as exc:  # one bad document must not stop the batch
+            summary.failed.append((r.id, f"{type(exc).__name__}: {exc}"))
+            with engine.begin() as conn:
+                conn.execute(update(db.documents).where(db.documents.c.id == r.id)
+                             .values(analysis_status="failed", analysis_note=str(exc)[:2000]))
+        else:
+            summary.documents += 1
+            summary.statements += len(result.statements)
+            summary.places += len(result.places)
+            summary.allegations += len(result.allegations)
+            summary.assessments += len(result.assessments)
+        if progress:
+            progress(1)
+    summary.incidents = recluster(engine)
+    return summary
+
+
+def save_result(engine: Engine, result: DocumentResult) -> None:
+    """Store one document's results in one transaction, replacing its earlier machine results."""
+    from .audit import append_event
+
+    counts = {"statements": len(result.statements), "places": len(result.places),
+              "allegations": len(result.allegations), "assessments": len(result.assessments)}
+    with engine.begin() as conn:
+        run_id = conn.execute(db.analysis_runs.insert().values(
+            document_id=result.document_id, extractor_version=EXTRACTOR_VERSION, counts=counts,
+            finished_at=db.utcnow())).inserted_primary_key[0]
+        for table, records in ((db.statements, result.statements), (db.allegations, result.allegations),
+                               (db.assessments, result.assessments)):
+            db.replace_machine_records(conn, table, result.document_id, run_id, [as_dict(x) for x in records])
+        places = [dict(as_dict(p), id=f"D{result.document_id}.P{i}") for i, p in enumerate(result.places, 1)]
+        db.replace_machine_records(conn, db.places, result.document_id, run_id, places)
+        conn.execute(update(db.documents).where(db.documents.c.id == result.document_id)
+                     .values(analysis_status="analyzed", analysis_note=None))
+        append_event(conn, "claimledger", "analyze", "document", str(result.document_id),
+                     {"run_id": run_id, "extractor_version": EXTRACTOR_VERSION, **counts})
+
+
+def load_all(conn) -> tuple[list[Statement], list[Allegation], list[Assessment], list[dict]]:
+    docs = [dict(r._mapping) for r in conn.execute(
+        select(db.documents.c.id, db.documents.c.title, db.documents.c.outlet, db.documents.c.published,
+               db.documents.c.url, db.documents.c.text).order_by(db.documents.c.id))]
+    stmts = [from_dict(Statement, d) for d in db.load_records(conn, db.statements)]
+    algs = [from_dict(Allegation, d) for d in db.load_records(conn, db.allegations)]
+    asmts = [from_dict(Assessment, d) for d in db.load_records(conn, db.assessments)]
+    return stmts, algs, asmts, docs
+
+
+def recluster(engine: Engine) -> int:
+    """Cluster every stored allegation into incidents; analyst-edited incidents are kept as they are."""
+    with engine.connect() as conn:
+        stmts, algs, asmts, docs = load_all(conn)
+    found = incidents.cluster(algs, asmts, stmts, docs)
+    incidents_store = getattr(incidents, "store", None)
+    if incidents_store is not None:
+        return incidents_store(engine, found)
+    with engine.begin() as conn:
+        conn.execute(db.incidents.delete().where(db.incidents.c.edited.is_(False)))
+        for inc in found:
+            conn.execute(db.incidents.insert().values(id=inc.id, data=as_dict(inc), status=inc.status))
+            conn.execute(db.incident_members.insert(),
+                         [dict(incident_id=inc.id, allegation_id=a) for a in inc.allegation_ids])
+    return len(found)
+
+
+def natural_key(record_id: str) -> list:
+    """Sort "D2.S10" after "D2.S9"."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", record_id or "")]
