@@ -1,14 +1,904 @@
-"""Allegations carried by statements. (Being written: issue 5.)"""
+"""Allegations carried by statements: who is said to have done what, to whom, where, when, with what.
+
+Rules only (spaCy dependencies plus word lists of general news English): a statement's content is split
+around its act words ("shelled", "airstrike", "want to destroy", "warned"), each act gets a perpetrator
+(subject, passive agent, "by X", "accused X of", a demonym modifier), and the targets, weapons, places,
+date and casualties near it. Denials, general framings and verifiers' own assessments carry none.
+Allegations of one document that describe the same act are merged, keeping every source statement.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from .models import Allegation, Place, Statement
+from . import actors, munitions
+from .models import Allegation, Casualties, Place, Span, Statement, Target, Weapon
+
+# act words; lemmas of spaCy's small English model
+ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
+                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch"}
+ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
+                "barrage", "shell", "use", "fire", "offensive"}
+KILL = {"kill", "massacre", "execute", "murder", "slaughter"}
+DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests"}
+DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
+LOOT = {"loot", "pillage", "plunder", "ransack", "looting"}
+GENOCIDE = {"genocide", "exterminate", "extermination"}
+PLAN = {"want", "plan", "planning", "intend", "prepare", "consider", "seek", "aim", "plot", "threaten"}
+THREAT_CUES = {"warn", "threaten", "vow", "pledge"}
+REPORTING = {"say", "tell", "report", "claim", "state", "add", "write", "announce", "allege", "insist", "note"}
+ACCUSE = {"accuse", "denounce", "blame", "condemn", "charge"}
+DENY_CUES = {"deny", "reject", "dismiss", "refute", "rebuff", "disown"}
+# assessment language: a verifier weighing a claim, not making one
+HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no evidence|not (?:yet )?(?:been )?able|"
+                    r"could not|unable|cannot|did not have|verif|corroborat|geolocat|footage|photographs?|videos?)\b",
+                    re.I)
+DENIAL_WORDS = re.compile(r"\b(?:fabricat\w*|baseless|unfounded|groundless|untrue|lies|fake news|disinformation|"
+                          r"propaganda)\b", re.I)
+MODES = {"shell": "shelling", "shelling": "shelling", "airstrike": "airstrike", "bomb": "airstrike",
+         "bombing": "airstrike", "bombard": "shelling", "bombardment": "shelling"}
+VAGUE = {"the enemy", "enemy", "the forces", "forces", "the other side", "the occupiers", "occupiers",
+         "the aggressor", "the adversary", "the opponent", "the attackers", "attackers", "unknown assailants",
+         "gunmen", "unidentified gunmen", "the militants"}
+PRONOUNS = {"they", "them", "he", "she", "it", "their", "its", "his", "her", "who", "which", "that"}
+SELF = {"we", "us", "our", "ours"}
+EVENT_NOUNS = {"offensive", "operation", "attack", "strike", "shelling", "bombardment", "assault", "campaign",
+               "raid", "bombing", "airstrike", "barrage"}
+ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "militants", "rebels", "militia",
+               "militias", "coalition", "regime", "government", "units", "unit", "aircraft", "side", "fighters",
+               "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
+               "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy"}
+CIVILIAN_TARGETS = {
+    "civilians": "civilians", "civilian": "civilians", "people": "civilians", "population": "civilians",
+    "residents": "civilians", "children": "civilians", "women": "civilians", "families": "civilians",
+    "city": "settlement", "cities": "settlement", "town": "settlement", "towns": "settlement",
+    "village": "settlement", "villages": "settlement", "capital": "settlement", "settlements": "settlement",
+    "settlement": "settlement", "neighbourhood": "settlement", "neighborhood": "settlement", "areas": "settlement",
+    "area": "settlement", "districts": "settlement", "district": "settlement", "quarter": "settlement",
+    "homes": "settlement", "houses": "settlement", "house": "settlement", "home": "settlement",
+    "buildings": "settlement", "building": "settlement", "blocks": "settlement", "apartments": "settlement",
+    "objects": "settlement", "infrastructure": "infrastructure", "infrastructures": "infrastructure",
+    "street": "settlement",
+    "hospital": "facility", "hospitals": "facility", "clinic": "facility", "school": "facility",
+    "schools": "facility", "market": "facility", "markets": "facility", "mosque": "facility",
+    "church": "facility", "bakery": "facility", "shelter": "facility", "camp": "facility", "camps": "facility",
+    "courtyard": "facility", "university": "facility", "kindergarten": "facility",
+    "plant": "infrastructure", "plants": "infrastructure", "reservoir": "infrastructure", "dam": "infrastructure",
+    "bridge": "infrastructure", "airport": "infrastructure", "airports": "infrastructure",
+    "station": "infrastructure", "port": "infrastructure", "pipeline": "infrastructure", "grid": "infrastructure",
+}
+MILITARY_TARGETS = {"positions", "position", "targets", "target", "bases", "base", "depots", "depot",
+                    "posts", "objectives", "formations", "troops", "soldiers", "units", "convoy", "barracks"}
+WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+                "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "hundred": 100, "a dozen": 12, "dozen": 12}
+# vague plurals: a lower bound only
+VAGUE_NUMBERS = {"several": 3, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "many": 2,
+                 "numerous": 2}
+ATTACK_ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
+               "use_of_prohibited_weapon", "killing", "other")
+
+
+@dataclass
+class _Frame:
+    """One act found in one statement, before merging."""
+    stmt: int  # index into the statement list
+    category: str  # attack | planned | threat | killing | detention | displacement | looting | genocide | other
+    triggers: list[Token]
+    perp: str | None = None
+    perp_span: Span | None = None
+    perp_how: str = "none"  # named | self | pronoun | vague | event | none
+    start: int = 0  # the stretch of text this act's details are read from
+    end: int = 0
+    alg: Allegation | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _sentences(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character range of the sentences overlapping [start, end)."""
+    s, e = start, end
+    for sent in doc.sents:
+        if sent.end_char > start and sent.start_char < end:
+            s, e = min(s, sent.start_char), max(e, sent.end_char)
+    return s, e
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    return [t for t in doc if t.idx >= start and t.idx + len(t) <= end]
+
+
+def _np(tok: Token) -> tuple[int, int]:
+    """Character range of a noun phrase, without relative clauses, appositions or trailing punctuation."""
+    left = tok.left_edge
+    right = tok
+    for child in tok.rights:
+        if child.dep_ in ("conj", "cc", "prep", "compound", "amod", "nummod"):
+            if child.dep_ == "prep" and not (child.lower_ == "of" and any(
+                    g.dep_ == "pobj" and g.pos_ == "PROPN" for g in child.children)):
+                break
+            right = child.right_edge if child.dep_ != "cc" else child
+    start, end = left.idx, right.idx + len(right)
+    text = tok.doc.text
+    while end > start and text[end - 1] in ",;:'\u2019\u201d\" ":
+        end -= 1
+    return start, end
+
+
+def _strip_det(text: str, start: int, end: int) -> tuple[int, int]:
+    m = re.match(r"(?:the|a|an)\s+", text[start:end], re.I)
+    return (start + m.end(), end) if m else (start, end)
+
+
+def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
+    """A name (proper noun, country or demonym) or a word for an armed body."""
+    words = re.findall(r"[A-Za-z\-]+", doc.text[start:end])
+    if actors.country_in(doc.text[start:end]):
+        return True
+    toks = _tokens(doc, start, end)
+    if any(t.pos_ == "PROPN" for t in toks):
+        return True
+    return any(w.lower() in ACTOR_WORDS for w in words)
+
+
+def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
+    """"Azerbaijani strikes", "Syrian government helicopters", "Russia's aircraft": the actor inside."""
+    mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
+            and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))]
+    if not mods:
+        return None
+    first, last = mods[0].left_edge, mods[-1].right_edge
+    if last.text.lower() in ("drone", "artillery", "missile", "rocket", "mortar"):
+        return None
+    end = last.idx + len(last)
+    text = tok.doc.text
+    if text[end - 2:end] in ("'s", "\u2019s"):
+        end -= 2
+    return first.idx, end
+
+
+def speaker_actor(st: Statement) -> str | None:
+    """The party a speaker speaks for: registry actor or side, else a country in the name or role."""
+    sp = st.speaker
+    return (sp.side or actors.country_in(" ".join(x for x in (sp.name, sp.role or "") if x))
+            or (sp.actor if sp.kind == "party" else None)
+            or (sp.name if sp.type in ("government", "armed_group") else None))
+
+
+def _belligerents(text: str) -> list[str]:
+    """Countries most named in sentences about attacks, most named first (a general guess at the two sides)."""
+    counts: dict[str, int] = {}
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if actors.ATTACK.search(sentence):
+            for word in re.findall(r"[A-Z][A-Za-z\-]+", sentence):
+                c = actors.country_in(word)
+                if c:
+                    counts[c] = counts.get(c, 0) + 1
+    return [c for c, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n >= 2]
+
+
+def _stem(name: str | None) -> set[str]:
+    """5-letter stems of a name's meaningful words, for comparing perpetrators ("Armenian forces" ~ "Armenia")."""
+    stop = {"the", "of", "forces", "force", "army", "military", "government", "troops", "side", "units", "unit",
+            "soldiers", "s", "and", "or", "regime", "authorities", "aircraft"}
+    words = [w for w in re.findall(r"[a-z0-9]+", (name or "").lower()) if w not in stop and len(w) > 2]
+    country = actors.country_in(name or "")
+    stems = {w[:5] for w in words}
+    if country:
+        stems.add(country.lower()[:5])
+    return stems
+
+
+def same_perpetrator(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return not a and not b
+    return bool(_stem(a) & _stem(b))
+
+
+# ---------------------------------------------------------------- triggers and perpetrators
+
+def _category(tok: Token, cue_lemma: str, weapons_near: bool) -> str | None:
+    lemma, low = tok.lemma_.lower(), tok.text.lower()
+    if lemma in GENOCIDE or low in GENOCIDE or (low == "cleansing" and _prev(tok) == "ethnic"):
+        return "genocide"
+    if lemma in DETAIN or low in DETAIN:
+        return "detention"
+    if lemma in DISPLACE or low in DISPLACE:
+        return "displacement"
+    if lemma in LOOT or low in LOOT:
+        return "looting"
+    if lemma in KILL and tok.pos_ in ("VERB", "NOUN"):
+        return "killing"
+    if tok.pos_ == "VERB" and lemma in ATTACK_VERBS:
+        if lemma == "use" and not weapons_near:
+            return None
+        if lemma in ("fire", "launch", "drop", "shoot") and not weapons_near:
+            return None
+        return "attack"
+    if _verb_like(tok):
+        return "attack"
+    if tok.pos_ in ("NOUN", "PROPN") and (lemma in ATTACK_NOUNS or low in ("strikes", "attacks", "raids")):
+        if lemma in ("use", "fire", "shell") and not weapons_near:
+            return None
+        if lemma == "offensive":
+            return None  # an offensive is context, not an act by itself
+        return "attack"
+    return None
+
+
+def _prev(tok: Token) -> str:
+    return tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
+
+
+def _verb_like(tok: Token) -> bool:
+    """A present-tense act verb the tagger took for a plural noun: "X deliberately targets the ..."."""
+    if tok.pos_ != "NOUN" or tok.lower_ not in ("targets", "attacks", "strikes", "shells", "bombs", "hits", "raids"):
+        return False
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    prev = tok.nbor(-1) if tok.i > 0 else None
+    return bool(nxt is not None and nxt.pos_ in ("DET", "PROPN") and prev is not None
+                and (prev.pos_ in ("ADV", "PROPN") or prev.lower_.endswith("ly")))
+
+
+def _weapons_near(tok: Token, weapon_spans: list[tuple[int, int]]) -> bool:
+    lo, hi = tok.idx - 60, tok.idx + 80
+    return any(lo <= s <= hi for s, _ in weapon_spans)
+
+
+def _is_planned(tok: Token) -> bool:
+    """"want to destroy", "planning for the bombing", "considering bombing": the act has not happened."""
+    t = tok
+    for _ in range(4):
+        if t.head is t:
+            break
+        t = t.head
+        if t.lemma_.lower() in PLAN:
+            return True
+    return any(c.lemma_.lower() in PLAN for c in tok.children)
+
+
+def _is_negated(tok: Token) -> bool:
+    t = tok
+    for _ in range(2):
+        if any((c.dep_ == "neg" or c.lower_ in ("no", "never", "not")) and c.i < tok.i for c in t.children):
+            return True
+        if t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def _subject(tok: Token) -> Token | None:
+    """The doer of a verb or act noun: agent of a passive, "by X", subject (climbing xcomp/conj/advcl chains)."""
+    for child in tok.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by" and tok.pos_ == "NOUN"):
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    if tok.pos_ == "NOUN":
+        return None
+    t = tok
+    for _ in range(4):
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
+        if subj and not any(c.dep_ == "auxpass" for c in t.children):
+            s = subj[0]
+            if s.lower_ in ("which", "who", "that") and t.dep_ == "relcl":
+                # "..., Ganja … Armenia, which targets": the noun right before the pronoun, not the parser's head
+                before = [x for x in s.doc[max(0, s.i - 3):s.i] if x.pos_ in ("PROPN", "NOUN")]
+                return before[-1] if before else t.head
+            return s
+        if t.dep_ in ("xcomp", "conj", "advcl", "pcomp") and t.head is not t and t.head.lemma_ not in REPORTING:
+            t = t.head
+            continue
+        break
+    return None
+
+
+def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | None, str]:
+    """The perpetrator an act word names, and how it was found."""
+    if tok.pos_ in ("NOUN", "PROPN"):
+        mod = _actor_modifiers(tok)
+        if mod:
+            return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod), "named"
+    subj = _subject(tok)
+    if subj is None and _verb_like(tok):  # the parse is broken too: the actor opening the clause
+        chunks = [c for c in doc.noun_chunks if c.end <= tok.i and c.start >= tok.sent.start]
+        subj = chunks[0].root if chunks else None
+    if subj is None:
+        return None, None, "none"
+    low = subj.lower_
+    if low in SELF:
+        return speaker_actor(st), Span.of(doc.text, subj.idx, subj.idx + len(subj)), "self"
+    if low in PRONOUNS:
+        return None, Span.of(doc.text, subj.idx, subj.idx + len(subj)), "pronoun"
+    poss = [c for c in subj.children if c.dep_ == "poss"]
+    if poss and poss[0].lower_ in ("its", "our", "group", "ministry", "army"):  # "its forces", "the group's unit"
+        return speaker_actor(st), Span.of(doc.text, subj.idx, subj.idx + len(subj)), "self"
+    # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
+    if munitions.lookup(subj.text) or subj.lemma_.lower() in EVENT_NOUNS:
+        mod = _actor_modifiers(subj)
+        if mod:
+            return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod), "named"
+        by = _subject(subj)
+        if by is not None:
+            s, e = _strip_det(doc.text, *_np(by))
+            return doc.text[s:e], Span.of(doc.text, s, e), "named"
+        if subj.lemma_.lower() in EVENT_NOUNS:
+            return None, Span.of(doc.text, subj.idx, subj.idx + len(subj)), "event"
+        return None, None, "none"
+    s, e = _strip_det(doc.text, *_np(subj))
+    phrase = doc.text[s:e]
+    if doc.text[_np(subj)[0]:e].lower() in VAGUE or phrase.lower() in VAGUE:
+        return None, Span.of(doc.text, s, e), "vague"
+    if not _is_actor_phrase(doc, s, e):
+        return None, None, "none"
+    return phrase, Span.of(doc.text, s, e), "named"
+
+
+def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Span | None]:
+    """"X accused Y of ...", "denounced Y for ...": Y, read from the statement's sentence."""
+    for tok in _tokens(doc, lo, hi):
+        if tok.lemma_.lower() not in ACCUSE or tok.pos_ != "VERB":
+            continue
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ not in ("what", "that", "it")]
+        if not objs:
+            continue
+        head = objs[0]
+        if head.lower_ in PRONOUNS:
+            return None, Span.of(doc.text, head.idx, head.idx + len(head))
+        if not (head.pos_ == "PROPN" or head.lower_ in ACTOR_WORDS or actors.country_in(head.text)):
+            continue  # "condemned the invasion": a deed, not a doer
+        s, e = _strip_det(doc.text, *_np(head))
+        return doc.text[s:e], Span.of(doc.text, s, e)
+    return None, None
+
+
+def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Span | None]:
+    """"the offensive" → the actor of the last "Azerbaijani offensive" written before it."""
+    for tok in reversed(_tokens(doc, 0, before)):
+        if tok.lemma_.lower() == word:
+            mod = _actor_modifiers(tok)
+            if mod:
+                return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod)
+    return None, None
+
+
+# ---------------------------------------------------------------- details
+
+def _targets(doc: Doc, start: int, end: int) -> list[Target]:
+    out, seen = [], set()
+    for tok in _tokens(doc, start, end):
+        low = tok.lower_
+        kind = CIVILIAN_TARGETS.get(low)
+        if kind is None and low in MILITARY_TARGETS and tok.pos_ == "NOUN":
+            kind = "military"
+        if kind is None or tok.pos_ not in ("NOUN", "PROPN") or _verb_like(tok):
+            continue
+        if tok.dep_ in ("compound",) and tok.head.lower_ in CIVILIAN_TARGETS:
+            continue
+        s = min(c.idx for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod")) if any(
+            c.dep_ in ("amod", "compound", "nmod") for c in tok.lefts) else tok.idx
+        s = max(s, start)
+        e = tok.idx + len(tok)
+        if (s, e) in seen:
+            continue
+        seen.add((s, e))
+        if kind == "settlement" and any(t.lower_ in ("civilian", "residential") for t in _tokens(doc, s, e)):
+            kind = "settlement"
+        if kind == "military" and any(t.lower_ == "civilian" for t in _tokens(doc, s, e)):
+            kind = "civilians"
+        out.append(Target(name=doc.text[s:e], span=Span.of(doc.text, s, e), kind=kind))
+    return out
+
+
+def _number(word: str) -> tuple[int | None, bool]:
+    """(value, exact) for "12", "2,000", "five", "a", "dozens"."""
+    low = word.lower()
+    if re.fullmatch(r"\d[\d,]*", low):
+        return int(low.replace(",", "")), True
+    if low in WORD_NUMBERS:
+        return WORD_NUMBERS[low], True
+    if low in VAGUE_NUMBERS:
+        return VAGUE_NUMBERS[low], False
+    return None, False
+
+
+_QTY = (r"(?P<mod>at\s+least|more\s+than|over|up\s+to|about|around|nearly|almost|some|as\s+many\s+as)?\s*"
+        r"(?P<num>\d[\d,]*|a\s+dozen|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+        r"seventy|eighty|ninety|hundred|several|dozens|scores|hundreds|thousands)")
+_PERSON = (r"(?P<who>(?:[\w\-]+\s+){0,3}?(?:civilians?|people|persons|children|child|boys?|girls?|women|woman|men|man|"
+           r"residents?|soldiers?|fighters?|workers?|employees?|members|villagers|worshippers|students|patients|"
+           r"journalists?|medics?|doctors?|infants?|babies|toddlers?|family|families))")
+_KILLED = r"(?P<kind>killed|dead|died|killing|kills|kill|wounded|wounding|injured|injuring|injuries|hospitali[sz]ed|hurt)"
+CASUALTY_PATTERNS = (
+    re.compile(rf"\b{_KILLED}\s+(?:at\s+least\s+|more\s+than\s+|over\s+|some\s+|about\s+)?"
+               rf"{_QTY.replace('(?P<mod>', '(?P<mod0>', 1)}(?:\s+{_PERSON})?\b", re.I),
+    re.compile(rf"\b{_QTY}\s+(?:(?:wounded|injured|dead)\s+)?{_PERSON}(?:[^.;]{{0,40}}?)\b{_KILLED}\b", re.I),
+    re.compile(rf"\b{_QTY}\s+(?P<kind2>wounded|injured|dead)\s+{_PERSON}", re.I),
+)
+
+
+def _casualties(text: str, start: int, end: int) -> Casualties | None:
+    """Killed and injured counts (min/max) with their spans; the first figure of each kind wins."""
+    cas = Casualties()
+    window = text[start:end]
+    found = False
+    for pat in CASUALTY_PATTERNS:
+        for m in pat.finditer(window):
+            g = m.groupdict()
+            kind = (g.get("kind2") or g.get("kind") or "").lower()
+            killed = kind in ("killed", "dead", "died", "killing", "kills", "kill")
+            num = re.sub(r"\s+", " ", g["num"])
+            value, exact = _number(num)
+            if value is None:
+                continue
+            if num.lower() in ("a", "an") and not g.get("who"):
+                continue
+            mod = (g.get("mod") or g.get("mod0") or "").lower()
+            lo, hi = value, value if exact else None
+            if mod.startswith(("at", "more", "over", "some", "as")):
+                hi = None
+                lo = value + 1 if mod.startswith(("more", "over")) else value
+            if mod.startswith(("up", "nearly", "almost")):
+                lo, hi = None, value
+            if mod.startswith(("about", "around")):
+                lo, hi = None, None
+                lo = value
+            who = (g.get("who") or "").lower()
+            if killed and cas.killed_min is None and cas.killed_max is None:
+                cas.killed_min, cas.killed_max = lo, hi
+            elif not killed and cas.injured_min is None and cas.injured_max is None:
+                cas.injured_min, cas.injured_max = lo, hi
+            else:
+                continue
+            if re.search(r"civilian|child|boy|girl|women|woman|resident|villager|worker|employee|famil|infant|bab", who):
+                cas.civilian = True
+            found = True
+            cas.spans.append(Span.of(text, start + m.start(), start + m.end()))
+    if re.search(r"\bcivilian (?:casualties|deaths|victims)\b", window, re.I):
+        cas.civilian, found = True, True
+        m = re.search(r"\bcivilian (?:casualties|deaths|victims)\b", window, re.I)
+        cas.spans.append(Span.of(text, start + m.start(), start + m.end()))
+    return cas if found else None
+
+
+def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
+    """Places inside [start, end) that are not the speaker's base or title ("the Kyiv-based group")."""
+    text = doc.text
+    mention = st.speaker.mention
+    out = []
+    for p in places:
+        if not (start <= p.start and p.end <= end):
+            continue
+        if mention and mention.start <= p.start < mention.end:
+            continue
+        if not _locates(p):
+            continue
+        if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or re.search(
+                r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p):
+            continue
+        out.append(p)
+    return out
+
+
+def _locates(p: Place) -> bool:
+    """geo.py marks toponyms that only qualify something ("Azeri officials", "the Baku-based group")."""
+    role = (p.resolved_by or "").partition("role=")[2]
+    if not role:
+        return True
+    # a town inside a long name is more often a parser slip than an organisation ("the civilians of Ganja")
+    return role == "organisation" and p.precision in ("town", "district", "facility")
+
+
+def _near_cue(st: Statement, p: Place) -> bool:
+    """A place right after the reporting verb ("told reporters from Stepanakert") is where the speaker was."""
+    cue = st.cue_span
+    return bool(cue) and 0 <= p.start - cue.end <= 60 and not (st.content.start <= p.start < st.content.end)
+
+
+def _dates(text: str, published, start: int, end: int):
+    from . import time as timeparse
+
+    return [d for d in timeparse.find_dates(text, published, start, end)
+            if not (published and d.value[:10] > str(published)[:10])]
+
+
+# ---------------------------------------------------------------- act
+
+def _act(frame: _Frame, weapons: list[Weapon], targets: list[Target], doc: Doc) -> str:
+    if frame.category in ("planned",):
+        return "planned_attack"
+    if frame.category == "threat":
+        return "threat"
+    if frame.category in ("detention", "displacement", "looting", "killing"):
+        return frame.category
+    if frame.category == "genocide":
+        return "genocidal_intent"
+    if frame.category == "other":
+        return "other"
+    modes = set()
+    for t in frame.triggers:
+        mode = MODES.get(t.lemma_.lower()) or MODES.get(t.lower_)
+        if t.lower_ in ("airstrike", "airstrikes") or (t.lemma_ == "strike" and _prev(t) == "air"):
+            mode = "airstrike"
+        if mode:
+            modes.add(mode)
+    for w in weapons:
+        m = munitions.delivery(w)
+        if m:
+            modes.add(m)
+    for t in frame.triggers:  # "drone strikes", "missile attack"
+        prev = t.nbor(-1) if t.i > 0 else None
+        if prev is not None and prev.lower_ in ("drone", "missile", "rocket", "artillery", "mortar"):
+            modes.add({"drone": "drone_strike", "missile": "missile_strike"}.get(prev.lower_, "shelling"))
+    civilian = any(t.kind != "military" for t in targets)
+    prohibited = any(munitions.is_prohibited(munitions.lookup(w.name)) for w in weapons)
+    if prohibited and not civilian:
+        return "use_of_prohibited_weapon"
+    if len(modes) == 1:
+        return modes.pop()
+    if civilian:
+        return "attack_on_civilians"
+    if modes:
+        return sorted(modes)[0]
+    return "other"
+
+
+# ---------------------------------------------------------------- per statement
+
+def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: bool,
+          acc: tuple[str | None, Span | None]) -> list[_Frame]:
+    """One frame per act word in text[lo:hi]."""
+    text = doc.text
+    weapon_spans = [(w.span.start, w.span.end) for w in munitions.find_weapons(text, lo, hi, platforms=True)]
+    mention = st.speaker.mention
+    frames = []
+    for tok in _tokens(doc, lo, hi):
+        if mention and mention.start <= tok.idx < mention.end:
+            continue
+        cat = _category(tok, st.cue or "", _weapons_near(tok, weapon_spans))
+        if cat is None or _is_negated(tok):
+            continue
+        if cat == "attack" and _is_planned(tok):
+            cat = "planned"
+        perp, pspan, how = _perp_of(doc, tok, st)
+        if how == "self" and cat in ("attack", "planned") and re.search(
+                r"\b(?:allow|enable|can|could|will|would|able)\b", text[max(lo, tok.idx - 40):tok.idx], re.I):
+            cat = "threat"  # "our missiles allow us to strike X": a stated capability is a threat
+        if threat_cue and cat in ("attack", "planned"):
+            cat = "threat"
+        # "accused X of ...": X beats a modifier of the act noun ("the Armenian genocide" names the victims)
+        if acc[0] and (how in ("none", "pronoun") or (how == "named" and tok.pos_ == "NOUN" and _subject(tok) is None)):
+            perp, pspan, how = acc[0], acc[1], "named"
+        frames.append(_Frame(index, cat, [tok], perp, pspan, how, tok.idx, tok.idx))
+    return frames
+
+
+def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[str | None, Span | None]:
+    """"..., as Azerbaijan launched a military operation": who launched the operation the act belongs to."""
+    for tok in _tokens(doc, lo, hi):
+        if skip[0] <= tok.idx < skip[1] or tok.lemma_.lower() not in (
+                "launch", "begin", "start", "mount", "escalate", "continue", "conduct", "step"):
+            continue
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in EVENT_NOUNS]
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if objs and subj and subj[0].lower_ not in PRONOUNS:
+            s, e = _strip_det(doc.text, *_np(subj[0]))
+            if _is_actor_phrase(doc, s, e):
+                return doc.text[s:e], Span.of(doc.text, s, e)
+    return None, None
+
+
+def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[str]) -> list[_Frame]:
+    """The acts one statement alleges (unmerged), or none for denials and assessments."""
+    text = doc.text
+    c0, c1 = st.content.start, st.content.end
+    s0, s1 = _sentences(doc, c0, c1)
+    cue = " ".join(x for x in (st.cue, st.cue_span.text if st.cue_span else "") if x).lower()
+    if re.search(r"\b(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|rebuff)", cue):
+        return []
+    if DENIAL_WORDS.search(text[c0:c1]):
+        return []
+    verifier = st.speaker.kind == "independent_verifier"
+    if verifier and HEDGES.search(text[c0:c1]):
+        return []
+    threat_cue = bool(re.search(r"\b(?:warn|threat|vow|pledg)", cue))
+    acc = _accused(doc, st, s0, s1)
+    frames = _scan(doc, st, index, c0, c1, threat_cue, acc)
+    if not frames and (c1 - c0) < 0.6 * (s1 - s0):  # a fragment: the act word may sit outside it
+        frames = [f for f in _scan(doc, st, index, s0, s1, threat_cue, acc)
+                  if not (st.cue_span and st.cue_span.start <= f.start < st.cue_span.end)]
+    if not frames and acc[0] and (munitions.find_weapons(text, c0, c1) or any(
+            t.kind != "military" for t in _targets(doc, c0, c1))):  # "accused X of placing artillery among homes"
+        frames.append(_Frame(index, "threat" if threat_cue else "other", [], acc[0], acc[1], "named", c0, c0))
+    if not frames and threat_cue and st.speaker.kind == "party" and re.search(
+            r"\b(?:targets?|strike|attack|retaliat\w*|respond)\b", text[c0:c1], re.I):
+        frames.append(_Frame(index, "threat", [], speaker_actor(st), None, "self", c0, c0))
+    frames = _group(frames)
+    # each act reads its details from its own stretch of the content: up to the next act of another group
+    for i, f in enumerate(frames):
+        f.start = min(c0, f.start) if i == 0 else f.start
+        f.end = frames[i + 1].start if i + 1 < len(frames) else max(c1, f.end)
+    for f in frames:
+        if f.perp is None and f.perp_how == "event" and f.perp_span is not None:
+            f.perp, f.perp_span = _event_antecedent(doc, doc[_tok_at(doc, f.perp_span.start)].lemma_.lower(), c0)
+            f.perp_how = "named" if f.perp else "event"
+        if f.perp is None and f.perp_how in ("none", "event") and f.category in ("attack", "killing"):
+            f.perp, f.perp_span = _context_actor(doc, s0, s1, (c0, c1))
+            if f.perp:
+                f.perp_how, f.extra["context"] = "named", True
+        if f.perp_how == "vague":
+            f.perp = _opponent(st, belligerents)
+            f.perp_how = "opponent" if f.perp else "vague"
+    if verifier:
+        frames = [f for f in frames if (f.perp and f.perp_how == "named") or (
+            f.category == "attack" and _casualties(text, c0, c1) and re.search(r"\b(?:in|at|on) [A-Z]", text[c0:c1]))]
+        for f in frames:
+            f.extra["verifier"] = True
+    return frames
+
+
+def _tok_at(doc: Doc, char: int) -> int:
+    for t in doc:
+        if t.idx <= char < t.idx + len(t):
+            return t.i
+    return 0
+
+
+def _opponent(st: Statement, belligerents: list[str]) -> str | None:
+    """"the enemy" in a party's mouth: the other of the document's two main belligerents."""
+    own = speaker_actor(st)
+    if not own or own not in belligerents[:2]:
+        return None
+    others = [b for b in belligerents[:2] if b != own]
+    return others[0] if others else None
+
+
+def _group(frames: list[_Frame]) -> list[_Frame]:
+    """Act words of one statement that belong together: killings fold into an attack; same category and
+    perpetrator (or none) fold into the act before them."""
+    attack_like = ("attack",)
+    out: list[_Frame] = []
+    for f in sorted(frames, key=lambda f: f.start):
+        prev = out[-1] if out else None
+        if prev and f.category == "killing" and any(p.category in attack_like for p in out):
+            target = next(p for p in reversed(out) if p.category in attack_like)
+            target.triggers += f.triggers
+            continue
+        if prev and prev.category == "killing" and f.category in attack_like and len(out) == 1 and (
+                not prev.perp or same_perpetrator(prev.perp, f.perp)):
+            f.triggers = prev.triggers + f.triggers
+            f.start = prev.start
+            f.perp = f.perp or prev.perp
+            f.perp_span = f.perp_span or prev.perp_span
+            out[-1] = f
+            continue
+        if prev and prev.category == f.category and (f.perp is None and f.perp_how != "named"
+                                                     or same_perpetrator(prev.perp, f.perp)):
+            prev.triggers += f.triggers
+            if prev.perp is None and f.perp:
+                prev.perp, prev.perp_span, prev.perp_how = f.perp, f.perp_span, f.perp_how
+            continue
+        out.append(f)
+    return out
+
+
+def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:
+    """Targets, weapons, places, date and casualties of one act; None when too vague to keep."""
+    text = doc.text
+    c0, c1 = st.content.start, st.content.end
+    s0, s1 = _sentences(doc, c0, c1)
+    weapons = [w for w in munitions.find_weapons(text, f.start, f.end)]
+    targets = _targets(doc, f.start, f.end)
+    act_targets = targets
+    if f.category == "attack":  # civilian targets must be what the act hit, not the dead it counted
+        objs = set()
+        for t in f.triggers:
+            for c in t.subtree:
+                objs.add(c.idx)
+        act_targets = [x for x in targets if x.span.start in objs or any(
+            x.span.start <= i < x.span.end for i in objs)] or [x for x in targets if x.kind != "civilians"]
+    act = _act(f, weapons, act_targets, doc)
+    found = _event_places(doc, places, f.start, f.end, st)
+    if not [p for p in found if p.precision != "country"]:  # a fragment: read the sentence around it ("..., referring to an attack on the city of X")
+        found = found + [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
+    if not [p for p in found if p.precision != "country"] and re.search(r"\b(?:the|this) (?:city|town|village|region|area|offensive)\b", text[s0:s1], re.I):
+        # "this city": the last place named before the statement
+        earlier = [p for p in places if p.end <= min(c0, s0 + 1) and p.precision != "country"]
+        found = found + earlier[-1:]
+    fine = [p for p in found if p.precision != "country"]
+    found = fine or found
+    dates = _dates(text, published, f.start, f.end) or _dates(text, published, c0, c1) or _dates(text, published, s0, s1)
+    casualties = _casualties(text, f.start, f.end) if f.category in ("attack", "killing", "other") else None
+    perp_reason = None
+    if f.perp is None:
+        perp_reason = {"pronoun": "unresolved pronoun", "vague": "unnamed: " + (f.perp_span.text if f.perp_span else ""),
+                       "event": "event without a named actor"}.get(f.perp_how, "no perpetrator named")
+    elif f.perp_how in ("self", "opponent"):
+        perp_reason = {"self": "self-claim: the speaker's own side",
+                       "opponent": "inferred: the other belligerent"}[f.perp_how]
+    trig = f.triggers[0] if f.triggers else None
+    d = dates[0] if dates else None
+    return Allegation(
+        statement_ids=[st.id] if st.id else [], act=act, perpetrator=f.perp, perpetrator_span=f.perp_span,
+        perpetrator_reason=perp_reason,
+        act_span=Span.of(text, trig.idx, trig.idx + len(trig)) if trig is not None else None,
+        targets=targets, weapons=weapons, places=found,
+        date=d.value if d else None, date_precision=d.precision if d else None, date_span=d.span if d else None,
+        casualties=casualties,
+        confidence={"named": 0.7, "self": 0.6, "opponent": 0.4}.get(f.perp_how, 0.3))
+
+
+# ---------------------------------------------------------------- across statements
+
+def _family(act: str) -> str:
+    return "attack" if act in ATTACK_ACTS else act
+
+
+def _conflict(a: Allegation, b: Allegation, dates: bool = True) -> bool:
+    """Different towns, or different days: not the same event."""
+    pa = {p.name.lower() for p in a.places if p.precision != "country"}
+    pb = {p.name.lower() for p in b.places if p.precision != "country"}
+    if pa and pb and not (pa & pb) and not _close(a.places, b.places):
+        return True
+    return dates and bool(a.date and b.date and a.date_precision == "day" == b.date_precision and a.date != b.date)
+
+
+def _close(pa: list[Place], pb: list[Place], km: float = 10.0) -> bool:
+    import math
+
+    for p in pa:
+        for q in pb:
+            if None in (p.lat, p.lon, q.lat, q.lon):
+                continue
+            if math.dist((p.lat, p.lon), (q.lat, q.lon)) * 111 <= km:
+                return True
+    return False
+
+
+def _merged_act(acts: list[str]) -> str:
+    """Several statements, one act: the most told specific act; attack_on_civilians beats a weapon-only act."""
+    rank = {a: 2 for a in ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike")}
+    rank.update(use_of_prohibited_weapon=1, killing=0, other=-1)
+    best = max(acts, key=lambda a: (rank.get(a, 2), acts.count(a), -acts.index(a)))
+    return best
+
+
+def _merge_into(a: Allegation, b: Allegation, acts: list[str]) -> None:
+    a.statement_ids += [s for s in b.statement_ids if s not in a.statement_ids]
+    a.targets += [t for t in b.targets if t.name.lower() not in {x.name.lower() for x in a.targets}]
+    a.weapons += [w for w in b.weapons if w.name.lower() not in {x.name.lower() for x in a.weapons}]
+    names = {p.name.lower() for p in a.places}
+    a.places += [p for p in b.places if p.name.lower() not in names]
+    if a.date is None and b.date:
+        a.date, a.date_precision, a.date_span = b.date, b.date_precision, b.date_span
+    if a.casualties is None:
+        a.casualties = b.casualties
+    elif b.casualties:
+        c, d = a.casualties, b.casualties
+        for k in ("killed_min", "killed_max", "injured_min", "injured_max", "civilian"):
+            if getattr(c, k) is None:
+                setattr(c, k, getattr(d, k))
+        c.spans += d.spans
+    if a.perpetrator is None and b.perpetrator:
+        a.perpetrator, a.perpetrator_span, a.perpetrator_reason = b.perpetrator, b.perpetrator_span, b.perpetrator_reason
+    a.confidence = max(a.confidence, b.confidence)
+    a.act = _merged_act(acts)
+
+
+@dataclass
+class _Group:
+    """Allegations of one document found to be one act, and where they came from."""
+    alg: Allegation
+    stmts: list[int]
+    acts: list[str]
+    self_claim: bool
+    verifier_only: bool
+
+
+def _side(st: Statement) -> str | None:
+    sp = st.speaker
+    return sp.side or actors.country_in(" ".join(x for x in (sp.name, sp.role or "") if x))
+
+
+def _same_side(a: Statement, b: Statement) -> bool:
+    """Same speaker, or speakers of one side (unknown sides do not disagree; a verifier sides with no one)."""
+    if _stem(a.speaker.name) & _stem(b.speaker.name) or "independent_verifier" in (a.speaker.kind, b.speaker.kind):
+        return True
+    sa, sb = _side(a), _side(b)
+    return sa == sb or not (sa and sb)
+
+
+def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
+    """A party telling of its own act ("our forces struck", "Azerbaijan was considering bombing")."""
+    st = statements[f.stmt]
+    if st.speaker.kind in ("independent", "independent_verifier"):
+        return False
+    return f.perp_how == "self" or same_perpetrator(alg.perpetrator, _side(st) or "")
+
+
+def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
+    """Whether a new allegation tells the act of an earlier group again."""
+    ga = g.alg
+    if not same_perpetrator(ga.perpetrator, alg.perpetrator) or _family(ga.act) != _family(alg.act):
+        return False
+    last = statements[max(g.stmts)]
+    if _is_self(f, alg, statements) != g.self_claim and not _stem(last.speaker.name) & _stem(statements[f.stmt].speaker.name):
+        return False  # a party's own account and its opponent's accusation stay apart
+    near = (f.stmt - max(g.stmts) <= 1 and (f.stmt != max(g.stmts) or _family(alg.act) != "attack")
+            and _same_side(last, statements[f.stmt]))
+    if _conflict(ga, alg, dates=not near):
+        return False
+    shared_place = {p.name.lower() for p in ga.places if p.precision != "country"} & {
+        p.name.lower() for p in alg.places if p.precision != "country"} or _close(ga.places, alg.places, 3)
+    same_day = not ga.places and not alg.places and ga.date and ga.date == alg.date
+    return bool((near and ga.perpetrator is not None) or (ga.act == alg.act and (shared_place or same_day)))
+
+
+def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement]) -> list[Allegation]:
+    """Pronoun and unnamed perpetrators take the previous act's; acts told twice become one allegation."""
+    groups: list[_Group] = []
+    for f, alg in items:
+        last = groups[-1] if groups else None
+        if alg.perpetrator is None and f.perp_how == "self":  # "we"/"its forces": the speaker's side, told earlier
+            alg.perpetrator = next((speaker_actor(s) for s in reversed(statements[:f.stmt + 1])
+                                    if _stem(s.speaker.name) & _stem(statements[f.stmt].speaker.name)
+                                    and speaker_actor(s)), None)
+        if (last and alg.perpetrator is None and f.perp_how in ("pronoun", "none", "event")
+                and f.stmt - max(last.stmts) <= 1 and _same_side(statements[max(last.stmts)], statements[f.stmt])
+                and (f.stmt != max(last.stmts) or f.perp_how == "pronoun")):
+            alg.perpetrator = last.alg.perpetrator
+            alg.perpetrator_reason = "inferred from the preceding statement"
+            alg.confidence = min(alg.confidence, 0.5)
+        target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)
+        verifier = bool(f.extra.get("verifier"))
+        if target is None:
+            groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier))
+            continue
+        target.stmts.append(f.stmt)
+        target.acts.append(alg.act)
+        target.verifier_only = target.verifier_only and verifier
+        _merge_into(target.alg, alg, target.acts)
+    out = []
+    verifier_ids = {s.id for s in statements if s.speaker.kind == "independent_verifier"}
+    for g in groups:
+        alg = g.alg
+        if not g.verifier_only:  # verifiers' words on a party's claim are assessments, not allegations
+            alg.statement_ids = [s for s in alg.statement_ids if s not in verifier_ids] or alg.statement_ids
+        if alg.perpetrator is None and not alg.places and not alg.casualties and not alg.weapons:
+            continue  # "the other side fired first": nothing to check
+        out.append(alg)
+    return out
+
+
+def _is_general_framing(f: _Frame, alg: Allegation) -> bool:
+    """A party on its own conduct with no place: "only military targets were struck"."""
+    if alg.act == "other" and f.category == "attack" and not (alg.weapons or alg.casualties):
+        return True
+    if alg.act == "threat" or alg.places:
+        return False
+    military = alg.targets and all(t.kind == "military" for t in alg.targets)
+    return f.perp_how == "self" or bool(military and f.category == "attack")
 
 
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
-    return []
+    belligerents = _belligerents(doc.text)
+    places = sorted(places, key=lambda p: p.start)
+    items: list[tuple[_Frame, Allegation]] = []
+    for i, st in enumerate(statements):
+        for f in _frames(doc, st, i, published, belligerents):
+            alg = _fill(doc, f, st, places, published)
+            if alg is None or _is_general_framing(f, alg):
+                continue
+            items.append((f, alg))
+    algs = _resolve_and_merge(items, statements)
+    return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]

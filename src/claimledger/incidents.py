@@ -1,10 +1,348 @@
-"""Incidents: allegations about one event clustered across documents. (Being written: issue 6.)"""
+"""Incidents: allegations about one event clustered across documents, with a derived status.
+
+An allegation joins an incident when it is at the same place (distance allowed by the places'
+precision), in an overlapping time window, with a compatible act and perpetrator. Candidates come from
+a spatial grid and weekly time buckets, so cost grows with n log n rather than n^2. Region-wide
+allegations, threats, plans and conduct allegations form no incident. Incident ids come from the
+smallest member allegation id, so re-runs are stable.
+"""
 from __future__ import annotations
 
-from .models import Allegation, Assessment, Incident, Statement
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .models import Allegation, Assessment, Incident, Statement, as_dict
+
+NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
+ATTACKS = {"attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
+           "use_of_prohibited_weapon", "killing", "other"}
+RADIUS_KM = {"facility": 2.0, "town": 6.0, "district": 20.0}  # how far apart two mentions of one place may be
+CELL_DEG = 0.25  # grid cell (~25 km): larger than any radius above
+BUCKET_DAYS = 7
+SLACK_DAYS = 1  # "overnight" and time zones: reports of one strike may differ by a day
+UNDATED_DAYS = 14  # an undated allegation is taken to be about the fortnight before publication
+RANK = {"corroborated": 4, "partially_corroborated": 3, "insufficient_evidence": 2, "alleged": 1}
+
+
+def natural_key(record_id: str | None) -> list:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", record_id or "")]
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def date_window(value: str | None, published: date | None) -> tuple[date, date] | None:
+    """The days an allegation's date may cover: a day, a month, a year, a "start/end" range; undated
+    ones the fortnight before publication; None when nothing is known."""
+    if value:
+        parts = [p.strip() for p in str(value).split("/")]
+        try:
+            lo, hi = _bounds(parts[0]), _bounds(parts[-1])
+            return lo[0], hi[1]
+        except ValueError:
+            pass
+    if published:
+        return published - timedelta(days=UNDATED_DAYS), published
+    return None
+
+
+def _bounds(v: str) -> tuple[date, date]:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        d = date.fromisoformat(v)
+        return d, d
+    if re.fullmatch(r"\d{4}-\d{2}", v):
+        y, m = map(int, v.split("-"))
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        return date(y, m, 1), nxt - timedelta(days=1)
+    if re.fullmatch(r"\d{4}", v):
+        return date(int(v), 1, 1), date(int(v), 12, 31)
+    raise ValueError(v)
+
+
+def _words(name: str | None) -> set[str]:
+    stop = {"the", "of", "and", "or", "forces", "force", "army", "armed", "government", "military", "troops",
+            "units", "side", "regime", "ministry", "aircraft", "de", "facto", "authorities", "led"}
+    return {t[:5] for t in re.findall(r"[a-z]+", (name or "").lower()) if t not in stop and len(t) >= 3}
+
+
+def same_perpetrator(a: str | None, b: str | None) -> bool:
+    """Unknown perpetrators agree with anyone; known ones must share a word stem."""
+    if not a or not b:
+        return True
+    return bool(_words(a) & _words(b))
+
+
+def incident_place(alg: Allegation):
+    """The places of an allegation that can anchor an incident: resolved, and no wider than a district."""
+    return [p for p in alg.places if p.lat is not None and p.lon is not None and p.precision not in ("region", "country")]
+
+
+def eligible(alg: Allegation) -> bool:
+    """Whether an allegation can be part of an incident (conventions: no threats, plans, conduct claims,
+    region-wide claims or denials)."""
+    if alg.denial or alg.act in NO_INCIDENT_ACTS:
+        return False
+    if alg.act == "other" and not alg.weapons and not alg.casualties:
+        return False  # conduct ("human shields", military use of a site) rather than an event
+    return bool(incident_place(alg))
+
+
+@dataclass
+class _Anchor:
+    alg: Allegation
+    lat: float
+    lon: float
+    radius: float
+    window: tuple[date, date] | None
+    place: dict
+
+
+@dataclass
+class _Cluster:
+    members: list[_Anchor] = field(default_factory=list)
+    perpetrators: set[str] = field(default_factory=set)
+
+    def fits(self, a: _Anchor) -> float | None:
+        """Distance to the cluster's first member when `a` is compatible with every member, else None."""
+        for m in self.members:
+            if km(a.lat, a.lon, m.lat, m.lon) > max(a.radius, m.radius):
+                return None
+            if a.window and m.window and (a.window[0] - m.window[1]).days > SLACK_DAYS \
+                    or a.window and m.window and (m.window[0] - a.window[1]).days > SLACK_DAYS:
+                return None
+            if not _same_kind(a.alg.act, m.alg.act):
+                return None
+        if not all(same_perpetrator(a.alg.perpetrator, p) for p in self.perpetrators):
+            return None
+        first = self.members[0]
+        return km(a.lat, a.lon, first.lat, first.lon)
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return a == b or (a in ATTACKS and b in ATTACKS)
+
+
+def _anchors(alg: Allegation, published: date | None) -> list[_Anchor]:
+    """One anchor per distinct place of the allegation ("shelling in X and the town of Y" is two events)."""
+    out: list[_Anchor] = []
+    window = date_window(alg.date, published)
+    for p in incident_place(alg):
+        radius = RADIUS_KM.get(p.precision or "town", RADIUS_KM["town"])
+        if any(km(p.lat, p.lon, o.lat, o.lon) <= max(radius, o.radius) for o in out):
+            continue
+        out.append(_Anchor(alg, p.lat, p.lon, radius, window,
+                           {"name": p.name, "lat": p.lat, "lon": p.lon, "precision": p.precision}))
+    return out
+
+
+def _buckets(window: tuple[date, date] | None) -> list[int]:
+    if window is None:
+        return [-1]
+    lo, hi = window[0].toordinal() - SLACK_DAYS, window[1].toordinal() + SLACK_DAYS
+    first, last = lo // BUCKET_DAYS, hi // BUCKET_DAYS
+    if last - first > 8:  # a year-wide date: too vague to cluster on time; keep it in one bucket
+        return [-1]
+    return list(range(first, last + 1))
+
+
+def group(allegations: list[Allegation], published: dict[int | None, date | None] | None = None) -> list[list[_Anchor]]:
+    """Greedy, order-stable clustering of eligible allegations into groups of anchors."""
+    published = published or {}
+    anchors = [a for alg in sorted((x for x in allegations if x.id and eligible(x)), key=lambda x: natural_key(x.id))
+               for a in _anchors(alg, published.get(alg.document_id))]
+    clusters: list[_Cluster] = []
+    index: dict[tuple[int, int, int], list[int]] = {}
+    for a in anchors:
+        cx, cy = int(math.floor(a.lat / CELL_DEG)), int(math.floor(a.lon / CELL_DEG))
+        buckets = _buckets(a.window)
+        seen: set[int] = set()
+        best, best_d = None, None
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for b in set(buckets) | {-1}:
+                    for ci in index.get((cx + dx, cy + dy, b), ()):
+                        if ci in seen:
+                            continue
+                        seen.add(ci)
+                        c = clusters[ci]
+                        if any(m.alg is a.alg for m in c.members):
+                            continue
+                        d = c.fits(a)
+                        if d is not None and (best_d is None or d < best_d):
+                            best, best_d = ci, d
+        if best is None:
+            clusters.append(_Cluster())
+            best = len(clusters) - 1
+        c = clusters[best]
+        c.members.append(a)
+        if a.alg.perpetrator:
+            c.perpetrators.add(a.alg.perpetrator)
+        for b in buckets:
+            key = (cx, cy, b)
+            if best not in index.setdefault(key, []):
+                index[key].append(best)
+    return [c.members for c in clusters]
+
+
+# --- status and independence ------------------------------------------------------------------------
+
+def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
+    """An incident's status from its verifiers' assessments, with the reasoning.
+
+    Each verifier counts once (its strongest finding, refuted over everything); two verifiers whose
+    findings are incompatible (one corroborates, another refutes) make it disputed."""
+    if not assessments:
+        return "alleged", ["no independent verifier has assessed these allegations"]
+    per_verifier: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        per_verifier.setdefault(a.verifier, []).append(a)
+    verdicts: dict[str, str] = {}
+    reasoning = []
+    for name, items in sorted(per_verifier.items()):
+        statuses = {a.status for a in items}
+        if "disputed" in statuses or ("refuted" in statuses and statuses & {"corroborated", "partially_corroborated"}):
+            v = "disputed"
+        elif "refuted" in statuses:
+            v = "refuted"
+        else:
+            v = max(statuses, key=lambda s: RANK.get(s, 0))
+        verdicts[name] = v
+        reasoning.append(f"{name}: {v} (assessments {', '.join(sorted({a.id or '?' for a in items}, key=natural_key))} "
+                         f"of {', '.join(sorted({a.allegation_id for a in items}, key=natural_key))})")
+    vs = set(verdicts.values())
+    if "disputed" in vs or ("refuted" in vs and vs & {"corroborated", "partially_corroborated"}):
+        status = "disputed"
+        reasoning.append("verifiers' findings are incompatible: disputed")
+    elif "refuted" in vs:
+        status = "refuted"
+    else:
+        status = max(vs, key=lambda s: RANK.get(s, 0))
+        if len(verdicts) > 1:
+            reasoning.append(f"strongest finding among {len(verdicts)} verifiers: {status}")
+    return status, reasoning
+
+
+def _speaker_key(stmt: Statement) -> str:
+    name = stmt.speaker.actor or stmt.speaker.name or "?"
+    name = re.sub(r"['\u2019]s\b", "", name.lower())
+    return re.sub(r"^(the|a|an)\s+", "", re.sub(r"\s+", " ", name)).strip()
+
+
+def _shingles(text: str, k: int = 5) -> set[int]:
+    words = re.findall(r"\w+", (text or "").lower())[:3000]
+    return {hash(tuple(words[i:i + k])) for i in range(max(0, len(words) - k + 1))}
+
+
+def near_duplicates(documents: list[dict], threshold: float = 0.6) -> dict[int, int]:
+    """Document id -> the id of the first document it is a near-copy of (wire copy), by word 5-gram
+    Jaccard similarity."""
+    out: dict[int, int] = {}
+    sh = [(d["id"], _shingles(d.get("text") or "")) for d in sorted(documents, key=lambda d: d["id"])]
+    for i, (di, si) in enumerate(sh):
+        if not si:
+            continue
+        for dj, sj in sh[:i]:
+            if dj in out or not sj:
+                continue
+            if len(si & sj) / len(si | sj) >= threshold:
+                out[di] = dj
+                break
+    return out
+
+
+def independent_sources(members: list[Allegation], statements: dict[str, Statement],
+                        copies: dict[int, int]) -> tuple[list[str], list[str]]:
+    """The independent original sources behind an incident, and notes on what was counted as one.
+
+    Relays of one original statement (the same speaker, whichever outlet carries it) count once; so do
+    near-duplicate documents (wire copy)."""
+    sources: dict[str, set[int | None]] = {}
+    notes = []
+    for alg in members:
+        for sid in alg.statement_ids:
+            s = statements.get(sid)
+            if s is None:
+                continue
+            doc = copies.get(s.document_id, s.document_id)
+            sources.setdefault(_speaker_key(s), set()).add(doc)
+    for key, docs in sorted(sources.items()):
+        if len(docs) > 1:
+            notes.append(f"'{key}' is reported in {len(docs)} documents: counted as one source")
+    dup = sorted({(d, o) for alg in members for d, o in copies.items() if d == alg.document_id})
+    for d, o in dup:
+        notes.append(f"document {d} is a near-copy of document {o} (same wire copy): counted once")
+    return sorted(sources), notes
 
 
 def cluster(allegations: list[Allegation], assessments: list[Assessment], statements: list[Statement],
             documents: list[dict]) -> list[Incident]:
     """Incidents over the whole corpus with derived statuses."""
-    return []
+    published = {}
+    for d in documents:
+        p = d.get("published")
+        published[d["id"]] = date.fromisoformat(p) if isinstance(p, str) else p
+    by_alg: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        by_alg.setdefault(a.allegation_id, []).append(a)
+    stmts = {s.id: s for s in statements if s.id}
+    groups = group(allegations, published)
+    member_docs = {a.document_id for g in groups for m in g for a in [m.alg]}
+    copies = near_duplicates([d for d in documents if d["id"] in member_docs]) if len(member_docs) > 1 else {}
+    out: list[Incident] = []
+    used: set[str] = set()
+    for g in groups:
+        algs = sorted({m.alg.id: m.alg for m in g}.values(), key=lambda a: natural_key(a.id))
+        iid = "I." + algs[0].id
+        n = 2
+        while iid in used:
+            iid, n = f"I.{algs[0].id}.{n}", n + 1
+        used.add(iid)
+        status, reasoning = derive_status([x for a in algs for x in by_alg.get(a.id, [])])
+        sources, notes = independent_sources(algs, stmts, copies)
+        dated = [a.date for a in algs if a.date]
+        out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
+                            date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,
+                            status=status, reasoning=reasoning + notes + [f"{len(sources)} independent source(s)"],
+                            sources=sources))
+    return sorted(out, key=lambda i: natural_key(i.id))
+
+
+def store(engine, incidents: list[Incident]) -> int:
+    """Replace the machine incidents, keeping analyst-edited ones and the allegations they hold.
+
+    A machine incident loses the allegations an analyst has placed (merge/split); one left empty, or
+    whose id an analyst incident holds, is dropped. Returns the number of incidents written."""
+    from sqlalchemy import select
+
+    from . import db
+    from .audit import append_event
+
+    with engine.begin() as conn:
+        kept = set(conn.execute(select(db.incidents.c.id).where(db.incidents.c.edited.is_(True))).scalars())
+        placed = set(conn.execute(select(db.incident_members.c.allegation_id)
+                                  .where(db.incident_members.c.incident_id.in_(kept))).scalars()) if kept else set()
+        conn.execute(db.incidents.delete().where(db.incidents.c.edited.is_(False)))
+        if conn.dialect.name == "sqlite":  # no ON DELETE CASCADE without the pragma on old files
+            conn.execute(db.incident_members.delete().where(db.incident_members.c.incident_id.not_in(kept)))
+        written = 0
+        for inc in incidents:
+            members = [a for a in inc.allegation_ids if a not in placed]
+            if not members:
+                continue
+            inc.allegation_ids = members
+            base, n = inc.id, 2
+            while inc.id in kept:  # an analyst kept this id for other members: the rest get a new one
+                inc.id, n = f"{base}.{n}", n + 1
+            conn.execute(db.incidents.insert().values(id=inc.id, data=as_dict(inc), status=inc.status,
+                                                      status_source="derived", edited=False, version=1))
+            conn.execute(db.incident_members.insert(), [dict(incident_id=inc.id, allegation_id=a) for a in members])
+            written += 1
+        append_event(conn, "claimledger", "recluster", "incident", None,
+                     {"machine_incidents": written, "analyst_incidents_kept": len(kept)})
+    return written + len(kept)

@@ -1,11 +1,738 @@
-"""Assessments by independent verifiers, analyst review and the audit log. (Being written: issue 6.)"""
+"""Assessments by independent verifiers, and the analyst review of incidents (merge, split, status,
+evidence), every change written to the audit log in the same transaction.
+
+`assess` reads what verifier statements say about the document's allegations with general English
+rules: which allegation a statement concerns (its own finding, "that report", "the claims by X",
+shared places, weapons and perpetrators, continuity with the verifier's previous statement) and how
+it rates it (found/verified/geolocated, could not verify, old footage, contradicts...).
+"""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .models import Allegation, Assessment, Statement
+from .models import STATUSES, Allegation, Assessment, Span, Statement, Weapon
+
+# --- verifiers -----------------------------------------------------------------------------------------
+
+# well-known verifying organisations and how news copy abbreviates them (general knowledge)
+VERIFIERS = {
+    "Amnesty International": ("amnesty international", "amnesty"),
+    "Human Rights Watch": ("human rights watch", "hrw"),
+    "Bellingcat": ("bellingcat",),
+    "Airwars": ("airwars",),
+    "Conflict Armament Research": ("conflict armament research",),
+    "Mwatana for Human Rights": ("mwatana",),
+    "Syrian Archive": ("syrian archive",),
+    "Centre for Information Resilience": ("centre for information resilience", "center for information resilience"),
+    "OHCHR": ("office of the un high commissioner for human rights", "ohchr", "un human rights office"),
+    "UN Human Rights Monitoring Mission": ("human rights monitoring mission", "hrmmu"),
+    "OPCW": ("opcw", "organisation for the prohibition of chemical weapons",
+             "organization for the prohibition of chemical weapons"),
+    "Physicians for Human Rights": ("physicians for human rights",),
+    "Syrian Observatory for Human Rights": ("syrian observatory",),
+    "ACLED": ("acled",),
+    "Forensic Architecture": ("forensic architecture",),
+}
+
+NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 
 
-def assess(doc: Doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V") -> list[Assessment]:
-    """Verifier assessments of the document's allegations; ids are f"{prefix}{n}"."""
+def _fold(text: str | None) -> str:
+    text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _known_verifier(text: str | None) -> str | None:
+    t = f" {_fold(text)} "
+    for name, aliases in VERIFIERS.items():
+        if any(re.search(rf"\b{re.escape(a)}\b", t) for a in aliases):
+            return name
+    return None
+
+
+def verifier_name(stmt: Statement, previous: str | None = None) -> str:
+    """The organisation a verifier statement speaks for: a known organisation named in the speaker's
+    actor, name or role; else (a researcher "at the group") the verifier of the previous statement."""
+    sp = stmt.speaker
+    for text in (sp.actor, sp.name, sp.role):
+        found = _known_verifier(text)
+        if found:
+            return found
+    generic = re.match(r"(?i)(the|its|this|a|an|he|she|it|they|we)\b", sp.name or "") is not None
+    if previous and (sp.type == "person" or generic):
+        return previous
+    return sp.actor or sp.name
+
+
+# --- text helpers ----------------------------------------------------------------------------------------
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence(s) holding text[start:end] (paragraph breaks and .!? end sentences)."""
+    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "? ", "! ")))
+    left = 0 if left < 0 else left + 1
+    m = re.compile(r"[.!?][\"'\u201d\u2019]?(\s|$)|\n").search(text, end)
+    right = m.end() if m else len(text)
+    return left, right
+
+
+def _stem_match(a: str | None, b: str | None, n: int = 4) -> bool:
+    """Whether two names share a meaningful word stem ("Azeri" ~ "Azerbaijan", "Syrian" ~ "Syria")."""
+    stop = {"the", "of", "and", "or", "forces", "force", "army", "government", "military", "troops", "side",
+            "ministry", "office", "de", "facto", "authorities", "units", "regime", "human", "rights", "said"}
+    ta = [t for t in re.findall(r"[a-z]+", _fold(a)) if t not in stop and len(t) >= 3]
+    tb = [t for t in re.findall(r"[a-z]+", _fold(b)) if t not in stop and len(t) >= 3]
+    return any(x[:n] == y[:n] for x in ta for y in tb)
+
+
+GENERIC_WEAPON_WORDS = {"bomb", "bombs", "missile", "missiles", "rocket", "rockets", "shell", "shells", "munition",
+                        "munitions", "weapon", "weapons", "drone", "drones", "strike", "strikes", "systems", "system",
+                        "artillery", "aircraft", "made", "heavy", "guided", "explosive", "laden"}
+
+
+def _weapon_mentioned(weapon_name: str, text: str) -> bool:
+    name = _fold(weapon_name)
+    if name and name in text:
+        return True
+    words = [w for w in re.findall(r"[a-z0-9\-]+", name) if w not in GENERIC_WEAPON_WORDS and len(w) >= 4]
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+# --- how a verifier rates a claim --------------------------------------------------------------------------
+
+_NEG = r"(?:n['\u2019]t|not|never)"
+INSUFFICIENT = [
+    rf"\b(?:could|can|did|does|do|was|were|is|are|has|had|have)\s*{_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:able\s+to\s+)?"
+    r"(?:independently\s+)?(?:verify|confirm|corroborate|establish|determine|substantiate|authenticate)",
+    r"\bunable to (?:independently )?(?:verify|confirm|corroborate|establish|determine|substantiate)",
+    r"\b(?:not|insufficient|no|without)\s+(?:have\s+|had\s+|has\s+|find\s+|found\s+)?(?:sufficient\s+|enough\s+|conclusive\s+)?"
+    r"evidence\s+to\s+(?:corroborate|confirm|support|verify|substantiate)",
+    r"\binsufficient evidence\b",
+    r"\bnot (?:yet )?allow(?:s|ed)? (?:for )?(?:a )?conclusive",
+    r"\binconclusive\b",
+    r"\bcannot be (?:independently )?(?:verified|confirmed)",
+    r"\bno way (?:to|of) (?:independently )?(?:verify|verifying|confirm|confirming)",
+]
+# what an "unable to verify" is about: a core part of the accusation, or only the weapon's type
+CORE_DETAIL = re.compile(r"\b(?:toll|casualt\w*|dead|deaths?|killed|injur\w*|wounded|targets?|victims|civilians?|"
+                         r"number|intent\w*|deliberate\w*)\b")
+WEAPON_DETAIL = re.compile(r"\b(?:munitions?|weapons?|type|calibre|caliber|warheads?|ammunition|model|make)\b")
+REFUTE = [
+    r"\b(?:was|were|is|are)\s+not\s+new\b",
+    r"\b(?:old|older|archival|recycled|years-old|months-old)\s+(?:footage|videos?|images?|photos?|photographs?|pictures?)",
+    r"\b(?:footage|videos?|images?|photos?|photographs?|pictures?)\b[^.]{0,80}?\b(?:had|has|have)\s+(?:first\s+)?"
+    r"(?:been|appeared)\s+(?:published|posted|uploaded|broadcast|shared|filmed|taken|online)",
+    r"\b(?:predates?|pre-dates?)\b",
+    r"\b(?:filmed|taken|recorded|shot)\s+(?:in|at)\s+(?:a\s+different|another|an\s+unrelated)",
+    r"\b(?:shows?|showed|depicts?|depicted)\b[^.]{0,80}?\b(?:in|from)\s+(?:a\s+different|another|an\s+unrelated)",
+    r"\bnot\s+(?:filmed|taken|recorded|shot)\s+(?:in|at)\b",
+    r"\b(?:nobody|no\s+one|no-one|none of the (?:residents|witnesses))\b[^.]{0,40}?\b(?:heard|saw|seen|knew|aware|recall)",
+    r"\bno\s+(?:sign|signs|trace|traces|evidence|indication|record)\s+(?:of|that)\s+(?:an?\s+|any\s+|the\s+)?"
+    r"(?:strike|airstrike|air strike|attack|shelling|bombing|explosions?|damage|craters?|impact)",
+    r"\b(?:fabricated|staged|doctored|misattributed|manipulated|falsified)\b",
+    r"\bdid\s+not\s+(?:happen|take\s+place|occur)\b",
+]
+CONTRADICT = [r"\bcontradict(?:s|ed|ing)?\b", r"\binconsistent with\b", r"\bat odds with\b",
+              r"\b(?:does|did|do)\s+not\s+match\b"]
+POSITIVE = [
+    r"\b(?:found|has|had|have|gathered|collected|obtained|holds?)\s+(?:\w+\s+){0,2}evidence\b",
+    r"\bverified\b", r"\bverifies\b", r"\bconfirm(?:s|ed)\b", r"\bgeolocat\w*", r"\bcorroborat(?:ed|es|ing)\b",
+    r"\bconsistent with\b",
+    r"\bsupport(?:s|ed)?\s+(?:the|their|its|these|those)\s+(?:claims?|accounts?|allegations?|reports?)",
+    r"\bidentified\b", r"\bdocumented\b",
+    r"\b(?:analy[sz]ed|reviewed|examined|authenticated)\s+(?:\d+|\w+)\s+(?:\w+\s+)?(?:videos?|photos?|photographs?|images?|pictures?)",
+    r"\bsatellite\s+(?:imagery|images|photos)\s+(?:show|showed|shows|reveal\w*)",
+    r"\bno\s+evidence\s+of\s+(?:any\s+)?(?:legitimate\s+)?(?:military|combatants?|fighters|armed)",
+    r"\bappears?\s+to\s+have\s+been\s+(?:used|fired|dropped|launched)",
+]
+_NEGATED = re.compile(rf"(?:{_NEG}|\bno\b|\bunable\b|\binsufficient\b|\bwithout\b|\bnor\b)[^.,;]{{0,40}}$")
+
+
+@dataclass
+class Signals:
+    positive: bool = False
+    refute: bool = False
+    contradict: bool = False
+    insufficient: bool = False  # the claim as a whole could not be verified
+    core_gap: bool = False  # a core part (toll, targets) could not be verified
+    own: bool = False  # the verifier is the sole source of the allegation: its own finding
+
+    def status(self) -> str | None:
+        """The status these signals give, or None when the statement rates nothing."""
+        if self.refute:
+            return "refuted"
+        if self.contradict:
+            return "disputed"
+        positive = self.positive or self.own
+        if positive and (self.insufficient or self.core_gap):
+            return "partially_corroborated"
+        if positive:
+            return "corroborated"
+        if self.insufficient or self.core_gap:
+            return "insufficient_evidence"
+        return None
+
+    def merge(self, other: "Signals") -> "Signals":
+        return Signals(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
+
+
+def rate(text: str) -> Signals:
+    """What a verifier's words say about a claim (general English cues)."""
+    t = _fold(text)
+    s = Signals()
+    s.refute = any(re.search(p, t) for p in REFUTE)
+    s.contradict = any(re.search(p, t) for p in CONTRADICT)
+    for p in INSUFFICIENT:
+        for m in re.finditer(p, t):
+            obj = t[m.end():m.end() + 90]
+            obj = re.split(r"[;]|\bbut\b|\bwhile\b", obj)[0]
+            if CORE_DETAIL.search(obj):
+                s.core_gap = True
+            elif WEAPON_DETAIL.search(obj):
+                pass  # the weapon's type is open, the event itself is not in doubt
+            else:
+                s.insufficient = True
+    for p in POSITIVE:
+        for m in re.finditer(p, t):
+            if "evidence of" in m.group(0) and m.group(0).startswith("no"):
+                s.positive = True  # "no evidence of military objectives" supports the civilian claim
+            elif not _NEGATED.search(t[max(0, m.start() - 40):m.start()]):
+                s.positive = True
+    return s
+
+
+# --- which allegation a verifier statement concerns -------------------------------------------------------
+
+_ANAPHOR_ONE = re.compile(r"\b(?:that|this|the|such)\s+(?:report|claim|account|allegation|accusation|assertion|"
+                          r"figure)\b|\b(?:verify|confirm|corroborate|substantiate|support)\s+it\b")
+_ANAPHOR_MEDIA = re.compile(r"\b(?:that|this|the|these|those)\s+(?:same\s+)?(?:video|videos|footage|images|photos|clip)\b")
+_ANAPHOR_MANY = re.compile(r"\b(?:these|those|the|such)\s+(?:reports|claims|accounts|allegations|accusations)\b|"
+                           r"\b(?:verify|confirm|corroborate|substantiate|support)\s+them\b")
+_PARTY_BEFORE = re.compile(r"\b([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)(?:['\u2019]s?)?\s+(?:reports?|claims?|accounts?|"
+                           r"allegations?|accusations?)\b")
+_PARTY_AFTER = re.compile(r"\b(?:reports?|claims?|accounts?|allegations?|accusations?)\s+(?:by|of|from|made\s+by)\s+"
+                          r"(?:the\s+)?(?:[a-z\-]+\s+){0,2}([A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})")
+
+
+@dataclass
+class _Context:
+    text: str
+    by_id: dict[str, Statement]
+    allegations: list[Allegation]
+    first_source: dict[str, int] = field(default_factory=dict)  # allegation id -> start of its first source
+    toponyms: list[tuple[str, float, float]] = field(default_factory=list)  # name pattern, lat, lon
+
+    def sources(self, alg: Allegation) -> list[Statement]:
+        return [self.by_id[s] for s in alg.statement_ids if s in self.by_id]
+
+
+def _is_verifier(stmt: Statement | None) -> bool:
+    return stmt is not None and stmt.speaker.kind == "independent_verifier"
+
+
+def _speaker_text(stmt: Statement) -> str:
+    sp = stmt.speaker
+    return " ".join(x for x in (sp.name, sp.actor, sp.side, sp.role) if x)
+
+
+def _by_party(ctx: _Context, sentence: str, before: int) -> list[Allegation] | None:
+    """Allegations made by the party a sentence names ("Azeri accusations", "the claims by X"), or None
+    when it names none. Threats, plans and the party's claims against itself are left out."""
+    party = None
+    for m in _PARTY_BEFORE.finditer(sentence):
+        if m.group(1).lower() not in {"the", "these", "those", "such", "its", "their", "his", "her"}:
+            party = m.group(1)
+    m = _PARTY_AFTER.search(sentence)
+    if m:
+        party = m.group(1)
+    if not party:
+        return None
+    out = []
+    for alg in ctx.allegations:
+        srcs = ctx.sources(alg)
+        if alg.act in NO_INCIDENT_ACTS or ctx.first_source.get(alg.id, 0) > before:
+            continue
+        if any(not _is_verifier(s) and _stem_match(party, _speaker_text(s)) for s in srcs) \
+                and not _stem_match(party, alg.perpetrator):
+            out.append(alg)
+    return out or None
+
+
+ACT_WORDS = {"airstrike": r"air ?strikes?|aircraft|warplanes?|bomb\w*", "shelling": r"shell\w*|mortars?|artillery",
+             "drone_strike": r"drones?", "missile_strike": r"missiles?|rockets?",
+             "attack_on_civilians": r"civilians?|residential", "killing": r"killed|killing",
+             "use_of_prohibited_weapon": r"cluster|chemical|incendiary|banned", "detention": r"detain\w*|arrest\w*",
+             "displacement": r"displace\w*|expel\w*", "looting": r"loot\w*"}
+
+
+SPECIFIC = ("facility", "town", "district", None)  # places precise enough to tell claims apart
+RELAY_CUES = {"reported", "reports", "report", "claimed", "claims", "claim", "alleged", "alleges", "accused", "accuses"}
+
+
+def _mentioned_points(ctx: _Context, text: str) -> list[tuple[float, float]]:
+    """Coordinates of the document's resolved toponyms that `text` names (any spelling used for them)."""
+    t = _fold(text)
+    return [(lat, lon) for pat, lat, lon in ctx.toponyms if re.search(pat, t)]
+
+
+def _place_hit(alg: Allegation, points: list[tuple[float, float]], names_text: str) -> bool:
+    from .incidents import km
+
+    for p in alg.places:
+        if p.precision not in SPECIFIC:
+            continue
+        if p.name and re.search(rf"\b{re.escape(_fold(p.name))}\b", names_text):
+            return True
+        if p.lat is not None and p.lon is not None and any(km(p.lat, p.lon, la, lo) <= 10 for la, lo in points):
+            return True
+    return False
+
+
+def _overlap(alg: Allegation, sentence: str, content: str, ctx: _Context) -> int:
+    """How much a verifier sentence shares with an allegation: places (most when inside the statement's
+    content; "Khankendi" matches "Stepanakert" by coordinates), weapons, act, targets, perpetrator and
+    the allegation's source."""
+    t, c = _fold(sentence), _fold(content)
+    score = 0
+    if _place_hit(alg, _mentioned_points(ctx, content), c):
+        score += 2
+    elif _place_hit(alg, _mentioned_points(ctx, sentence), t):
+        score += 1
+    if any(_weapon_mentioned(w.name, t) for w in alg.weapons):
+        score += 2
+    if any(not _is_verifier(s) and len(s.speaker.name or "") > 3 and re.search(
+            rf"\b(?:by|from)\s+(?:the\s+)?{re.escape(_fold(s.speaker.name))}|{re.escape(_fold(s.speaker.name))}'s?\s+"
+            r"(?:claims?|reports?|videos?|footage|account|statement)", t) for s in ctx.sources(alg)):
+        score += 2
+    if not score:
+        return 0  # act, target and perpetrator words alone are too common to link on
+    if alg.act in ACT_WORDS and re.search(rf"\b(?:{ACT_WORDS[alg.act]})\b", c):
+        score += 1
+    if any(w not in GENERIC_WEAPON_WORDS and re.search(rf"\b{re.escape(w)}\b", c)
+           for tg in alg.targets for w in re.findall(r"[a-z]{4,}", _fold(tg.name))):
+        score += 1
+    if alg.perpetrator and _stem_match(alg.perpetrator, sentence, 5):
+        score += 1
+    return score
+
+
+def _source_end_before(ctx: _Context, alg: Allegation, pos: int) -> int:
+    ends = [s.content.end for s in ctx.sources(alg) if not _is_verifier(s) and s.content.end <= pos]
+    return max(ends) if ends else -1
+
+
+def _nearest_before(ctx: _Context, pos: int) -> list[Allegation]:
+    """The event allegation whose (non-verifier) source ends last before `pos`."""
+    cands = [(a, _source_end_before(ctx, a, pos)) for a in ctx.allegations if a.act not in NO_INCIDENT_ACTS]
+    best = max(cands, key=lambda x: x[1], default=(None, -1))
+    return [best[0]] if best[1] >= 0 else []
+
+
+_MEDIA = re.compile(r"\b(?:video|videos|footage|images?|photos?|photographs?|pictures?|clip)\b", re.I)
+
+
+def _media_antecedent(ctx: _Context, pos: int) -> list[Allegation]:
+    """For "the video"/"the same footage": the claim reported just before the last earlier mention of
+    footage outside verifier statements."""
+    verifier_spans = [(s.content.start, s.content.end) for s in ctx.by_id.values() if _is_verifier(s)]
+    for m in reversed(list(_MEDIA.finditer(ctx.text, 0, pos))):
+        if any(a <= m.start() < b for a, b in verifier_spans):
+            continue
+        left = sentence_around(ctx.text, m.start(), m.end())[1]
+        return _nearest_before(ctx, left)
     return []
+
+
+def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None) -> tuple[list[Allegation], bool]:
+    """The allegations a verifier statement concerns, and whether it is their sole source (own finding)."""
+    start, end = sentence_around(ctx.text, stmt.content.start, stmt.content.end)
+    sentence = ctx.text[start:end]
+    relay = stmt.reported_by is not None or (stmt.cue or "").lower() in RELAY_CUES
+    own = [a for a in ctx.allegations if stmt.id in a.statement_ids
+           and all(_is_verifier(s) for s in ctx.sources(a))] if not relay else []
+    relayed = [a for a in ctx.allegations if stmt.id in a.statement_ids and a not in own]
+    found: list[Allegation] = list(relayed)
+    content = ctx.text[stmt.content.start:stmt.content.end]
+    scored = sorted(((_overlap(a, sentence, content, ctx), a) for a in ctx.allegations if a not in own),
+                    key=lambda x: -x[0])
+    top = scored[0][0] if scored else 0
+    if top >= 2:
+        tied = [a for sc, a in scored if sc == top and a not in found]
+        earlier = [a for a in tied if ctx.first_source.get(a.id, 0) < start]
+        # a tie goes to the claims already reported (verifiers answer claims), and among those to one
+        # reported in the same passage, just before
+        near = [a for a in earlier if 0 <= start - _source_end_before(ctx, a, start) <= 400]
+        if near:
+            earlier = [max(near, key=lambda a: _source_end_before(ctx, a, start))]
+        found += earlier or tied
+    folded = _fold(sentence)
+    if not found:
+        if _ANAPHOR_MANY.search(folded) or _PARTY_AFTER.search(sentence):
+            found = _by_party(ctx, sentence, start) or []
+        if not found and _ANAPHOR_MEDIA.search(folded):
+            found = _media_antecedent(ctx, start)
+        if not found and _ANAPHOR_ONE.search(folded):
+            found = _nearest_before(ctx, start)
+    if not found and not own and previous:
+        found = list(previous)  # "she added that..." continues the verifier's previous point
+    return own + found, bool(own)
+
+
+_ROLE_AT = re.compile(r"\b(?:researcher|investigator|analyst|director|head|expert|specialist|spokes\w+|official|"
+                      r"member|staff)\b[^.;]{0,40}?\b(?:at|with|of|for|from)\s+(?:the\s+)?(?:group|organi[sz]ation|"
+                      r"lab|watchdog|ngo|team)\b", re.I)
+
+
+def promote_verifiers(text: str, statements: list[Statement]) -> set[str]:
+    """Ids of statements by a verifier's staff that the speaker stage left unclassified: "said X, a
+    researcher at the group" after a verifier spoke, or a person speaking for a known verifier."""
+    out: set[str] = set()
+    people: set[str] = set()
+    seen_verifier = False
+    for s in sorted(statements, key=lambda s: s.content.start):
+        if s.speaker.kind == "independent_verifier":
+            seen_verifier = True
+            continue
+        if s.speaker.kind in ("party", "third_party") or not s.id:
+            continue
+        start, end = sentence_around(text, s.content.start, s.content.end)
+        outside = text[start:s.content.start] + " " + text[s.content.end:end]
+        role = " ".join(x for x in (s.speaker.role, s.speaker.actor) if x)
+        if s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
+            out.add(s.id)
+            people.add(s.speaker.name)
+    return out
+
+
+# --- weapons named by the verifier ------------------------------------------------------------------------
+
+def weapon_identified(text: str, spans: list[tuple[int, int]], alg: Allegation) -> Weapon | None:
+    """The weapon a verifier names where it confirms something, linked to the munitions KB: a specific
+    system ("M095 DPICM") before a generic one ("barrel bombs"), else one of the allegation's weapons."""
+    from . import munitions
+
+    found = [w for start, end in spans for w in munitions.find_weapons(text, start, end)]
+    specific = [w for w in found if not (munitions.lookup(w.name) or {}).get("generic")]
+    if specific or found:
+        return (specific or found)[0]
+    for start, end in spans:
+        for w in alg.weapons:
+            if _weapon_mentioned(w.name, _fold(text[start:end])):
+                return w
+    return None
+
+
+# --- assessments ------------------------------------------------------------------------------------------
+
+def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V") -> list[Assessment]:
+    """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
+
+    One assessment per (verifier, allegation), its status from all the verifier's statements about it."""
+    text = doc.text if hasattr(doc, "text") else str(doc)
+    promoted = promote_verifiers(text, statements)
+    statements = [replace(s, speaker=replace(s.speaker, kind="independent_verifier")) if s.id in promoted else s
+                  for s in statements]  # copies: the caller's statements are left as they are
+    ctx = _Context(text, {s.id: s for s in statements if s.id}, [a for a in allegations if a.id])
+    for a in ctx.allegations:
+        for p in a.places:
+            if p.lat is None or p.lon is None or p.precision not in SPECIFIC:
+                continue
+            names = {p.name, text[p.start:p.end] if 0 <= p.start < p.end <= len(text) else None}
+            ctx.toponyms += [(rf"\b{re.escape(_fold(n))}\b", p.lat, p.lon) for n in names if n and len(n) > 2]
+    for a in ctx.allegations:
+        starts = [s.content.start for s in ctx.sources(a) if not _is_verifier(s)]
+        ctx.first_source[a.id] = min(starts) if starts else 0
+    verifier_stmts = sorted((s for s in statements if _is_verifier(s) and s.id), key=lambda s: s.content.start)
+    groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
+    prev_name, prev_links = None, {}
+    for stmt in verifier_stmts:
+        name = verifier_name(stmt, prev_name)
+        links, own = link(stmt, ctx, prev_links.get(name))
+        start, end = sentence_around(text, stmt.content.start, stmt.content.end)
+        sig = rate(text[start:end])
+        for alg in links:
+            s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids})
+            groups.setdefault((name, alg.id), []).append((stmt, s))
+        if links:
+            prev_links[name] = [a for a in links]
+        prev_name = name
+    out: list[Assessment] = []
+    order = {a.id: i for i, a in enumerate(ctx.allegations)}
+    for (name, alg_id), items in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
+        total = Signals()
+        for _, s in items:
+            total = total.merge(s)
+        status = total.status()
+        if status is None:
+            continue
+        alg = ctx.allegations[order[alg_id]]
+        rated = [st for st, s in items if s.status() is not None] or [items[0][0]]
+        basis = rated[0].content
+        spans = [sentence_around(text, st.content.start, st.content.end) for st, s in items if s.positive or s.own]
+        weapon = weapon_identified(text, spans, alg) if status != "refuted" else None
+        out.append(Assessment(allegation_id=alg_id, verifier=name, status=status,
+                              statement_ids=[st.id for st, _ in items],
+                              basis=Span.of(text, basis.start, basis.end),
+                              weapon_identified=weapon.name if weapon else None, weapon=weapon,
+                              id=f"{prefix}{len(out) + 1}"))
+    return out
+
+
+# --- analyst review -----------------------------------------------------------------------------------------
+# Each function works inside the caller's transaction (`with engine.begin() as conn`), checks its input
+# before writing anything, bumps the row's `version` only if it still has the version the analyst saw,
+# and appends one audit event, so a change and its audit entry commit or roll back together.
+
+RECORD_TABLES = ("incident", "allegation", "assessment", "statement")
+
+
+class ReviewError(ValueError):
+    """Bad input for a review action (unknown id, bad status, missing rationale, unreadable file)."""
+
+
+class StaleVersion(ReviewError):
+    """The record changed since the analyst read it: their update would overwrite someone else's."""
+
+
+def _rationale(text: str | None) -> str:
+    if not text or not text.strip():
+        raise ReviewError("a rationale is required: say why (it is kept in the audit log)")
+    return text.strip()
+
+
+def _incident_row(conn, incident_id: str):
+    from sqlalchemy import select
+
+    from . import db
+
+    row = conn.execute(select(db.incidents).where(db.incidents.c.id == incident_id)).first()
+    if row is None:
+        raise ReviewError(f"no incident with id {incident_id!r}")
+    return row
+
+
+def _members(conn, incident_id: str) -> list[str]:
+    from sqlalchemy import select
+
+    from . import db
+    from .incidents import natural_key
+
+    ids = conn.execute(select(db.incident_members.c.allegation_id)
+                       .where(db.incident_members.c.incident_id == incident_id)).scalars()
+    return sorted(ids, key=natural_key)
+
+
+def _write_incident(conn, row, expected: int | None, **values) -> int:
+    """Update one incident if its version is still `expected` (or the one just read); the new version."""
+    from sqlalchemy import update
+
+    from . import db
+
+    expected = row.version if expected is None else expected
+    if expected != row.version:
+        raise StaleVersion(f"incident {row.id} is at version {row.version}, you edited version {expected}: "
+                           f"someone else changed it; reload (claimledger review show {row.id}) and retry")
+    res = conn.execute(update(db.incidents).where(db.incidents.c.id == row.id, db.incidents.c.version == expected)
+                       .values(version=expected + 1, edited=True, updated_at=db.utcnow(), **values))
+    if res.rowcount != 1:
+        raise StaleVersion(f"incident {row.id} was changed by someone else after version {expected}; reload and retry")
+    return expected + 1
+
+
+def _derived(conn, allegation_ids: list[str]) -> tuple[str, list[str]]:
+    from sqlalchemy import select
+
+    from . import db
+    from .incidents import derive_status
+    from .models import from_dict
+
+    rows = conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(allegation_ids))).scalars()
+    return derive_status([from_dict(Assessment, r) for r in rows])
+
+
+def _with_members(row, members: list[str], note: str, derive_from=None) -> dict:
+    """New values for an incident row holding `members`; a derived status is recomputed, an analyst's kept."""
+    data = dict(row.data or {})
+    data["allegation_ids"] = members
+    data["reasoning"] = list(data.get("reasoning") or []) + [note]
+    values = {"data": data}
+    if row.status_source != "analyst" and derive_from is not None:
+        status, reasoning = derive_from
+        data["status"], values["status"] = status, status
+        data["reasoning"] = reasoning + [note]
+    return values
+
+
+def needs_review(conn, include_all: bool = False) -> list[dict]:
+    """Incidents an analyst should look at, with why: disputed findings, a single source, no verifier
+    yet, a status nobody has reviewed."""
+    from sqlalchemy import select
+
+    from . import db
+    from .incidents import natural_key
+
+    out = []
+    for row in conn.execute(select(db.incidents)):
+        data = row.data or {}
+        reasons = []
+        if row.status == "disputed":
+            reasons.append("verifiers disagree")
+        if len(data.get("sources") or []) <= 1:
+            reasons.append("single source")
+        if row.status == "alleged":
+            reasons.append("no independent assessment")
+        if row.status_source != "analyst":
+            reasons.append("status not reviewed")
+        if reasons or include_all:
+            out.append({"id": row.id, "status": row.status, "status_source": row.status_source,
+                        "version": row.version, "edited": row.edited, "allegation_ids": _members(conn, row.id),
+                        "place": (data.get("place") or {}).get("name"), "date": data.get("date"), "reasons": reasons})
+    return sorted(out, key=lambda r: natural_key(r["id"]))
+
+
+def show(conn, incident_id: str) -> dict:
+    """One incident with its members, reasoning, rationale and evidence."""
+    from sqlalchemy import select
+
+    from . import db
+
+    row = _incident_row(conn, incident_id)
+    ev = conn.execute(select(db.evidence.c.sha256, db.evidence.c.original_name, db.evidence.c.mime, db.evidence.c.size)
+                      .join(db.evidence_links, db.evidence_links.c.sha256 == db.evidence.c.sha256)
+                      .where(db.evidence_links.c.record_type == "incident", db.evidence_links.c.record_id == incident_id))
+    return {**(row.data or {}), "id": row.id, "status": row.status, "status_source": row.status_source,
+            "rationale": row.rationale, "version": row.version, "edited": row.edited,
+            "allegation_ids": _members(conn, incident_id), "evidence": [dict(r._mapping) for r in ev]}
+
+
+def set_status(conn, incident_id: str, status: str, rationale: str | None, actor: str,
+               expected_version: int | None = None) -> int:
+    """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
+    from .audit import append_event
+
+    if status not in STATUSES:
+        raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+    why = _rationale(rationale)
+    row = _incident_row(conn, incident_id)
+    data = dict(row.data or {}, status=status)
+    version = _write_incident(conn, row, expected_version, status=status, status_source="analyst", rationale=why,
+                              data=data)
+    append_event(conn, actor, "set_status", "incident", incident_id,
+                 {"from": row.status, "to": status, "rationale": why, "version": version})
+    return version
+
+
+def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, actor: str,
+          expected_version: int | None = None) -> int:
+    """Fold other incidents into `target_id` (their allegations move, they are deleted); new version."""
+    from sqlalchemy import delete
+
+    from . import db
+    from .audit import append_event
+    from .incidents import natural_key
+
+    why = _rationale(rationale)
+    sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
+    if not sources:
+        raise ReviewError("name at least one other incident to merge into the target")
+    row = _incident_row(conn, target_id)
+    for s in sources:
+        _incident_row(conn, s)
+    moved = {s: _members(conn, s) for s in sources}
+    members = sorted(set(_members(conn, target_id)).union(*moved.values()), key=natural_key)
+    values = _with_members(row, members, f"merged {', '.join(sources)} into {target_id}: {why}",
+                           _derived(conn, members))
+    version = _write_incident(conn, row, expected_version, rationale=why, **values)
+    conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id.in_(sources)))
+    conn.execute(delete(db.incidents).where(db.incidents.c.id.in_(sources)))
+    have = set(_members(conn, target_id))
+    add = [a for a in members if a not in have]
+    if add:
+        conn.execute(db.incident_members.insert(), [dict(incident_id=target_id, allegation_id=a) for a in add])
+    append_event(conn, actor, "merge", "incident", target_id,
+                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version})
+    return version
+
+
+def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | None, actor: str,
+          expected_version: int | None = None) -> str:
+    """Move allegations out of an incident into a new one (id "R.<smallest moved id>"); its id."""
+    from sqlalchemy import delete, select
+
+    from . import db
+    from .audit import append_event
+    from .incidents import natural_key
+
+    why = _rationale(rationale)
+    row = _incident_row(conn, incident_id)
+    members = _members(conn, incident_id)
+    moving = sorted(dict.fromkeys(allegation_ids), key=natural_key)
+    unknown = [a for a in moving if a not in members]
+    if not moving or unknown:
+        raise ReviewError(f"incident {incident_id} holds {', '.join(members)}; cannot move {', '.join(unknown) or 'nothing'}")
+    if len(moving) == len(members):
+        raise ReviewError("a split must leave at least one allegation in the incident")
+    staying = [a for a in members if a not in moving]
+    new_id, n = f"R.{moving[0]}", 2
+    while conn.execute(select(db.incidents.c.id).where(db.incidents.c.id == new_id)).first():
+        new_id, n = f"R.{moving[0]}.{n}", n + 1
+    values = _with_members(row, staying, f"split {', '.join(moving)} out into {new_id}: {why}", _derived(conn, staying))
+    version = _write_incident(conn, row, expected_version, **values)
+    conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == incident_id,
+                                                   db.incident_members.c.allegation_id.in_(moving)))
+    status, reasoning = _derived(conn, moving)
+    data = {**(row.data or {}), "id": new_id, "allegation_ids": moving, "status": status,
+            "reasoning": reasoning + [f"split from {incident_id} by {actor}: {why}"]}
+    conn.execute(db.incidents.insert().values(id=new_id, data=data, status=status, status_source="derived",
+                                              rationale=why, edited=True, version=1))
+    conn.execute(db.incident_members.insert(), [dict(incident_id=new_id, allegation_id=a) for a in moving])
+    append_event(conn, actor, "split", "incident", incident_id,
+                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version})
+    return new_id
+
+
+def _record_exists(conn, record_type: str, record_id: str) -> bool:
+    from sqlalchemy import select
+
+    from . import db
+
+    table = {"incident": db.incidents, "allegation": db.allegations, "assessment": db.assessments,
+             "statement": db.statements}.get(record_type)
+    if table is None:
+        raise ReviewError(f"evidence attaches to one of: {', '.join(RECORD_TABLES)}; not {record_type!r}")
+    return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
+
+
+def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, actor: str) -> str:
+    """Store a file once by its SHA-256 (size, MIME type, original name) and link it to a record; the hash."""
+    from sqlalchemy import select
+
+    from . import db
+    from .audit import append_event
+
+    if not _record_exists(conn, record_type, record_id):
+        raise ReviewError(f"no {record_type} with id {record_id!r}")
+    p = Path(path)
+    try:
+        content = p.read_bytes()
+    except OSError as exc:
+        raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(content).hexdigest()
+    mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+    new_file = conn.execute(select(db.evidence.c.sha256).where(db.evidence.c.sha256 == digest)).first() is None
+    if new_file:
+        conn.execute(db.evidence.insert().values(sha256=digest, size=len(content), mime=mime, original_name=p.name,
+                                                 content=content))
+    linked = conn.execute(select(db.evidence_links.c.id).where(
+        db.evidence_links.c.sha256 == digest, db.evidence_links.c.record_type == record_type,
+        db.evidence_links.c.record_id == record_id)).first() is not None
+    if not linked:
+        conn.execute(db.evidence_links.insert().values(sha256=digest, record_type=record_type, record_id=record_id,
+                                                       attached_by=actor))
+    append_event(conn, actor, "attach_evidence", record_type, record_id,
+                 {"sha256": digest, "size": len(content), "mime": mime, "original_name": p.name,
+                  "stored": new_file, "already_linked": linked})
+    return digest

@@ -143,6 +143,7 @@ class Assessment:
     statement_ids: list[str] = field(default_factory=list)
     basis: Span | None = None
     weapon_identified: str | None = None
+    weapon: Weapon | None = None  # the identified weapon as mentioned, linked to the munitions KB
     id: str | None = None
     document_id: int | None = None
 

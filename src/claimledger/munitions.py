@@ -1,0 +1,74 @@
+"""The munitions knowledge base: weapon systems, their category, origin, cluster capability and treaty status.
+
+`data/munitions.json` is compiled from public references (each entry names its `source`). Generic mentions
+("cluster bombs", "artillery", "drones") are entries too (`generic: true`), so every mention maps to a category;
+aircraft and helicopters are `platform` entries: they tell how an attack was delivered but are not weapons.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .models import Span, Weapon
+
+PROHIBITED_CATEGORIES = ("cluster munition", "incendiary", "chemical weapon")
+
+
+def _fold(name: str) -> str:
+    """Case, dash and space folding so "Tochka U", "Tochka-U" and "tochka-u" are one key."""
+    return re.sub(r"[\s\-‐-―]+", " ", name.lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[dict, ...]:
+    """Every knowledge-base entry (loaded once)."""
+    raw = resources.files("claimledger").joinpath("data/munitions.json").read_text(encoding="utf-8")
+    return tuple(json.loads(raw)["entries"])
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, dict], re.Pattern]:
+    """Folded name -> entry (first entry wins, so specific systems beat generic aliases) and one regex."""
+    by_name: dict[str, dict] = {}
+    for entry in entries():
+        for name in (entry["name"], *entry.get("aliases", ())):
+            by_name.setdefault(_fold(name), entry)
+    # longest names first so the regex alternation prefers "300mm Smerch rocket artillery systems" to "Smerch"
+    names = sorted(by_name, key=len, reverse=True)
+    parts = [r"[\s\-‐-―]+".join(re.escape(w) for w in n.split(" ")) for n in names]
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    return by_name, pattern
+
+
+def lookup(name: str) -> dict | None:
+    """The entry a name or alias refers to, or None."""
+    return _index()[0].get(_fold(name))
+
+
+def is_prohibited(entry: dict | None) -> bool:
+    """True for weapons a humanitarian treaty bans outright (cluster munitions, incendiaries, chemicals, AP mines)."""
+    if not entry:
+        return False
+    return bool(entry.get("cluster")) or entry.get("category") in PROHIBITED_CATEGORIES or any(
+        "Ottawa" in t for t in entry.get("treaty", ()))
+
+
+def find_weapons(text: str, start: int = 0, end: int | None = None, platforms: bool = False) -> list[Weapon]:
+    """Weapon mentions in text[start:end], longest match first, with exact spans; platforms only when asked."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _index()[1].finditer(text, start, end):
+        entry = lookup(m.group(0))
+        if entry is None or (entry.get("platform") and not platforms):
+            continue
+        out.append(Weapon(name=m.group(0), span=Span.of(text, m.start(), m.end()), kb_id=entry["id"],
+                          category=entry["category"], cluster=bool(entry.get("cluster"))))
+    return out
+
+
+def delivery(weapon: Weapon) -> str | None:
+    """How a weapon is usually delivered, as an act: shelling, airstrike, missile_strike or drone_strike."""
+    entry = next((e for e in entries() if e["id"] == weapon.kb_id), None)
+    return entry.get("delivery") if entry else None

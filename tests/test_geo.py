@@ -1,0 +1,115 @@
+"""Geoparsing: toponyms found, resolved with a precision, disambiguated by the document's context."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from claimledger import geo
+
+
+def _places(nlp, text):
+    places = geo.find_places(nlp(text))
+    for p in places:
+        assert text[p.start:p.end] == p.name
+    return places
+
+
+def _one(places, name):
+    hits = [p for p in places if p.name == name]
+    assert hits, f"{name} not found in {[p.name for p in places]}"
+    return hits[0]
+
+
+def test_geo_resolves_city_with_town_precision(nlp):
+    text = "Rescuers in Kharkiv said a missile struck a school on Tuesday, officials in Ukraine told reporters."
+    places = _places(nlp, text)
+    kharkiv = _one(places, "Kharkiv")
+    assert kharkiv.precision == "town" and kharkiv.country == "UA"
+    assert geo.distance_km(kharkiv.lat, kharkiv.lon, 49.98, 36.25) < 25
+    assert _one(places, "Ukraine").precision == "country"
+
+
+def test_geo_tripoli_follows_country_context(nlp):
+    lebanon = _places(nlp, "Lebanese officials said shelling hit Tripoli overnight. Beirut condemned the attack "
+                           "and the army deployed in Lebanon's north.")
+    libya = _places(nlp, "Libyan officials said shelling hit Tripoli overnight. Benghazi condemned the attack "
+                         "and the army deployed across Libya.")
+    assert _one(lebanon, "Tripoli").country == "LB"
+    assert _one(libya, "Tripoli").country == "LY"
+
+
+def test_geo_explicit_qualifier_decides(nlp):
+    places = _places(nlp, "The convoy reached Tripoli, Lebanon, late on Sunday.")
+    assert _one(places, "Tripoli").country == "LB"
+
+
+def test_geo_georgia_is_country_in_caucasus_and_state_near_atlanta(nlp):
+    caucasus = _places(nlp, "Armenia and Azerbaijan traded accusations while Georgia offered to mediate talks "
+                            "in Tbilisi, near the Russian border.")
+    us = _places(nlp, "Voters in Atlanta and Savannah lined up for hours as Georgia counted ballots, and "
+                      "officials in Texas watched closely.")
+    assert _one(caucasus, "Georgia").precision == "country"
+    assert _one(caucasus, "Georgia").country == "GE"
+    ga = _one(us, "Georgia")
+    assert ga.country == "US" and ga.precision == "region"
+
+
+def test_geo_unresolvable_name_gets_no_coordinates(nlp):
+    text = "Villagers fled along the Zarvokhin River after the strike."
+    places = _places(nlp, text)
+    river = [p for p in places if "Zarvokhin" in p.name]
+    assert river, places
+    assert river[0].lat is None and river[0].lon is None
+    assert river[0].resolved_by.startswith("unresolved")
+    assert geo.resolve("Qwertzbrokhin") is None
+
+
+def test_geo_based_modifier_is_not_an_event_place(nlp):
+    text = "The Baku-based group said drones struck a depot in Ganja on Monday."
+    places = _places(nlp, text)
+    baku = _one(places, "Baku")
+    assert baku.lat is not None and "role=modifier" in baku.resolved_by
+    assert not geo.is_event_place(baku)
+    assert geo.is_event_place(_one(places, "Ganja"))
+
+
+def test_geo_demonym_resolves_to_country_with_role(nlp):
+    places = _places(nlp, "Turkish forces shelled positions held by Kurdish fighters near Afrin.")
+    turkish = _one(places, "Turkish")
+    assert turkish.country == "TR" and "role=demonym" in turkish.resolved_by
+    assert not geo.is_event_place(turkish)
+    assert _one(places, "Afrin").country == "SY"
+
+
+def test_geo_alternate_names_resolve_to_same_town(nlp):
+    a = _one(_places(nlp, "Shelling was reported in Stepanakert, in Nagorno-Karabakh."), "Stepanakert")
+    b = _one(_places(nlp, "Azerbaijani officials visited Khankendi on Friday."), "Khankendi")
+    assert geo.distance_km(a.lat, a.lon, b.lat, b.lon) < 5
+
+
+def test_geo_document_country_context_orders_by_mentions():
+    places = [geo.Place("Syria", 0, 5, country="SY"), geo.Place("Aleppo", 6, 12, country="SY"),
+              geo.Place("Turkey", 13, 19, country="TR")]
+    assert geo.document_country_context(places) == ["SY", "TR"]
+
+
+def test_geo_resolve_uses_context():
+    assert geo.resolve("Tripoli", ["LB"]).country == "LB"
+    assert geo.resolve("Tripoli", ["LY"]).country == "LY"
+
+
+def test_geo_distance_km_is_great_circle():
+    assert geo.distance_km(0, 0, 0, 1) == pytest.approx(111.2, abs=0.5)
+
+
+def test_geo_finds_gold_places_of_dev_articles(nlp, shared_dir):
+    found = total = 0
+    for gold_path in sorted((shared_dir / "eval" / "dev").glob("*.json")):
+        text = gold_path.with_suffix(".txt").read_text(encoding="utf-8")
+        places = [p for p in _places(nlp, text) if p.lat is not None]
+        for g in json.loads(gold_path.read_text(encoding="utf-8"))["places"].values():
+            if "lat" in g:
+                total += 1
+                found += any(geo.distance_km(p.lat, p.lon, g["lat"], g["lon"]) <= 25 for p in places)
+    assert total and found / total >= 0.9

@@ -1,0 +1,144 @@
+"""Incident clustering: same event across documents and names, blocking, derived status, independence."""
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from claimledger import db, incidents
+from claimledger.models import Allegation, Assessment, Incident, Place, Span, Speaker, Statement
+
+KYIV = (50.4501, 30.5234)
+IRPIN = (50.5218, 30.2506)  # ~21 km from Kyiv
+
+
+def place(name, lat, lon, precision="town"):
+    return Place(name=name, start=0, end=0, lat=lat, lon=lon, precision=precision)
+
+
+def alg(aid, doc, where, date="2022-03-01", act="shelling", perp="Russia", sids=None, **kw):
+    places = [place(*w) for w in (where if isinstance(where, list) else [where])]
+    return Allegation(statement_ids=sids or [f"{aid}.s"], act=act, perpetrator=perp, places=places, date=date,
+                      id=aid, document_id=doc, **kw)
+
+
+def docs(*ids, published="2022-03-02"):
+    return [{"id": i, "published": published, "text": f"document {i}"} for i in ids]
+
+
+def test_incidents_naming_variants_across_documents_are_one_incident():
+    # two spellings resolved to the same coordinates, reported by both sides' outlets
+    a = alg("D1.A1", 1, ("Kyiv", *KYIV), perp="Russian forces")
+    b = alg("D2.A3", 2, ("Kiev", KYIV[0] + 0.01, KYIV[1]), perp="Russia", act="missile_strike")
+    out = incidents.cluster([b, a], [], [], docs(1, 2))
+    assert [(i.id, i.allegation_ids) for i in out] == [("I.D1.A1", ["D1.A1", "D2.A3"])]
+
+
+def test_incidents_ids_are_stable_whatever_the_input_order():
+    algs = [alg(f"D{i}.A1", i, ("Kyiv", *KYIV)) for i in range(1, 6)] + [alg("D9.A2", 9, ("Irpin", *IRPIN))]
+    first = [(i.id, i.allegation_ids) for i in incidents.cluster(algs, [], [], docs(*range(1, 10)))]
+    random.Random(4).shuffle(algs)
+    assert [(i.id, i.allegation_ids) for i in incidents.cluster(algs, [], [], docs(*range(1, 10)))] == first
+    assert first == [("I.D1.A1", [f"D{i}.A1" for i in range(1, 6)]), ("I.D9.A2", ["D9.A2"])]
+
+
+def test_incidents_nearby_towns_other_days_or_other_perpetrators_stay_apart():
+    base = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    other_town = alg("D1.A2", 1, ("Irpin", *IRPIN))
+    other_week = alg("D1.A3", 1, ("Kyiv", *KYIV), date="2022-03-12")
+    other_side = alg("D1.A4", 1, ("Kyiv", *KYIV), perp="Ukraine")
+    out = incidents.cluster([base, other_town, other_week, other_side], [], [], docs(1))
+    assert sorted(len(i.allegation_ids) for i in out) == [1, 1, 1, 1]
+
+
+def test_incidents_vaguer_dates_and_unknown_perpetrators_join():
+    a = alg("D1.A1", 1, ("Kyiv", *KYIV), date="2022-03-01")
+    b = alg("D2.A1", 2, ("Kyiv", *KYIV), date="2022-03", perp=None)
+    c = alg("D3.A1", 3, ("Kyiv", *KYIV), date="2022-03-02")  # next day: an overnight strike
+    assert [i.allegation_ids for i in incidents.cluster([a, b, c], [], [], docs(1, 2, 3))] == [["D1.A1", "D2.A1", "D3.A1"]]
+
+
+def test_incidents_region_threats_plans_conduct_and_unplaced_get_none():
+    region = alg("D1.A1", 1, ("Donbas", 48.0, 37.8, "region"), act="killing")
+    threat = alg("D1.A2", 1, ("Kyiv", *KYIV), act="threat")
+    plan = alg("D1.A3", 1, ("Kyiv", *KYIV), act="planned_attack")
+    conduct = alg("D1.A4", 1, ("Kyiv", *KYIV), act="other")
+    unplaced = Allegation(statement_ids=["x"], act="shelling", id="D1.A5", document_id=1)
+    denial = alg("D1.A6", 1, ("Kyiv", *KYIV), denial=True)
+    assert incidents.cluster([region, threat, plan, conduct, unplaced, denial], [], [], docs(1)) == []
+
+
+def test_incidents_two_places_in_one_allegation_are_two_events():
+    both = alg("D1.A2", 1, [("Kyiv", *KYIV), ("Irpin", *IRPIN)], perp=None)
+    kyiv = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    out = incidents.cluster([both, kyiv], [], [], docs(1))
+    assert [(i.id, i.allegation_ids, i.place["name"]) for i in out] == [
+        ("I.D1.A1", ["D1.A1", "D1.A2"], "Kyiv"), ("I.D1.A2", ["D1.A2"], "Irpin")]
+
+
+def test_incidents_status_from_verifiers_with_reasoning():
+    a, b = alg("D1.A1", 1, ("Kyiv", *KYIV)), alg("D2.A1", 2, ("Kyiv", *KYIV))
+    amnesty = Assessment("D1.A1", "Amnesty International", "corroborated", id="D1.V1")
+    hrw = Assessment("D2.A1", "Human Rights Watch", "partially_corroborated", id="D2.V1")
+    [inc] = incidents.cluster([a, b], [amnesty, hrw], [], docs(1, 2))
+    assert inc.status == "corroborated"
+    assert any("Amnesty International: corroborated" in r for r in inc.reasoning)
+    refuting = Assessment("D2.A1", "Bellingcat", "refuted", id="D2.V2")
+    [inc] = incidents.cluster([a, b], [amnesty, refuting], [], docs(1, 2))
+    assert inc.status == "disputed"
+    assert incidents.derive_status([])[0] == "alleged"
+    assert incidents.derive_status([Assessment("x", "Amnesty", "insufficient_evidence")])[0] == "insufficient_evidence"
+
+
+def _statement(sid, doc, speaker, text):
+    return Statement(Speaker(speaker, kind="party"), "said", Span.of(text, 0, len(text)), id=sid, document_id=doc)
+
+
+def test_incidents_relays_of_one_statement_are_one_source():
+    texts = ["Officials in Kyiv said Russian shelling hit a school.", "Russian shelling hit a school, Kyiv officials said."]
+    ss = [_statement("D1.S1", 1, "the city administration", texts[0]), _statement("D2.S1", 2, "The city administration", texts[1]),
+          _statement("D3.S1", 3, "Maria Holub", texts[0])]
+    for s, t in zip(ss, texts + texts[:1]):
+        assert t[s.content.start:s.content.end] == s.content.text
+    algs = [alg("D1.A1", 1, ("Kyiv", *KYIV), sids=["D1.S1"]), alg("D2.A1", 2, ("Kyiv", *KYIV), sids=["D2.S1"]),
+            alg("D3.A1", 3, ("Kyiv", *KYIV), sids=["D3.S1"])]
+    [inc] = incidents.cluster(algs, [], ss, docs(1, 2, 3))
+    assert inc.sources == ["city administration", "maria holub"]
+    assert any("counted as one source" in r and "city administration" in r for r in inc.reasoning)
+
+
+def test_incidents_wire_copies_are_noted_as_one():
+    wire = " ".join(f"word{i}" for i in range(300))
+    ds = [{"id": 1, "published": "2022-03-02", "text": wire}, {"id": 2, "published": "2022-03-02", "text": wire + " extra"},
+          {"id": 3, "published": "2022-03-02", "text": "an entirely different report " * 20}]
+    assert incidents.near_duplicates(ds) == {2: 1}
+    algs = [alg("D1.A1", 1, ("Kyiv", *KYIV)), alg("D2.A1", 2, ("Kyiv", *KYIV))]
+    [inc] = incidents.cluster(algs, [], [], ds)
+    assert any("near-copy of document 1" in r for r in inc.reasoning)
+
+
+def test_incidents_blocking_handles_many_allegations():
+    rng = random.Random(7)
+    algs = [alg(f"D{i}.A1", i, ("x", 48 + rng.random() * 4, 30 + rng.random() * 6), date=f"2022-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                perp=rng.choice(["Russia", "Ukraine"])) for i in range(3000)]
+    out = incidents.cluster(algs, [], [], [])
+    assert sum(len(i.allegation_ids) for i in out) == 3000
+    assert len({i.id for i in out}) == len(out)
+
+
+def test_incidents_store_keeps_analyst_incidents_on_recluster(engine):
+    a, b = alg("D1.A1", 1, ("Kyiv", *KYIV)), alg("D1.A2", 1, ("Irpin", *IRPIN))
+    assert incidents.store(engine, incidents.cluster([a, b], [], [], docs(1))) == 2
+    with engine.begin() as conn:  # an analyst merged the two and set a status
+        conn.execute(db.incidents.update().where(db.incidents.c.id == "I.D1.A1")
+                     .values(edited=True, status="corroborated", status_source="analyst"))
+        conn.execute(db.incident_members.update().where(db.incident_members.c.incident_id == "I.D1.A2")
+                     .values(incident_id="I.D1.A1"))
+        conn.execute(db.incidents.delete().where(db.incidents.c.id == "I.D1.A2"))
+    c = alg("D1.A3", 1, ("Irpin", *IRPIN))
+    incidents.store(engine, incidents.cluster([a, b, c], [], [], docs(1)))
+    with engine.connect() as conn:
+        rows = {r.id: r.status for r in conn.execute(select(db.incidents))}
+        members = sorted((m.incident_id, m.allegation_id) for m in conn.execute(select(db.incident_members)))
+    assert rows == {"I.D1.A1": "corroborated", "I.D1.A2": "alleged"}
+    assert members == [("I.D1.A1", "D1.A1"), ("I.D1.A1", "D1.A2"), ("I.D1.A2", "D1.A3")]

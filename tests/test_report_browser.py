@@ -1,0 +1,112 @@
+"""The HTML report in a real browser: Debian's chromium driven by Playwright (marker `browser`)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from claimledger import report
+from test_export import small_ledger
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+PAYLOADS = ['"><img src=x onerror="window.__pwned=1;alert(1)">',
+            '</script><script>window.__pwned=2;alert(2)</script>',
+            "<b onmouseover=alert(3)>bold</b> & \u2028 line"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent: apt-get install -y chromium")
+    try:
+        report.load_assets()
+    except report.AssetsMissing as exc:
+        if os.environ.get("CI"):  # CI must vendor the map libraries, not silently skip
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, html: str, tmp_path: Path):
+    """Load the report from a file; collect dialogs, page errors and any non-file request."""
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    seen = {"dialogs": [], "errors": [], "requests": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen["requests"].append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector('body[data-ready="1"]', state="attached", timeout=60_000)
+    return page, seen
+
+
+def _injected_ledger() -> dict:
+    ledger = small_ledger()
+    doc = ledger["documents"][0]
+    doc["title"], doc["outlet"] = PAYLOADS[0], PAYLOADS[1]
+    # put a payload into the article text and re-point the first statement at it
+    doc["text"] += " The spokesman said " + PAYLOADS[1] + "."
+    start = doc["text"].index(PAYLOADS[1])
+    ledger["statements"][0]["content"] = {"start": start, "end": start + len(PAYLOADS[1]), "text": PAYLOADS[1]}
+    ledger["statements"][0]["speaker"]["name"] = PAYLOADS[0]
+    alg = ledger["allegations"][0]
+    alg["perpetrator"], alg["weapons"] = PAYLOADS[2], [{"name": PAYLOADS[0]}]
+    ledger["incidents"][0]["place"]["name"] = PAYLOADS[2]
+    ledger["assessments"][0]["verifier"] = PAYLOADS[1]
+    return ledger
+
+
+def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tmp_path):
+    ledger = _injected_ledger()
+    content = ledger["statements"][0]["content"]
+    assert ledger["documents"][0]["text"][content["start"]:content["end"]] == content["text"]
+    page, seen = _open(browser, report.render(ledger), tmp_path)
+    page.locator("#list .row").filter(has_text="2024-03-05").first.click()
+    detail = page.locator("#detail")
+    detail.locator("mark").first.wait_for()
+    assert page.evaluate("window.__pwned") is None
+    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["requests"] == []
+    assert page.evaluate("document.querySelectorAll('img, b[onmouseover], #detail script').length") == 0
+    text = detail.inner_text()
+    for payload in PAYLOADS:
+        assert payload.replace("\u2028", " ").split(" ")[0] in text
+    assert detail.locator("mark").first.text_content() == PAYLOADS[1]
+    assert PAYLOADS[0] in page.locator("#actor-filter, #weapon-filter").all_text_contents()[1]
+    page.close()
+
+
+def test_report_browser_small_ledger_map_timeline_and_sources(browser, tmp_path):
+    ledger = small_ledger()
+    page, seen = _open(browser, report.render(ledger), tmp_path)
+    assert seen["errors"] == [] and seen["requests"] == []
+    api = "window.claimledgerReport"
+    assert page.evaluate(f"{api}.markerCount()") == 2  # I3 has no coordinates
+    assert page.evaluate(f"{api}.shownCount()") == 3 and page.locator("#list .row").count() == 3
+    assert page.evaluate(f"{api}.timelineBins()") > 0
+    # markers are drawn on Leaflet's canvas and the two towns are far enough apart not to cluster
+    assert page.locator("#map canvas.leaflet-zoom-animated").count() >= 1
+    page.locator("#list .row").filter(has_text="Kharkiv").click()
+    marks = page.locator("#detail mark")
+    marks.first.wait_for()
+    statement, basis = ledger["statements"][0]["content"], ledger["assessments"][0]["basis"]
+    assert marks.nth(0).text_content() == statement["text"]
+    assert marks.nth(1).text_content() == basis["text"]
+    assert "ab" * 32 in page.locator("#detail .hash").first.text_content()
+    # filtering by status narrows the list, the map and the timeline together
+    page.locator("#status-filter input[value=alleged]").uncheck()
+    page.wait_for_selector('body[data-ready="1"]', state="attached")
+    assert page.evaluate(f"{api}.shownCount()") == 1 and page.evaluate(f"{api}.markerCount()") == 1
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    page.close()

@@ -1,0 +1,263 @@
+"""Analyst review: status, merge, split, evidence, bad input, optimistic locking, audit tampering, CLI."""
+from __future__ import annotations
+
+import pytest
+import typer
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from claimledger import audit, db, incidents, ledger
+from claimledger.cli_review import audit_app, review_app
+from claimledger.models import Allegation, Assessment, Incident, as_dict
+
+
+def _seed(engine):
+    """Three machine incidents and an assessment, as a re-cluster stores them."""
+    with engine.begin() as conn:
+        conn.execute(db.assessments.insert().values(
+            id="D1.V1", allegation_id="D1.A2", verifier="Amnesty International", status="corroborated",
+            data=as_dict(Assessment("D1.A2", "Amnesty International", "corroborated", id="D1.V1"))))
+        conn.execute(db.allegations.insert().values(id="D1.A1", data=as_dict(Allegation(["D1.S1"], id="D1.A1"))))
+    incs = [Incident("I.D1.A1", ["D1.A1", "D1.A2"], {"name": "Kyiv", "lat": 50.45, "lon": 30.52}, "2022-03-01"),
+            Incident("I.D1.A3", ["D1.A3"], {"name": "Irpin", "lat": 50.52, "lon": 30.25}, "2022-03-01"),
+            Incident("I.D2.A1", ["D2.A1"], {"name": "Kyiv", "lat": 50.45, "lon": 30.52}, "2022-03-01")]
+    incidents.store(engine, incs)
+
+
+def _members(conn, iid):
+    return sorted(conn.execute(select(db.incident_members.c.allegation_id)
+                               .where(db.incident_members.c.incident_id == iid)).scalars())
+
+
+def _audit_count(conn):
+    return conn.execute(select(func.count()).select_from(db.audit_log)).scalar()
+
+
+def test_review_set_status_records_rationale_version_and_audit(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        v = ledger.set_status(conn, "I.D1.A3", "refuted", "footage is from 2019", "ana")
+    with engine.connect() as conn:
+        row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A3")).one()
+        last = conn.execute(select(db.audit_log).order_by(db.audit_log.c.seq.desc())).first()
+        assert audit.verify(conn) == []
+    assert (v, row.version, row.status, row.status_source, row.edited) == (2, 2, "refuted", "analyst", True)
+    assert row.rationale == "footage is from 2019"
+    assert (last.actor, last.action, last.record_id, last.change["to"]) == ("ana", "set_status", "I.D1.A3", "refuted")
+
+
+def test_review_bad_input_is_refused_and_changes_nothing(engine, tmp_path):
+    _seed(engine)
+    bad = [lambda c: ledger.set_status(c, "I.nope", "refuted", "why", "ana"),
+           lambda c: ledger.set_status(c, "I.D1.A3", "fake", "why", "ana"),
+           lambda c: ledger.set_status(c, "I.D1.A3", "refuted", "  ", "ana"),
+           lambda c: ledger.merge(c, "I.D1.A1", ["I.nope"], "same strike", "ana"),
+           lambda c: ledger.split(c, "I.D1.A1", ["D9.A9"], "different event", "ana"),
+           lambda c: ledger.split(c, "I.D1.A1", ["D1.A1", "D1.A2"], "different event", "ana"),
+           lambda c: ledger.attach_evidence(c, tmp_path / "missing.jpg", "incident", "I.D1.A1", "ana"),
+           lambda c: ledger.attach_evidence(c, __file__, "incident", "I.nope", "ana"),
+           lambda c: ledger.attach_evidence(c, __file__, "planet", "I.D1.A1", "ana")]
+    with engine.connect() as conn:
+        before = [tuple(r) for r in conn.execute(select(db.incidents).order_by(db.incidents.c.id))], _audit_count(conn)
+    for action in bad:
+        with pytest.raises(ledger.ReviewError):
+            with engine.begin() as conn:
+                action(conn)
+    with engine.connect() as conn:
+        after = [tuple(r) for r in conn.execute(select(db.incidents).order_by(db.incidents.c.id))], _audit_count(conn)
+    assert after == before
+
+
+def test_review_merge_moves_members_and_survives_recluster(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        ledger.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, two outlets", "ana")
+    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1"]), Incident("I.D2.A1", ["D2.A1", "D2.A2"])])
+    with engine.connect() as conn:
+        assert _members(conn, "I.D1.A1") == ["D1.A1", "D1.A2", "D2.A1"]
+        assert _members(conn, "I.D2.A1") == ["D2.A2"]  # the merged allegation is not clustered again
+        row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A1")).one()
+        assert row.status == "corroborated"  # derived again from the members' assessments
+        assert [e.action for e in conn.execute(select(db.audit_log))][-2:] == ["merge", "recluster"]
+
+
+def test_review_split_makes_new_incident_kept_on_recluster(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        new = ledger.split(conn, "I.D1.A1", ["D1.A2"], "different building", "ana")
+    assert new == "R.D1.A2"
+    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1", "D1.A2"])])
+    with engine.connect() as conn:
+        assert _members(conn, "I.D1.A1") == ["D1.A1"]
+        assert _members(conn, "R.D1.A2") == ["D1.A2"]
+        statuses = dict(conn.execute(select(db.incidents.c.id, db.incidents.c.status)).all())
+    assert statuses["R.D1.A2"] == "corroborated" and statuses["I.D1.A1"] == "alleged"
+
+
+def test_review_set_status_survives_recluster(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        ledger.set_status(conn, "I.D1.A3", "disputed", "two verifiers disagree", "ana")
+    incidents.store(engine, [Incident("I.D1.A3", ["D1.A3"], status="alleged")])
+    with engine.connect() as conn:
+        assert conn.execute(select(db.incidents.c.status).where(db.incidents.c.id == "I.D1.A3")).scalar() == "disputed"
+
+
+def test_review_evidence_is_content_addressed_and_stored_once(engine, tmp_path):
+    _seed(engine)
+    photo = tmp_path / "crater.png"
+    photo.write_bytes(b"\x89PNG fake image bytes")
+    copy = tmp_path / "copy-of-crater.png"
+    copy.write_bytes(photo.read_bytes())
+    with engine.begin() as conn:
+        h1 = ledger.attach_evidence(conn, photo, "incident", "I.D1.A1", "ana")
+        h2 = ledger.attach_evidence(conn, copy, "incident", "I.D1.A3", "ana")
+        h3 = ledger.attach_evidence(conn, photo, "allegation", "D1.A1", "ana")
+    with engine.connect() as conn:
+        files = conn.execute(select(db.evidence)).all()
+        links = conn.execute(select(func.count()).select_from(db.evidence_links)).scalar()
+        shown = ledger.show(conn, "I.D1.A1")
+    import hashlib
+    assert h1 == h2 == h3 == hashlib.sha256(b"\x89PNG fake image bytes").hexdigest()
+    assert [(f.size, f.mime, f.original_name) for f in files] == [(21, "image/png", "crater.png")]
+    assert links == 3
+    assert shown["evidence"][0]["sha256"] == h1
+
+
+def test_review_stale_version_is_refused(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        ledger.set_status(conn, "I.D1.A3", "refuted", "first analyst", "ana", expected_version=1)
+    with pytest.raises(ledger.StaleVersion, match="version"):
+        with engine.begin() as conn:
+            ledger.set_status(conn, "I.D1.A3", "corroborated", "second analyst read version 1", "ben", expected_version=1)
+
+
+@pytest.mark.postgres
+def test_review_lost_update_between_two_sessions_on_postgresql(pg_schema_url):
+    engine = db.connect(pg_schema_url())
+    try:
+        _seed(engine)
+        a, b = engine.connect(), engine.connect()
+        ta, tb = a.begin(), b.begin()
+        seen = a.execute(select(db.incidents.c.version).where(db.incidents.c.id == "I.D1.A3")).scalar()
+        assert seen == b.execute(select(db.incidents.c.version).where(db.incidents.c.id == "I.D1.A3")).scalar() == 1
+        ledger.set_status(b, "I.D1.A3", "refuted", "ben's finding", "ben", expected_version=seen)
+        tb.commit()
+        with pytest.raises(ledger.StaleVersion):
+            ledger.set_status(a, "I.D1.A3", "corroborated", "ana's finding", "ana", expected_version=seen)
+        ta.rollback()
+        a.close(), b.close()
+        with engine.connect() as conn:
+            row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A3")).one()
+            assert (row.status, row.rationale, row.version) == ("refuted", "ben's finding", 2)
+            assert audit.verify(conn) == []
+    finally:
+        engine.dispose()
+
+
+def _chain(engine, n=5):
+    with engine.begin() as conn:
+        for i in range(n):
+            audit.append_event(conn, "ana", "note", "incident", f"I{i}", {"n": i})
+
+
+def _tamper_and_verify(engine, tamper):
+    _chain(engine)
+    with engine.begin() as conn:
+        tamper(conn)
+    with engine.connect() as conn:
+        return audit.verify(conn)
+
+
+def test_review_audit_detects_edited_entry(engine):
+    problems = _tamper_and_verify(engine, lambda c: c.execute(
+        db.audit_log.update().where(db.audit_log.c.seq == 3).values(change={"n": 99})))
+    assert [p.seq for p in problems] == [3] and "edited" in problems[0].reason
+
+
+def test_review_audit_detects_deleted_entry(engine):
+    problems = _tamper_and_verify(engine, lambda c: c.execute(db.audit_log.delete().where(db.audit_log.c.seq == 2)))
+    assert {p.seq for p in problems} == {3} and any("deleted" in p.reason for p in problems)
+
+
+def test_review_audit_detects_inserted_entry(engine):
+    def insert(conn):
+        rows = conn.execute(select(db.audit_log).order_by(db.audit_log.c.seq.desc())).all()
+        for r in rows:  # shift entries 3.. up by one, then forge a well-hashed entry 3
+            if r.seq >= 3:
+                conn.execute(db.audit_log.update().where(db.audit_log.c.seq == r.seq).values(seq=r.seq + 1))
+        prev = conn.execute(select(db.audit_log.c.hash).where(db.audit_log.c.seq == 2)).scalar()
+        h = audit.entry_hash(3, prev, "2022-01-01T00:00:00", "mallory", "note", None, None, {})
+        conn.execute(db.audit_log.insert().values(seq=3, at="2022-01-01T00:00:00", actor="mallory", action="note",
+                                                  change={}, prev_hash=prev, hash=h))
+    problems = _tamper_and_verify(engine, insert)
+    assert 4 in {p.seq for p in problems} and 3 not in {p.seq for p in problems}
+
+
+def test_review_audit_detects_reordered_entries(engine):
+    def swap(conn):
+        r2, r3 = (conn.execute(select(db.audit_log).where(db.audit_log.c.seq == s)).one() for s in (2, 3))
+        cols = ("at", "actor", "action", "record_type", "record_id", "change", "prev_hash", "hash")
+        conn.execute(db.audit_log.update().where(db.audit_log.c.seq == 2).values(**{c: getattr(r3, c) for c in cols}))
+        conn.execute(db.audit_log.update().where(db.audit_log.c.seq == 3).values(**{c: getattr(r2, c) for c in cols}))
+    problems = _tamper_and_verify(engine, swap)
+    assert {2, 3} <= {p.seq for p in problems}
+
+
+@pytest.fixture
+def cli(tmp_path):
+    app = typer.Typer()
+    app.add_typer(review_app, name="review")
+    app.add_typer(audit_app, name="audit")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = db.connect(url)
+    _seed(engine)
+    engine.dispose()
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, [*args, "--db", url, "--as", "ana"])
+
+
+def test_review_cli_status_merge_split_attach_and_verify(cli, tmp_path):
+    assert cli("review", "list").exit_code == 0
+    assert cli("review", "status", "I.D1.A3", "refuted", "--rationale", "old video").exit_code == 0
+    assert cli("review", "merge", "I.D1.A1", "I.D2.A1", "-r", "same strike").exit_code == 0
+    r = cli("review", "split", "I.D1.A1", "D2.A1", "-r", "other street")
+    assert r.exit_code == 0 and "R.D2.A1" in r.output
+    f = tmp_path / "note.txt"
+    f.write_text("witness notes")
+    assert cli("review", "attach", "I.D1.A1", str(f)).exit_code == 0
+    r = cli("review", "show", "I.D1.A1")
+    assert r.exit_code == 0 and "note.txt" in r.output
+    r = cli("audit", "verify")
+    assert r.exit_code == 0 and "intact" in r.output
+
+
+def test_review_cli_bad_input_exits_with_message(cli, tmp_path):
+    r = cli("review", "status", "I.D1.A3", "maybe", "-r", "x")
+    assert r.exit_code == 2 and "not one of" in r.output
+    r = cli("review", "status", "I.D1.A3", "refuted")
+    assert r.exit_code == 2 and "rationale" in r.output
+    r = cli("review", "status", "I.nope", "refuted", "-r", "x")
+    assert r.exit_code == 1 and "no incident" in r.output
+    r = cli("review", "attach", "I.D1.A1", str(tmp_path / "absent.pdf"))
+    assert r.exit_code == 1 and "cannot read" in r.output
+    r = cli("review", "status", "I.D1.A3", "refuted", "-r", "x", "--expect-version", "7")
+    assert r.exit_code == 1 and "version" in r.output
+
+
+def test_review_cli_verify_names_tampered_entry(cli, tmp_path):
+    assert cli("review", "status", "I.D1.A3", "refuted", "-r", "old video").exit_code == 0
+    head = cli("audit", "head").output.split()
+    engine = db.connect(f"sqlite:///{tmp_path / 'cli.db'}")
+    with engine.begin() as conn:
+        conn.execute(db.audit_log.update().where(db.audit_log.c.seq == 1).values(actor="mallory"))
+    r = cli("audit", "verify")
+    assert r.exit_code == 1 and "entry 1" in r.output and "edited" in r.output
+    with engine.begin() as conn:  # undo the edit, then cut the last entry off: only the recorded head shows it
+        conn.execute(db.audit_log.update().where(db.audit_log.c.seq == 1).values(actor="claimledger"))
+        conn.execute(db.audit_log.delete().where(db.audit_log.c.seq == int(head[0])))
+    engine.dispose()
+    assert cli("audit", "verify").exit_code == 0
+    r = cli("audit", "verify", "--expect-head", head[1])
+    assert r.exit_code == 1 and "removed" in r.output
