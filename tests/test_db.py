@@ -19,3 +19,22 @@ def test_db_audit_chain_detects_edit(engine):
         problems = audit.verify(conn)
     assert [p.seq for p in problems] == [2]
     assert "edited" in problems[0].reason
+
+
+def test_db_upgrade_command_migrates_a_new_file(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    proc = subprocess.run([sys.executable, "-m", "claimledger.cli", "db", "upgrade", "--db", url],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    engine = db.connect(url, migrate=False)
+    assert db._at_head(engine)
+    assert "documents" in inspect(engine).get_table_names()
+
+
+def test_db_url_from_environment_and_bare_path(monkeypatch, tmp_path):
+    monkeypatch.setenv(db.ENV_VAR, "postgresql+psycopg://u@h/x")
+    assert db.database_url() == "postgresql+psycopg://u@h/x"
+    assert db.database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"

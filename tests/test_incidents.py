@@ -142,3 +142,14 @@ def test_incidents_store_keeps_analyst_incidents_on_recluster(engine):
         members = sorted((m.incident_id, m.allegation_id) for m in conn.execute(select(db.incident_members)))
     assert rows == {"I.D1.A1": "corroborated", "I.D1.A2": "alleged"}
     assert members == [("I.D1.A1", "D1.A1"), ("I.D1.A1", "D1.A2"), ("I.D1.A2", "D1.A3")]
+
+
+def test_incidents_a_place_named_only_to_locate_another_is_not_an_event():
+    text = "An airstrike hit a market in Bucha, a town northwest of the capital Kyiv, on Monday."
+    bucha = Place("Bucha", text.index("Bucha"), text.index("Bucha") + 5, 50.54, 30.21, "town")
+    kyiv = Place("Kyiv", text.index("Kyiv"), text.index("Kyiv") + 4, *KYIV, "town")
+    for p in (bucha, kyiv):
+        assert text[p.start:p.end] == p.name
+    a = Allegation(["s"], "airstrike", "Russia", places=[bucha, kyiv], date="2022-03-01", id="D1.A1", document_id=1)
+    [inc] = incidents.cluster([a], [], [], [{"id": 1, "published": "2022-03-02", "text": text}])
+    assert inc.place["name"] == "Bucha"

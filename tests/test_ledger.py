@@ -197,3 +197,68 @@ def test_ledger_oracle_status_accuracy_on_dev_gold(nlp, shared_dir):
             total += 1
             ok += (x["allegation"], x["status"]) in got
     assert total and ok / total >= 0.85
+
+
+def test_ledger_staff_of_the_group_count_as_the_verifier(nlp):
+    text = ("Officials said drones hit flats in Odesa on Friday. Human Rights Watch said it had geolocated two videos "
+            "filmed in Odesa. \u201cThe damage is consistent with a drone strike,\u201d said Pia Lund, a researcher at "
+            "the group. She added that the group had not been able to independently confirm the death toll.")
+    ss = [stmt(text, "S1", "Officials", "drones hit flats in Odesa on Friday"),
+          stmt(text, "S2", "Human Rights Watch", "it had geolocated two videos filmed in Odesa", kind=VERIFIER),
+          stmt(text, "S3", "Pia Lund", "The damage is consistent with a drone strike", kind="unknown", type_="person"),
+          stmt(text, "S4", "Pia Lund", "the group had not been able to independently confirm the death toll",
+               kind="unknown", type_="person")]
+    assert ledger.promote_verifiers(text, ss) == {"S3", "S4"}
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "drone_strike", None, ["Odesa"], ["drones"])])
+    assert got["A1"].status == "partially_corroborated"
+    assert got["A1"].statement_ids == ["S2", "S3", "S4"]
+    assert ss[2].speaker.kind == "unknown"  # the caller's records are not changed
+
+
+def test_ledger_place_variants_match_by_coordinates_and_weekday_decides(nlp):
+    text = ("Officials said shelling hit homes in Kyiv on Monday. The mayor said 12 people were killed in Kiev on "
+            "Tuesday. Amnesty International said it had verified footage of shelling of homes in Kiev on Monday.")
+    ss = [stmt(text, "S1", "Officials", "shelling hit homes in Kyiv on Monday"),
+          stmt(text, "S2", "The mayor", "12 people were killed in Kiev on Tuesday"),
+          stmt(text, "S3", "Amnesty International", "it had verified footage of shelling of homes in Kiev on Monday",
+               kind=VERIFIER)]
+    kyiv = dict(lat=50.45, lon=30.52, precision="town")
+    a1 = Allegation(["S1"], "shelling", id="A1", date="2022-03-07",
+                    places=[Place("Kyiv", text.index("Kyiv"), text.index("Kyiv") + 4, **kyiv)])
+    a2 = Allegation(["S2"], "killing", id="A2", date="2022-03-08",
+                    places=[Place("Kiev", text.index("Kiev"), text.index("Kiev") + 4, **kyiv)])
+    for a in (a1, a2):
+        p = a.places[0]
+        assert text[p.start:p.end] == p.name
+    got = run(nlp, text, ss, [a1, a2])
+    assert list(got) == ["A1"] and got["A1"].status == "corroborated"
+
+
+def test_ledger_the_video_refers_to_the_claim_that_showed_it(nlp):
+    text = ("The health ministry said an airstrike killed five people in Saada. A rebel channel aired footage it said "
+            "showed the aftermath. The army said rebels fired rockets at Najran. "
+            "Bellingcat said the video aired by the channel was not new.")
+    ss = [stmt(text, "S1", "The health ministry", "an airstrike killed five people in Saada"),
+          stmt(text, "S2", "The army", "rebels fired rockets at Najran"),
+          stmt(text, "S3", "Bellingcat", "the video aired by the channel was not new", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", None, ["Saada"]),
+                              alg("A2", ["S2"], "missile_strike", "rebels", ["Najran"])])
+    assert {k: v.status for k, v in got.items()} == {"A1": "refuted"}
+
+
+def test_ledger_relayed_claim_is_not_the_verifiers_own_finding(nlp):
+    text = "Amnesty International said local officials reported shelling in Bucha."
+    s = stmt(text, "S1", "Amnesty International", "shelling in Bucha", kind=VERIFIER)
+    s.cue = "reported"
+    assert run(nlp, text, [s], [alg("A1", ["S1"], "shelling", None, ["Bucha"])]) == {}
+
+
+def test_ledger_party_accusations_include_attacks_on_its_soil_by_unplaced_speakers(nlp):
+    text = ("Nino Beridze, an opposition leader, wrote that Russian jets bombed Poti. "
+            "Amnesty International addressed Georgian accusations, saying it could not verify them.")
+    ss = [stmt(text, "S1", "Nino Beridze", "Russian jets bombed Poti", kind="unknown", type_="person"),
+          stmt(text, "S2", "Amnesty International", "it could not verify them", kind=VERIFIER)]
+    a = alg("A1", ["S1"], "airstrike", "Russia")
+    a.places = [Place("Poti", 0, 0, 42.15, 41.67, "town", country="GE")]
+    got = run(nlp, text, ss, [a])
+    assert got["A1"].status == "insufficient_evidence"

@@ -41,8 +41,7 @@ DENIAL_WORDS = re.compile(r"\b(?:fabricat\w*|baseless|unfounded|groundless|untru
 MODES = {"shell": "shelling", "shelling": "shelling", "airstrike": "airstrike", "bomb": "airstrike",
          "bombing": "airstrike", "bombard": "shelling", "bombardment": "shelling"}
 VAGUE = {"the enemy", "enemy", "the forces", "forces", "the other side", "the occupiers", "occupiers",
-         "the aggressor", "the adversary", "the opponent", "the attackers", "attackers", "unknown assailants",
-         "gunmen", "unidentified gunmen", "the militants"}
+         "the aggressor", "the adversary", "the opponent", "the attackers", "attackers"}
 PRONOUNS = {"they", "them", "he", "she", "it", "their", "its", "his", "her", "who", "which", "that"}
 SELF = {"we", "us", "our", "ours"}
 EVENT_NOUNS = {"offensive", "operation", "attack", "strike", "shelling", "bombardment", "assault", "campaign",
@@ -65,7 +64,7 @@ CIVILIAN_TARGETS = {
     "hospital": "facility", "hospitals": "facility", "clinic": "facility", "school": "facility",
     "schools": "facility", "market": "facility", "markets": "facility", "mosque": "facility",
     "church": "facility", "bakery": "facility", "shelter": "facility", "camp": "facility", "camps": "facility",
-    "courtyard": "facility", "university": "facility", "kindergarten": "facility",
+    "courtyard": "facility", "ward": "facility", "university": "facility", "kindergarten": "facility",
     "plant": "infrastructure", "plants": "infrastructure", "reservoir": "infrastructure", "dam": "infrastructure",
     "bridge": "infrastructure", "airport": "infrastructure", "airports": "infrastructure",
     "station": "infrastructure", "port": "infrastructure", "pipeline": "infrastructure", "grid": "infrastructure",
@@ -418,8 +417,7 @@ _PERSON = (r"(?P<who>(?:[\w\-]+\s+){0,3}?(?:civilians?|people|persons|children|c
            r"journalists?|medics?|doctors?|infants?|babies|toddlers?|family|families))")
 _KILLED = r"(?P<kind>killed|dead|died|killing|kills|kill|wounded|wounding|injured|injuring|injuries|hospitali[sz]ed|hurt)"
 CASUALTY_PATTERNS = (
-    re.compile(rf"\b{_KILLED}\s+(?:at\s+least\s+|more\s+than\s+|over\s+|some\s+|about\s+)?"
-               rf"{_QTY.replace('(?P<mod>', '(?P<mod0>', 1)}(?:\s+{_PERSON})?\b", re.I),
+    re.compile(rf"\b{_KILLED}\s+{_QTY.replace('(?P<mod>', '(?P<mod0>', 1)}(?:\s+{_PERSON})?\b", re.I),
     re.compile(rf"\b{_QTY}\s+(?:(?:wounded|injured|dead)\s+)?{_PERSON}(?:[^.;]{{0,40}}?)\b{_KILLED}\b", re.I),
     re.compile(rf"\b{_QTY}\s+(?P<kind2>wounded|injured|dead)\s+{_PERSON}", re.I),
 )
@@ -801,6 +799,7 @@ class _Group:
     acts: list[str]
     self_claim: bool
     verifier_only: bool
+    weak: bool = False  # only act words with nothing of war around them ("hit Trump hard")
 
 
 def _side(st: Statement) -> str | None:
@@ -814,6 +813,10 @@ def _same_side(a: Statement, b: Statement) -> bool:
         return True
     sa, sb = _side(a), _side(b)
     return sa == sb or not (sa and sb)
+
+
+def _weak(f: _Frame, alg: Allegation) -> bool:
+    return alg.act == "other" and f.category == "attack" and not (alg.weapons or alg.casualties)
 
 
 def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
@@ -860,8 +863,9 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
         target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)
         verifier = bool(f.extra.get("verifier"))
         if target is None:
-            groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier))
+            groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier, _weak(f, alg)))
             continue
+        target.weak = target.weak and _weak(f, alg)
         target.stmts.append(f.stmt)
         target.acts.append(alg.act)
         target.verifier_only = target.verifier_only and verifier
@@ -872,7 +876,7 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
         alg = g.alg
         if not g.verifier_only:  # verifiers' words on a party's claim are assessments, not allegations
             alg.statement_ids = [s for s in alg.statement_ids if s not in verifier_ids] or alg.statement_ids
-        if alg.perpetrator is None and not alg.places and not alg.casualties and not alg.weapons:
+        if g.weak or (alg.perpetrator is None and not alg.places and not alg.casualties and not alg.weapons):
             continue  # "the other side fired first": nothing to check
         out.append(alg)
     return out
@@ -880,8 +884,6 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
 
 def _is_general_framing(f: _Frame, alg: Allegation) -> bool:
     """A party on its own conduct with no place: "only military targets were struck"."""
-    if alg.act == "other" and f.category == "attack" and not (alg.weapons or alg.casualties):
-        return True
     if alg.act == "threat" or alg.places:
         return False
     military = alg.targets and all(t.kind == "military" for t in alg.targets)

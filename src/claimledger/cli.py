@@ -83,6 +83,7 @@ def analyze(inputs: list[str] = typer.Argument(None, help="Inputs to ingest firs
                                                    help="Database URL [default: a temporary SQLite file]."),
             all_documents: bool = typer.Option(False, "--all", help="Re-analyse every stored document."),
             published: Optional[str] = typer.Option(None, help="Publication date for plain-text input."),
+            workers: int = typer.Option(1, help="Processes for parsing large batches."),
             max_bytes: int = typer.Option(ingest_mod.MAX_BYTES, help="Largest input accepted.")) -> None:
     """Ingest the inputs, run every pipeline stage, and write the ledger JSON."""
     from . import export, pipeline
@@ -99,7 +100,7 @@ def analyze(inputs: list[str] = typer.Argument(None, help="Inputs to ingest firs
         with _progress() as progress:
             task = progress.add_task("analysing", total=len(ids) if ids is not None else None)
             summary = pipeline.analyze(engine, ids, only_pending=not all_documents and ids is None,
-                                       progress=lambda n: progress.advance(task, n))
+                                       progress=lambda n: progress.advance(task, n), workers=workers)
         console.print(f"analysed {summary.documents} documents: {summary.statements} statements, "
                       f"{summary.allegations} allegations, {summary.assessments} assessments, "
                       f"{summary.places} places, {summary.incidents} incidents")

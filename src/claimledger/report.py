@@ -83,7 +83,7 @@ def page_data(ledger: dict) -> dict:
         cas = a.get("casualties") or {}
         algs.append({
             "id": a.get("id"), "act": a.get("act") or "other", "perp": a.get("perpetrator") or "",
-            "w": [n for n in map(_weapon, a.get("weapons") or []) if n],
+            "w": list(dict.fromkeys(n for n in map(_weapon, a.get("weapons") or []) if n)),
             "t": [t.get("name") if isinstance(t, dict) else str(t) for t in a.get("targets") or []],
             "pl": [p.get("name") for p in a.get("places") or [] if p.get("name")],
             "d": a.get("date") or "", "den": bool(a.get("denial")),

@@ -325,6 +325,10 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
         if objs:
             return _subtree(objs[0])
+    objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",) and c.lower_ not in ("nothing", "so", "this")]
+    if objs and lemma in ("say", "add", "write", "insist", "argue", "claim", "state"):
+        # "said many of the examples ... failed": a clause the parser read as an object
+        return _subtree(objs[0])[0], _to_sentence_end(doc, cue, _subtree(objs[0])[1])
     return None
 
 
@@ -342,12 +346,14 @@ def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] |
     left = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
     if left:
         return _subtree(left[0])
-    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head.i < cue.i and subj is not None:
+    if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and subj is not None and cue.head.i != cue.i:
         sub = sorted(cue.subtree, key=lambda t: t.i)
         first = next(t for t in sub if not t.is_punct)
         inside = {t.i for t in sub}
         head_toks = [t for t in cue.head.subtree if t.i < first.i]
         after = [t for t in cue.head.subtree if t.i > sub[-1].i and t.i not in inside]
+        if cue.head.i > cue.i and not head_toks:
+            return None
         if head_toks and doc[first.i - 1].text in (",", "\u2014", "-", "\u2013"):
             if len([t for t in after if not t.is_punct]) >= 3 and after[0].i == sub[-1].i + 1:
                 return _edges(head_toks + after)  # "X, he said, is Y": the content surrounds the cue
@@ -503,7 +509,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             direct = True
     if content is None:
         return None
-    if content[0] < block[1] and block[0] < content[1] and not direct:
+    surrounds = content[0] < block[0] and block[1] < content[1] and cue.dep_ == "parataxis"
+    if content[0] < block[1] and block[0] < content[1] and not direct and not surrounds:
         # content must not swallow the speaker: keep the side of the cue it lies on
         content = (content[0], min(content[1], block[0])) if content[0] < block[0] else (max(content[0], block[1]), content[1])
     if not direct:

@@ -317,12 +317,16 @@
     if (lastMarker) lastMarker.setStyle({weight: 1});
     var m = lastMarker = markers[i];
     if (m) m.setStyle({weight: 3});
-    if (m && !fromMap) cluster.zoomToShowLayer(m, function () {});
+    if (m && !fromMap) {
+      // zoom in just far enough for the marker to leave its cluster (zoomToShowLayer expects icon markers)
+      var z = m.__parent && typeof m.__parent._zoom === 'number' ? m.__parent._zoom + 1 : map.getZoom();
+      map.setView(m.getLatLng(), Math.min(map.getMaxZoom(), Math.max(map.getZoom(), z)));
+    }
     document.body.dataset.selected = incs[i].id || '';
   }
 
   // ---- apply filters everywhere -------------------------------------------------------------------
-  var isReady = false, loading = false;
+  var isReady = false, loading = false, onMap = new Uint8Array(incs.length);
   function ready() {
     if (isReady) return;
     isReady = true; window.reportReady = true; document.body.dataset.ready = '1';
@@ -332,18 +336,25 @@
     for (var k = 0; k < incs.length; k++) if (passes(k)) shown.push(k);
     // newest first; undated last
     shown.sort(function (a, b) { return (isNaN(days[b]) ? -Infinity : days[b]) - (isNaN(days[a]) ? -Infinity : days[a]) || a - b; });
-    var layers = [];
-    shown.forEach(function (k) { if (markers[k]) layers.push(markers[k]); });
-    cluster.clearLayers();
+    // move only the markers whose visibility changed: re-clustering 100k markers takes seconds
+    var want = new Uint8Array(incs.length), add = [], remove = [], withCoords = 0;
+    shown.forEach(function (k) { want[k] = 1; });
+    for (k = 0; k < incs.length; k++) {
+      if (!markers[k]) continue;
+      if (want[k]) withCoords++;
+      if (want[k] && !onMap[k]) add.push(markers[k]); else if (!want[k] && onMap[k]) remove.push(markers[k]);
+      onMap[k] = want[k];
+    }
+    if (remove.length) cluster.removeLayers(remove);
     spacer.style.height = (shown.length * ROW) + 'px';
     document.getElementById('shown').textContent = shown.length + ' of ' + incs.length + ' incidents shown' +
-      (layers.length < shown.length ? ' (' + (shown.length - layers.length) + ' without coordinates)' : '');
+      (withCoords < shown.length ? ' (' + (shown.length - withCoords) + ' without coordinates)' : '');
     var df = document.getElementById('date-filter');
     df.hidden = isNaN(state.from);
     if (!df.hidden) document.getElementById('date-filter-label').textContent = 'Dates ' + isoOf(state.from) + ' to ' + isoOf(state.to - 1);
     renderRows();
     drawTimeline();
-    if (layers.length) { loading = true; cluster.addLayers(layers, true); } else ready();
+    if (add.length) { loading = true; cluster.addLayers(add, true); } else ready();
   }
   document.getElementById('summary').textContent = incs.length + ' incidents · ' + algs.length + ' allegations · ' +
     stmts.length + ' statements · ' + docs.length + ' documents';

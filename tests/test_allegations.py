@@ -1,0 +1,201 @@
+"""Allegation frames over hand-built statements on sentences written for these tests."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claimledger import allegations
+from claimledger.models import ACTS, Place, Span, Speaker, Statement
+
+PUB = date(2024, 3, 14)  # a Thursday
+
+
+def stmt(text, content, name, cue="said", kind="party", side=None, sid="S1", role=None, mention=None):
+    start = text.index(content)
+    m = None
+    if mention:
+        ms = text.index(mention)
+        m = Span.of(text, ms, ms + len(mention))
+    cs = text.find(cue)
+    return Statement(speaker=Speaker(name=name, role=role, kind=kind, side=side, mention=m), cue=cue,
+                     content=Span.of(text, start, start + len(content)), id=sid,
+                     cue_span=Span.of(text, cs, cs + len(cue)) if cs >= 0 else None)
+
+
+def place(text, name, lat, lon, precision="town", nth=0, resolved_by="test"):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Place(name=name, start=start, end=start + len(name), lat=lat, lon=lon, precision=precision,
+                 resolved_by=resolved_by)
+
+
+def check_spans(text, alg):
+    """Every span an allegation carries slices to its own text."""
+    spans = [alg.perpetrator_span, alg.act_span, alg.date_span, *(t.span for t in alg.targets),
+             *(w.span for w in alg.weapons), *(alg.casualties.spans if alg.casualties else [])]
+    for s in spans:
+        if s is not None:
+            assert text[s.start:s.end] == s.text
+    for p in alg.places:
+        assert text[p.start:p.end] == p.name
+    assert alg.act in ACTS
+
+
+def run(nlp, text, stmts, places=(), published=PUB):
+    doc = nlp(text)
+    algs = allegations.extract(doc, list(stmts), list(places), published, "D1.A")
+    for a in algs:
+        check_spans(text, a)
+    return algs
+
+
+def test_allegations_passive_voice_perpetrator(nlp):
+    text = "The mayor said the central market in Kharkiv was shelled by Russian forces on Monday, killing three civilians."
+    s = stmt(text, "the central market in Kharkiv was shelled by Russian forces on Monday, killing three civilians",
+             "The mayor")
+    (a,) = run(nlp, text, [s], [place(text, "Kharkiv", 49.99, 36.23)])
+    assert a.perpetrator == "Russian forces"
+    assert a.act == "shelling"
+    assert [p.name for p in a.places] == ["Kharkiv"]
+    assert a.date == "2024-03-11" and a.date_precision == "day"
+    assert (a.casualties.killed_min, a.casualties.killed_max, a.casualties.civilian) == (3, 3, True)
+    assert a.id == "D1.A1" and a.statement_ids == ["S1"]
+
+
+def test_allegations_accused_object_is_perpetrator(nlp):
+    text = "The ministry accused the rebels of shelling a hospital in Aleppo on Tuesday."
+    s = stmt(text, "the rebels of shelling a hospital in Aleppo on Tuesday", "The ministry", cue="accused")
+    (a,) = run(nlp, text, [s], [place(text, "Aleppo", 36.2, 37.16)])
+    assert a.perpetrator == "rebels"
+    assert a.act == "shelling"
+    assert any(t.kind == "facility" and "hospital" in t.name for t in a.targets)
+    assert a.date == "2024-03-12"
+
+
+def test_allegations_denial_is_not_an_allegation_against_the_denier(nlp):
+    text = ("The army denied that its troops had shelled the village of Kostiantynivka. "
+            "A spokesman said the reports were fabricated by enemy propagandists.")
+    s1 = stmt(text, "its troops had shelled the village of Kostiantynivka", "The army", cue="denied")
+    s2 = stmt(text, "the reports were fabricated by enemy propagandists", "A spokesman", sid="S2")
+    assert run(nlp, text, [s1, s2], [place(text, "Kostiantynivka", 48.52, 37.7)]) == []
+
+
+def test_allegations_title_place_is_not_event_place(nlp):
+    text = "The Kyiv-based group said Russian missiles struck a school in Kharkiv overnight."
+    s = stmt(text, "Russian missiles struck a school in Kharkiv overnight", "The Kyiv-based group",
+             kind="independent", mention="The Kyiv-based group")
+    places = [place(text, "Kyiv", 50.45, 30.52, resolved_by="test; role=modifier"), place(text, "Kharkiv", 49.99, 36.23)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Kharkiv"]
+    assert a.perpetrator == "Russian"
+    assert a.act == "missile_strike"
+    assert a.date == "2024-03-14"
+
+
+def test_allegations_kyiv_based_without_geo_role_is_still_excluded(nlp):
+    text = "Shelling by Russian forces hit homes in Kherson, a Kyiv-based monitor said."
+    s = stmt(text, "Shelling by Russian forces hit homes in Kherson", "a Kyiv-based monitor", kind="independent")
+    places = [place(text, "Kherson", 46.64, 32.61), place(text, "Kyiv", 50.45, 30.52)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Kherson"]
+
+
+@pytest.mark.parametrize("phrase, killed, injured", [
+    ("killing at least 12 people and wounding dozens", (12, None), (24, None)),
+    ("killing more than 2,000 civilians", (2001, None), (None, None)),
+    ("wounding five residents", (None, None), (5, 5)),
+    ("and a ten-year-old boy was killed", (1, 1), (None, None)),
+])
+def test_allegations_casualties_from_digits_and_words(nlp, phrase, killed, injured):
+    text = f"Officials said Syrian government aircraft bombed the town of Saraqib on Sunday, {phrase}."
+    content = text[len("Officials said "):-1]
+    s = stmt(text, content, "Officials")
+    (a,) = run(nlp, text, [s], [place(text, "Saraqib", 35.86, 36.8)])
+    c = a.casualties
+    assert (c.killed_min, c.killed_max) == killed
+    assert (c.injured_min, c.injured_max) == injured
+    assert a.act == "airstrike"
+
+
+def test_allegations_weapons_linked_to_knowledge_base(nlp):
+    text = "Rescuers said the army fired Grad rockets and cluster munitions at the village of Talmenas."
+    s = stmt(text, "the army fired Grad rockets and cluster munitions at the village of Talmenas", "Rescuers",
+             kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Talmenas", 35.64, 36.74)])
+    by_name = {w.name: w for w in a.weapons}
+    assert by_name["Grad rockets"].kb_id == "bm-21" and by_name["Grad rockets"].category == "MLRS rocket"
+    assert by_name["cluster munitions"].cluster is True
+    assert a.perpetrator == "army"
+
+
+def test_allegations_acts_follow_general_rules(nlp):
+    text = ("Officials said enemy artillery and drones pounded apartment blocks in Avdiivka. "
+            "Monitors said Russian aircraft dropped RBK-500 cluster bombs near Bakhmut in January. "
+            "The governor said the militants want to destroy the Kakhovka dam. "
+            "The group warned that Russian airports would remain legitimate targets. "
+            "Relatives said soldiers detained four journalists in Melitopol.")
+    sents = [
+        stmt(text, "enemy artillery and drones pounded apartment blocks in Avdiivka", "Officials", side="Ukraine"),
+        stmt(text, "Russian aircraft dropped RBK-500 cluster bombs near Bakhmut in January", "Monitors",
+             kind="independent", sid="S2"),
+        stmt(text, "the militants want to destroy the Kakhovka dam", "The governor", sid="S3"),
+        stmt(text, "Russian airports would remain legitimate targets", "The group", cue="warned", sid="S4",
+             side="Ukraine"),
+        stmt(text, "soldiers detained four journalists in Melitopol", "Relatives", kind="independent", sid="S5"),
+    ]
+    places = [place(text, n, lat, lon) for n, lat, lon in
+              (("Avdiivka", 48.14, 37.74), ("Bakhmut", 48.6, 38.0), ("Melitopol", 46.84, 35.37))]
+    algs = run(nlp, text, sents, places)
+    acts = {a.statement_ids[0]: a.act for a in algs}
+    assert acts["S2"] == "use_of_prohibited_weapon"
+    assert acts["S3"] == "planned_attack"
+    assert acts["S4"] == "threat"
+    assert acts["S5"] == "detention"
+    assert "S1" not in acts or acts["S1"] == "attack_on_civilians"
+    s2 = next(a for a in algs if a.statement_ids == ["S2"])
+    assert s2.perpetrator == "Russian" and s2.date == "2024-01"
+
+
+def test_allegations_several_statements_of_one_act_merge(nlp):
+    text = ("Ukrainian officials said Russian missiles hit a hospital in Dnipro on Tuesday. "
+            "“They struck the maternity ward,” the regional governor, Olena Marchuk, said.")
+    s1 = stmt(text, "Russian missiles hit a hospital in Dnipro on Tuesday", "Ukrainian officials", side="Ukraine")
+    s2 = stmt(text, "They struck the maternity ward", "Olena Marchuk", sid="S2", side="Ukraine")
+    (a,) = run(nlp, text, [s1, s2], [place(text, "Dnipro", 48.45, 34.98)])
+    assert a.statement_ids == ["S1", "S2"]
+    assert a.perpetrator == "Russian" and a.act == "missile_strike"
+
+
+def test_allegations_verifier_assessment_carries_no_allegation(nlp):
+    text = "Human Rights Watch said the damage in Izium was consistent with the use of cluster munitions."
+    s = stmt(text, "the damage in Izium was consistent with the use of cluster munitions", "Human Rights Watch",
+             kind="independent_verifier")
+    assert run(nlp, text, [s], [place(text, "Izium", 49.21, 37.26)]) == []
+
+
+def test_allegations_general_framing_by_a_party_carries_none(nlp):
+    text = "The defence ministry said only legitimate military targets were being struck with precision weapons."
+    s = stmt(text, "only legitimate military targets were being struck with precision weapons",
+             "The defence ministry")
+    assert run(nlp, text, [s]) == []
+
+
+def test_allegations_unnamed_perpetrator_has_reason(nlp):
+    text = "Residents said shelling hit the market in Vuhledar on Wednesday, wounding seven people."
+    s = stmt(text, "shelling hit the market in Vuhledar on Wednesday, wounding seven people", "Residents",
+             kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Vuhledar", 47.78, 37.25)])
+    assert a.perpetrator is None and a.perpetrator_reason
+    assert a.act == "shelling"
+    assert (a.casualties.injured_min, a.casualties.injured_max) == (7, 7)
+    assert a.date == "2024-03-13"
+
+
+def test_allegations_never_dated_after_publication(nlp):
+    text = "Officials said Russian drones attacked the port of Izmail on Friday."
+    s = stmt(text, "Russian drones attacked the port of Izmail on Friday", "Officials")
+    (a,) = run(nlp, text, [s], [place(text, "Izmail", 45.35, 28.84)], published=date(2024, 3, 14))
+    assert a.date == "2024-03-08"  # the Friday before a Thursday publication
+    assert a.act == "drone_strike"
