@@ -5,7 +5,7 @@
     .venv/bin/python bench/bench_incidents.py --sizes 1000 5000
 
 Allegations are spread over a few conflict regions (200 random towns within each) and a period that
-grows with the corpus (n/40 days, at least a year), so reports per town-day stay constant as they do
+grows with the corpus (n/40 days), so reports per town-day stay constant as they do
 when a real corpus grows; dates are a day, a month or missing; a handful of acts and perpetrators.
 Growth ratios between sizes show how cost scales (n log n gives a bit over 10x per 10x). Packing more
 reports into the same towns and days grows cost with that density, as any clustering must.
@@ -36,7 +36,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[Allegation], list[dict]]:
     towns = [[(lat + rng.uniform(-1.5, 1.5), lon + rng.uniform(-1.5, 1.5)) for _ in range(towns_per_region)]
              for lat, lon in REGIONS]
     start = date(1990, 1, 1)
-    days = max(365, n // 40)  # a bigger corpus covers a longer period: density per town-day stays put
+    days = max(30, n // 40)  # a bigger corpus covers a longer period: density per town-day stays put
     docs, algs = [], []
     n_docs = max(1, n // 4)
     for d in range(1, n_docs + 1):

@@ -85,15 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Time the HTML report at several ledger sizes.")
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--out", type=Path, default=None, help="keep the reports (and screenshots) here")
-    args = ap.parse_args(argv)
+    args = ap.parse_args([] if argv is None else argv)  # bench/run.py calls main() with its own argv
     out = args.out or Path(tempfile.mkdtemp(prefix="claimledger-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} missing: apt-get install -y chromium", file=sys.stderr)
+        print(f"skipped: {CHROMIUM} missing (apt-get install -y chromium)")
         return 1
     from playwright.sync_api import sync_playwright
 
-    print(f"{'incidents':>10} {'render s':>9} {'size MB':>8} {'interactive s':>14} {'ready s':>8}")
+    print(f"{'incidents':>10} {'render s':>9} {'size MB':>8} {'interactive s':>14} {'ready s':>8} {'ready x':>8}")
+    prev = None
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for n in (int(s) for s in args.sizes.split(",")):
@@ -107,12 +108,14 @@ def main(argv: list[str] | None = None) -> int:
             interactive_s, ready_s = load_seconds(page, path)
             page.screenshot(path=str(out / f"report-{n}.png"))
             page.close()
-            print(f"{n:>10} {render_s:>9.2f} {path.stat().st_size / 1e6:>8.1f} {interactive_s:>14.2f} {ready_s:>8.2f}",
-                  flush=True)
+            ratio = f"{ready_s / prev:8.1f}" if prev else ""  # growth against the previous (smaller) size
+            print(f"{n:>10} {render_s:>9.2f} {path.stat().st_size / 1e6:>8.1f} {interactive_s:>14.2f} {ready_s:>8.2f} "
+                  f"{ratio}", flush=True)
+            prev = ready_s
         browser.close()
     print(f"reports in {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

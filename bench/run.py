@@ -16,6 +16,7 @@ def main(argv: list[str]) -> int:
             print(f"{name}: not available ({exc})")
             continue
         print(f"\n=== {name}")
+        sys.argv = [name]  # benches that read their own argv see none
         mod.main()
     return 0
 

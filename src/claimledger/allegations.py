@@ -100,17 +100,27 @@ class _Frame:
 
 # ---------------------------------------------------------------- small helpers
 
+def _text(doc: Doc) -> str:
+    """doc.text, joined once per document (spaCy rebuilds it on every access)."""
+    key = ("claimledger_text", len(doc))
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = doc.text
+    return cached
+
+
 def _sentences(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Character range of the sentences overlapping [start, end)."""
-    s, e = start, end
-    for sent in doc.sents:
-        if sent.end_char > start and sent.start_char < end:
-            s, e = min(s, sent.start_char), max(e, sent.end_char)
-    return s, e
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return start, end
+    return min(start, span[0].sent.start_char), max(end, span[-1].sent.end_char)
 
 
 def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
-    return [t for t in doc if t.idx >= start and t.idx + len(t) <= end]
+    """Tokens lying wholly inside [start, end)."""
+    span = doc.char_span(max(0, start), min(end, len(_text(doc))), alignment_mode="contract")
+    return list(span) if span is not None else []
 
 
 def _np(tok: Token) -> tuple[int, int]:
@@ -124,7 +134,7 @@ def _np(tok: Token) -> tuple[int, int]:
                 break
             right = child.right_edge if child.dep_ != "cc" else child
     start, end = left.idx, right.idx + len(right)
-    text = tok.doc.text
+    text = _text(tok.doc)
     while end > start and text[end - 1] in ",;:'\u2019\u201d\" ":
         end -= 1
     return start, end
@@ -137,8 +147,8 @@ def _strip_det(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
     """A name (proper noun, country or demonym) or a word for an armed body."""
-    words = re.findall(r"[A-Za-z\-]+", doc.text[start:end])
-    if actors.country_in(doc.text[start:end]):
+    words = re.findall(r"[A-Za-z\-]+", _text(doc)[start:end])
+    if actors.country_in(_text(doc)[start:end]):
         return True
     toks = _tokens(doc, start, end)
     if any(t.pos_ == "PROPN" for t in toks):
@@ -156,7 +166,7 @@ def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     if last.text.lower() in ("drone", "artillery", "missile", "rocket", "mortar"):
         return None
     end = last.idx + len(last)
-    text = tok.doc.text
+    text = _text(tok.doc)
     if text[end - 2:end] in ("'s", "\u2019s"):
         end -= 2
     return first.idx, end
@@ -304,7 +314,7 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
     if tok.pos_ in ("NOUN", "PROPN"):
         mod = _actor_modifiers(tok)
         if mod:
-            return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod), "named"
+            return _text(doc)[mod[0]:mod[1]], Span.of(_text(doc), *mod), "named"
     subj = _subject(tok)
     if subj is None and _verb_like(tok):  # the parse is broken too: the actor opening the clause
         chunks = [c for c in doc.noun_chunks if c.end <= tok.i and c.start >= tok.sent.start]
@@ -313,31 +323,31 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
         return None, None, "none"
     low = subj.lower_
     if low in SELF:
-        return speaker_actor(st), Span.of(doc.text, subj.idx, subj.idx + len(subj)), "self"
+        return speaker_actor(st), Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "self"
     if low in PRONOUNS:
-        return None, Span.of(doc.text, subj.idx, subj.idx + len(subj)), "pronoun"
+        return None, Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "pronoun"
     poss = [c for c in subj.children if c.dep_ == "poss"]
     if poss and poss[0].lower_ in ("its", "our", "group", "ministry", "army"):  # "its forces", "the group's unit"
-        return speaker_actor(st), Span.of(doc.text, subj.idx, subj.idx + len(subj)), "self"
+        return speaker_actor(st), Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "self"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
     if munitions.lookup(subj.text) or subj.lemma_.lower() in EVENT_NOUNS:
         mod = _actor_modifiers(subj)
         if mod:
-            return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod), "named"
+            return _text(doc)[mod[0]:mod[1]], Span.of(_text(doc), *mod), "named"
         by = _subject(subj)
         if by is not None:
-            s, e = _strip_det(doc.text, *_np(by))
-            return doc.text[s:e], Span.of(doc.text, s, e), "named"
+            s, e = _strip_det(_text(doc), *_np(by))
+            return _text(doc)[s:e], Span.of(_text(doc), s, e), "named"
         if subj.lemma_.lower() in EVENT_NOUNS:
-            return None, Span.of(doc.text, subj.idx, subj.idx + len(subj)), "event"
+            return None, Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "event"
         return None, None, "none"
-    s, e = _strip_det(doc.text, *_np(subj))
-    phrase = doc.text[s:e]
-    if doc.text[_np(subj)[0]:e].lower() in VAGUE or phrase.lower() in VAGUE:
-        return None, Span.of(doc.text, s, e), "vague"
+    s, e = _strip_det(_text(doc), *_np(subj))
+    phrase = _text(doc)[s:e]
+    if _text(doc)[_np(subj)[0]:e].lower() in VAGUE or phrase.lower() in VAGUE:
+        return None, Span.of(_text(doc), s, e), "vague"
     if not _is_actor_phrase(doc, s, e):
         return None, None, "none"
-    return phrase, Span.of(doc.text, s, e), "named"
+    return phrase, Span.of(_text(doc), s, e), "named"
 
 
 def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Span | None]:
@@ -350,11 +360,11 @@ def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Spa
             continue
         head = objs[0]
         if head.lower_ in PRONOUNS:
-            return None, Span.of(doc.text, head.idx, head.idx + len(head))
+            return None, Span.of(_text(doc), head.idx, head.idx + len(head))
         if not (head.pos_ == "PROPN" or head.lower_ in ACTOR_WORDS or actors.country_in(head.text)):
             continue  # "condemned the invasion": a deed, not a doer
-        s, e = _strip_det(doc.text, *_np(head))
-        return doc.text[s:e], Span.of(doc.text, s, e)
+        s, e = _strip_det(_text(doc), *_np(head))
+        return _text(doc)[s:e], Span.of(_text(doc), s, e)
     return None, None
 
 
@@ -364,7 +374,7 @@ def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Spa
         if tok.lemma_.lower() == word:
             mod = _actor_modifiers(tok)
             if mod:
-                return doc.text[mod[0]:mod[1]], Span.of(doc.text, *mod)
+                return _text(doc)[mod[0]:mod[1]], Span.of(_text(doc), *mod)
     return None, None
 
 
@@ -392,7 +402,7 @@ def _targets(doc: Doc, start: int, end: int) -> list[Target]:
             kind = "settlement"
         if kind == "military" and any(t.lower_ == "civilian" for t in _tokens(doc, s, e)):
             kind = "civilians"
-        out.append(Target(name=doc.text[s:e], span=Span.of(doc.text, s, e), kind=kind))
+        out.append(Target(name=_text(doc)[s:e], span=Span.of(_text(doc), s, e), kind=kind))
     return out
 
 
@@ -456,7 +466,9 @@ def _casualties(text: str, start: int, end: int) -> Casualties | None:
                 cas.injured_min, cas.injured_max = lo, hi
             else:
                 continue
-            if re.search(r"civilian|child|boy|girl|women|woman|resident|villager|worker|employee|famil|infant|bab", who):
+            tail = window[m.end():m.end() + 40].lower()  # "six people, including a child"
+            if re.search(r"civilian|child|boy|girl|women|woman|resident|villager|worker|employee|famil|infant|bab",
+                         who + " " + tail.split(";")[0]):
                 cas.civilian = True
             found = True
             cas.spans.append(Span.of(text, start + m.start(), start + m.end()))
@@ -469,7 +481,7 @@ def _casualties(text: str, start: int, end: int) -> Casualties | None:
 
 def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
     """Places inside [start, end) that are not the speaker's base or title ("the Kyiv-based group")."""
-    text = doc.text
+    text = _text(doc)
     mention = st.speaker.mention
     out = []
     for p in places:
@@ -554,7 +566,7 @@ def _act(frame: _Frame, weapons: list[Weapon], targets: list[Target], doc: Doc) 
 def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: bool,
           acc: tuple[str | None, Span | None]) -> list[_Frame]:
     """One frame per act word in text[lo:hi]."""
-    text = doc.text
+    text = _text(doc)
     weapon_spans = [(w.span.start, w.span.end) for w in munitions.find_weapons(text, lo, hi, platforms=True)]
     mention = st.speaker.mention
     frames = []
@@ -588,15 +600,15 @@ def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[s
         objs = [c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in EVENT_NOUNS]
         subj = [c for c in tok.children if c.dep_ == "nsubj"]
         if objs and subj and subj[0].lower_ not in PRONOUNS:
-            s, e = _strip_det(doc.text, *_np(subj[0]))
+            s, e = _strip_det(_text(doc), *_np(subj[0]))
             if _is_actor_phrase(doc, s, e):
-                return doc.text[s:e], Span.of(doc.text, s, e)
+                return _text(doc)[s:e], Span.of(_text(doc), s, e)
     return None, None
 
 
 def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[str]) -> list[_Frame]:
     """The acts one statement alleges (unmerged), or none for denials and assessments."""
-    text = doc.text
+    text = _text(doc)
     c0, c1 = st.content.start, st.content.end
     s0, s1 = _sentences(doc, c0, c1)
     cue = " ".join(x for x in (st.cue, st.cue_span.text if st.cue_span else "") if x).lower()
@@ -629,7 +641,8 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
             f.perp, f.perp_span = _event_antecedent(doc, doc[_tok_at(doc, f.perp_span.start)].lemma_.lower(), c0)
             f.perp_how = "named" if f.perp else "event"
         if f.perp is None and f.perp_how in ("none", "event") and f.category in ("attack", "killing"):
-            f.perp, f.perp_span = _context_actor(doc, s0, s1, (c0, c1))
+            mention = st.speaker.mention
+            f.perp, f.perp_span = _context_actor(doc, s0, s1, (mention.start, mention.end) if mention else (0, 0))
             if f.perp:
                 f.perp_how, f.extra["context"] = "named", True
         if f.perp_how == "vague":
@@ -644,10 +657,8 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
 
 
 def _tok_at(doc: Doc, char: int) -> int:
-    for t in doc:
-        if t.idx <= char < t.idx + len(t):
-            return t.i
-    return 0
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0].i if span is not None and len(span) else 0
 
 
 def _opponent(st: Statement, belligerents: list[str]) -> str | None:
@@ -690,7 +701,7 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
 
 def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:
     """Targets, weapons, places, date and casualties of one act; None when too vague to keep."""
-    text = doc.text
+    text = _text(doc)
     c0, c1 = st.content.start, st.content.end
     s0, s1 = _sentences(doc, c0, c1)
     weapons = [w for w in munitions.find_weapons(text, f.start, f.end)]
@@ -707,9 +718,12 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
     found = _event_places(doc, places, f.start, f.end, st)
     if not [p for p in found if p.precision != "country"]:  # a fragment: read the sentence around it ("..., referring to an attack on the city of X")
         found = found + [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
-    if not [p for p in found if p.precision != "country"] and re.search(r"\b(?:the|this) (?:city|town|village|region|area|offensive)\b", text[s0:s1], re.I):
-        # "this city": the last place named before the statement
-        earlier = [p for p in places if p.end <= min(c0, s0 + 1) and p.precision != "country"]
+    if not [p for p in found if p.precision != "country"] and re.search(
+            r"\b(?:the|this) (?:city|town|village|region|area|offensive)\b(?! of [A-Z])", text[s0:s1], re.I):
+        # "this city": the last place named before it, in this paragraph or the one before
+        breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
+        lo = breaks[-2] if len(breaks) >= 2 else 0
+        earlier = [p for p in places if lo <= p.start and p.end <= s0 and p.precision != "country" and _locates(p)]
         found = found + earlier[-1:]
     fine = [p for p in found if p.precision != "country"]
     found = fine or found
@@ -893,7 +907,7 @@ def _is_general_framing(f: _Frame, alg: Allegation) -> bool:
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
-    belligerents = _belligerents(doc.text)
+    belligerents = _belligerents(_text(doc))
     places = sorted(places, key=lambda p: p.start)
     items: list[tuple[_Frame, Allegation]] = []
     for i, st in enumerate(statements):

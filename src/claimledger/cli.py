@@ -147,13 +147,10 @@ def report(out: Path = typer.Option(Path("report.html"), "--out", "-o"), databas
     _write(report_mod.render(export_mod.ledger_json(engine)), out)
 
 
-try:  # review and audit commands live beside the ledger stage
-    from .cli_review import audit_app, review_app
+from .cli_review import audit_app, review_app  # noqa: E402  (review and audit live beside the ledger stage)
 
-    app.add_typer(review_app, name="review")
-    app.add_typer(audit_app, name="audit")
-except ImportError:  # pragma: no cover - during development only
-    pass
+app.add_typer(review_app, name="review")
+app.add_typer(audit_app, name="audit")
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def _by_id(records: list[dict] | None) -> dict[str, dict]:
     return {r["id"]: r for r in records or [] if r.get("id") is not None}
 
 
-class _Index:
+class LedgerIndex:
     """Look-ups over one ledger dict, shared by the formats below."""
 
     def __init__(self, ledger: dict):
@@ -120,13 +120,13 @@ ACT_PRIORITY = ("airstrike", "drone_strike", "missile_strike", "shelling", "use_
                 "threat", "genocidal_intent", "other")
 
 
-def incident_acts(index: _Index, inc: dict) -> list[str]:
+def incident_acts(index: LedgerIndex, inc: dict) -> list[str]:
     """Acts alleged in the incident (denials excluded), most specific first."""
     acts = {a.get("act") or "other" for a in index.incident_allegations(inc) if not a.get("denial")}
     return sorted(acts, key=lambda a: ACT_PRIORITY.index(a) if a in ACT_PRIORITY else len(ACT_PRIORITY))
 
 
-def incident_place(index: _Index, inc: dict) -> dict:
+def incident_place(index: LedgerIndex, inc: dict) -> dict:
     """The incident's place, else the first allegation place with coordinates (may be {})."""
     place = inc.get("place") or {}
     candidates = [p for a in index.incident_allegations(inc) for p in a.get("places") or []]
@@ -259,7 +259,7 @@ def acled_rows(ledger: dict) -> list[dict]:
     The row is typed by the incident's most specific act (ACT_PRIORITY); actor1 is that allegation's
     perpetrator; fatalities is 0 when no figure was reported (as ACLED codes unknown); geo_precision is 2 when
     the place's precision is unknown; allegations outside any incident (threats, plans) get no row."""
-    index = _Index(ledger)
+    index = LedgerIndex(ledger)
     rows = []
     for inc in ledger.get("incidents") or []:
         algs = index.incident_allegations(inc)
@@ -304,7 +304,7 @@ def to_acled_csv(ledger: dict) -> str:
 def geojson(ledger: dict) -> dict:
     """A FeatureCollection with one Point per incident that has coordinates; incidents without coordinates
     are left out and listed in the foreign member `incidents_without_coordinates`."""
-    index = _Index(ledger)
+    index = LedgerIndex(ledger)
     features, missing = [], []
     for inc in ledger.get("incidents") or []:
         place = incident_place(index, inc)
@@ -353,7 +353,7 @@ def claim_reviews(ledger: dict) -> list[dict]:
 
     `url`/`datePublished` are those of the article that reports the verifier's finding (we do not hold the
     verifier's own publication); `itemReviewed.appearance` lists the articles carrying the claim."""
-    index = _Index(ledger)
+    index = LedgerIndex(ledger)
     reviews = []
     for s in ledger.get("assessments") or []:
         alg = index.allegations.get(s.get("allegation_id"), {})
@@ -400,7 +400,7 @@ def _time_precision(date_str: str | None) -> str:
 
 def timemap(ledger: dict) -> dict:
     """TimeMap's three datasets in one object: events, associations (filters) and sources (documents)."""
-    index = _Index(ledger)
+    index = LedgerIndex(ledger)
     events, assoc = [], {}
     for inc in ledger.get("incidents") or []:
         algs = index.incident_allegations(inc)

@@ -27,6 +27,9 @@ from .models import Place
 DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
 MIN_CITY_POPULATION = 1000
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
+CONTEXT_WEIGHT = 2.5  # a candidate in one of the document's countries
+NEAR_WEIGHT = 2.0  # a candidate within 250 km of another place of the document (half that within 800 km)
+QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
 PRIMARY, ALIAS = 0, 1
 # words after a place name that make it an attribute of something else, not a location of events
 MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
@@ -95,6 +98,10 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
                  "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
+UNKNOWN_OK = {"LOC"}  # NER labels trusted enough to keep a name the gazetteer lacks
+ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
+                "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
+                "pound", "bombard", "shelled", "struck", "visit", "flee", "leave", "reach"}
 POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are actors, not locations
 
 
@@ -263,6 +270,7 @@ class Mention:
     demonym: bool = False
     strict: bool = False  # found outside a place entity: needs a well-known referent
     qualifier: str | None = None  # "Tripoli, Lebanon": the qualifying name
+    part: bool = False  # a word of a longer name ("Stonewall" in "Stonewall Golf Club")
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -338,16 +346,59 @@ def _role(doc: Doc, span: SpacySpan, in_org: bool, demonym: bool) -> str | None:
 
 def _locative(doc: Doc, i: int) -> bool:
     """The word before is a locative preposition ("in Slidell", "near Nelson")."""
-    return i > 0 and doc[i - 1].lower_ in ("in", "at", "near", "from", "outside", "into", "across", "around")
+    return i > 0 and doc[i - 1].lower_ in ("in", "at", "near", "from", "outside", "into", "across", "around",
+                                           "towards", "toward", "through", "inside", "to")
+
+
+def _cued(doc: Doc, i: int, j: int) -> bool:
+    """The grammar marks the name as a place: after a locative preposition, or the object of an attack."""
+    root = doc[i:j].root
+    return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in ATTACK_VERBS)
+
+
+def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> int:
+    """A longer shipped name that continues the span ("Zaporizhzhia" + "nuclear plant", "Donetsk region")."""
+    for j2 in range(min(len(doc), j + 3), j, -1):
+        if any(e.source != "geonames" for e, _ in g.lookup(doc[i:j2].text)):
+            return j2
+    return j
+
+
+def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
+    """One sense per discourse: other occurrences of a found name are toponyms too, unless the document
+    also uses it as a word ("piano") or in a person's name ("Ms Heiden")."""
+    names = {doc[i:j].text: (i, j) for i, j in found}
+    persons = {t for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in range(e.start, e.end)}
+    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e}
+    lower_words = {t.text for t in doc if t.is_lower}
+    for name, (i0, j0) in names.items():
+        k = fold(name)
+        if (k in COMMON_WORDS or k in person_words or name.lower() in lower_words
+                or not any(kind == PRIMARY for _, kind in g.lookup(name)) and k not in g.demonyms):
+            continue
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is None or (span.start, span.end) == (i0, j0) or persons & set(range(span.start, span.end)):
+                continue
+            add(span.start, span.end, strict=found[(i0, j0)].strict and not found[(i0, j0)].demonym,
+                in_org=False)
 
 
 def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     """Candidate toponym spans, non-overlapping."""
     found: dict[tuple[int, int], Mention] = {}
     taken: set[int] = set()
-    deferred: list[tuple[int, int]] = []  # a small town tagged PERSON: kept if coordinated with a place
+    deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
 
-    def add(i: int, j: int, strict: bool, in_org: bool = False) -> None:
+    def weak(i: int, j: int) -> None:
+        """A name only the gazetteer supports: kept if well known or where the grammar says place."""
+        if _strict_ok(g, doc[i:j].text, 100_000) or _cued(doc, i, j):
+            add(i, j, strict=True)
+        else:
+            deferred.append((i, j))
+
+    def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False) -> None:
+        j = _extend(doc, g, i, j)
         if any(t in taken for t in range(i, j)):
             return
         span = doc[i:j]
@@ -355,7 +406,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         if not dem and not _candidates(g, Mention(0, 0, span.text, strict=strict)) and (strict or _known(g, span.text)):
             return
         found[(i, j)] = Mention(span.start_char, span.end_char, span.text,
-                                _role(doc, span, in_org, dem), dem, strict)
+                                _role(doc, span, in_org, dem), dem, strict, part=part)
         taken.update(range(i, j))
 
     for ent in doc.ents:
@@ -369,19 +420,20 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             add(i, j, strict=False)
         elif ent.label_ in ("GPE", "LOC", "FAC") and doc[j - 1].lower_ in FEATURE_WORDS and j - i > 1:
             add(i, j, strict=False)  # a named feature the gazetteer lacks: a toponym without coordinates
-        elif ent.label_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART"):
+        elif ent.label_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"):
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
-            for a, b in _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000):
+            subs = _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000)
+            if not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper():
+                add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
+            for a, b in subs:
                 whole = (a, b) == (i, j)
                 in_org = strict and ent.label_ != "NORP" and not whole
                 if b < j and doc[b].lower_ in FEATURE_WORDS and fold(doc[a:b].text) not in g.demonyms:
                     add(a, b + 1, strict=False, in_org=in_org)  # "Walker County": not the town Walker
                 else:
-                    add(a, b, strict=strict, in_org=in_org)
-        elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000 if _locative(doc, i) else 100_000):
-            add(i, j, strict=True)
+                    add(a, b, strict=strict, in_org=in_org, part=not whole and ent.label_ != "NORP")
         elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000):
-            deferred.append((i, j))
+            weak(i, j)
     # capitalised words outside entities that the gazetteer knows well
     ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
     i = 0
@@ -392,12 +444,13 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         j = i
         while j < len(doc) and j not in ent_tokens and doc[j].text[:1].isupper() and j - i < 5:
             j += 1
-        for a, b in _sub_spans(g, doc, i, j, strict=True, min_pop=1000 if _locative(doc, i) else 100_000):
-            add(a, b, strict=True)
+        for a, b in _sub_spans(g, doc, i, j, strict=True, min_pop=1000):
+            weak(a, b)
         i = j
     for i, j in deferred:  # "targets Kelbajar and Lachin": a conjunct of a place is a place
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
             add(i, j, strict=True)
+    _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
         if doc.text[a.end:b.start] == ", ":
@@ -414,8 +467,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     cands = g.lookup(m.name)
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
-    if m.strict:
-        cands = [(e, k) for e, k in cands if k == PRIMARY]
+    if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
+        cands = [(e, k) for e, k in cands if k == PRIMARY or (" " in m.name and e.population >= 100_000)]
     return cands
 
 
@@ -443,14 +496,14 @@ def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
            anchors: list[tuple[str, float, float]]) -> float:
     s = _prior(e, kind)
     if e.country:
-        s += 2.5 * min(1.0, ctx.get(e.country, 0.0))
+        s += CONTEXT_WEIGHT * min(1.0, ctx.get(e.country, 0.0))
     if _qualifies(g, e, m.qualifier):
-        s += 5.0
+        s += QUALIFIER_WEIGHT
     if e.precision != COUNTRY_PRECISION:
         near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != fold(m.name)]
         if near:
             d = min(near)
-            s += 2.0 if d < 250 else 1.0 if d < 800 else 0.0
+            s += NEAR_WEIGHT if d < 250 else NEAR_WEIGHT / 2 if d < 800 else 0.0
     return s
 
 
@@ -481,6 +534,9 @@ def _place(m: Mention, e: Entry | None, how: str) -> Place:
     role = f"; role={role}" if role else ""
     if e is None:
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
+    if m.part and e.source == "geonames" and e.population < 100_000:
+        # a small town's name inside a longer name is more often that longer feature's namesake
+        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
     return Place(m.name, m.start, m.end, round(e.lat, 5), round(e.lon, 5), e.precision, e.country,
                  e.admin1, e.geonameid, f"{how} ({e.source}: {e.name}){role}")
 

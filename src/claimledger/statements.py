@@ -18,11 +18,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import actors
 from .models import Span, Speaker, Statement
+from .nlp import CLOSE_QUOTES, QUOTE_MARK, find_quotes
 from .time import find_dates
 
 EXTRACTOR_VERSION = "statements-1"
@@ -73,9 +75,6 @@ CHANNELS = [
     ("report", re.compile(r"\breport\b", re.I)),
 ]
 CLAUSE_PREPS = {"after", "before", "because", "despite", "while", "as", "following", "since", "although"}
-OPEN_QUOTES, CLOSE_QUOTES = "\u201c\u00ab\u201e", "\u201d\u00bb"
-# "ADEN, Yemen — " or "YEREVAN (Reuters) - " opening a paragraph
-DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'\-]{2,}(?:,\s+[A-Z][\w .]+)?(?:\s*\([^)]{1,30}\))?\s*[\u2014\u2013-]+\s*")
 _SENT_END = re.compile(r"[.!?:;…]['\"\u2019\u201d\u00bb)]*\s*$")
 
 
@@ -101,55 +100,6 @@ class _Raw:
 
 # ---------------------------------------------------------------- quotations
 
-QUOTE_MARK = re.compile(r"``|''|[\u201c\u201d\u00ab\u00bb\u201e\"]")
-
-
-def _opens(text: str, m: re.Match) -> bool | None:
-    """True for an opening mark, False for a closing one, None when it cannot be told."""
-    mark = m.group(0)
-    if mark in ("``", "\u201c", "\u00ab", "\u201e"):
-        return True
-    if mark in ("\u201d", "\u00bb"):
-        return False
-    before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
-    if (before.isspace() or before in "([{\u2014-") and not after.isspace():
-        return True
-    if not before.isspace():
-        return False
-    return None
-
-
-def find_quotes(text: str) -> list[tuple[int, int]]:
-    """Outer (open, close-end) offsets of quotations in any style (curly, guillemets, straight, ``/'');
-    a quotation left open at a paragraph end closes there (news style for quotes running over paragraphs)."""
-    out: list[tuple[int, int]] = []
-    marks = list(QUOTE_MARK.finditer(text))
-    i = 0
-    while i < len(marks):
-        m = marks[i]
-        if _opens(text, m) is not True:
-            i += 1
-            continue
-        para_end = text.find("\n", m.end())
-        para_end = len(text) if para_end < 0 else para_end
-        j, end = i + 1, None
-        while j < len(marks) and marks[j].start() < para_end:
-            kind = _opens(text, marks[j])
-            if kind is False or (kind is None and marks[j].group(0) in ('"', "''")):
-                end = marks[j].end()
-                break
-            if kind is True and marks[j].group(0) != m.group(0) and m.group(0) != '"':
-                break  # a new opening of another style: the first quotation ran to here
-            j += 1
-        if end is None:
-            end, j = para_end, j - 1
-        if end - m.start() > 2:
-            out.append((m.start(), end))
-        i = j + 1
-    return out
-
-
 def _inner(text: str, q: tuple[int, int]) -> tuple[int, int]:
     s, e = q
     m = QUOTE_MARK.match(text, s)
@@ -170,34 +120,6 @@ def is_real_quote(text: str, q: tuple[int, int]) -> bool:
     return len(words) >= 5 or (len(words) >= 3 and bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb"))))
 
 
-@Language.factory("claimledger_quotes")
-def make_quote_finder(nlp: Language, name: str):
-    """Pipeline component: quotation offsets in `doc._.cl_quotes`."""
-    if not Doc.has_extension("cl_quotes"):
-        Doc.set_extension("cl_quotes", default=None)
-
-    def finder(doc: Doc) -> Doc:
-        doc._.cl_quotes = find_quotes(doc.text)
-        return doc
-    return finder
-
-
-@Language.factory("claimledger_paragraphs")
-def make_paragraph_splitter(nlp: Language, name: str):
-    """Pipeline component (before the parser): a line break always ends a sentence, so titles, bylines and
-    paragraphs are never parsed as one sentence."""
-    def splitter(doc: Doc) -> Doc:
-        for tok in doc[1:]:
-            if "\n" in doc[tok.i - 1].text or (tok.is_space and "\n" in tok.text):
-                tok.is_sent_start = True
-        for m in DATELINE.finditer(doc.text):
-            span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
-            if span is not None and span.start > 0:
-                doc[span.start].is_sent_start = True
-        return doc
-    return splitter
-
-
 @lru_cache(maxsize=None)
 def pipeline() -> Language:
     """The spaCy model with claimledger's components added (its own cached copy of the base model)."""
@@ -205,6 +127,11 @@ def pipeline() -> Language:
 
     nlp = base_model(instance="statements")
     if "claimledger_quotes" not in nlp.pipe_names:
+        # zero-width and direction marks stand apart, so "said\u200b" is still "said"
+        invisible = r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]"
+        nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex([invisible, *nlp.Defaults.prefixes]).search
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([invisible, *nlp.Defaults.suffixes]).search
+        nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([invisible, *nlp.Defaults.infixes]).finditer
         nlp.add_pipe("claimledger_paragraphs", before="parser")
         nlp.add_pipe("claimledger_quotes", last=True)
     nlp.max_length = max(nlp.max_length, 5_000_000)  # long documents: see `parse` for chunked parsing
@@ -304,7 +231,7 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         if obj and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in obj):
             s = _strip_mark(doc, obj[0])[0]
             return s, max(_subtree(c)[1] for c in obj)
-    comps = [c for c in kids if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)]
+    comps = [c for c in kids if (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)) and not _bare_cue(c)]
     if comps:
         s = _strip_mark(doc, comps[0])[0]
         return s, _to_sentence_end(doc, cue, max(_subtree(c)[1] for c in comps))
@@ -330,6 +257,11 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         # "said many of the examples ... failed": a clause the parser read as an object
         return _subtree(objs[0])[0], _to_sentence_end(doc, cue, _subtree(objs[0])[1])
     return None
+
+
+def _bare_cue(tok: Token) -> bool:
+    """", Interfax reported": a trailing attribution the parser hung on the cue, not reported content."""
+    return tok.lemma_.lower() in SPEECH and not any(c.dep_ in ("ccomp", "dobj", "xcomp", "prep") for c in tok.children)
 
 
 def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
@@ -422,9 +354,22 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         raws.append(r)
         by_cue[tok.i] = r
     for r in raws:
-        if not r.own_subject and r.cue.head.i in by_cue and r.cue.head.i != r.cue.i:
-            r.inherited = by_cue[r.cue.head.i]
+        anchor = _cue_ancestor(r.cue) if not r.own_subject else None
+        if anchor is not None and anchor.i in by_cue:
+            r.inherited = by_cue[anchor.i]
     return raws
+
+
+def _cue_ancestor(cue: Token) -> Token | None:
+    """The nearest reporting verb with a subject above a subject-less cue (up to three levels)."""
+    tok = cue
+    for _ in range(3):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.lemma_.lower() in SPEECH and _subject(tok) is not None:
+            return tok
+    return None
 
 
 def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
@@ -443,10 +388,14 @@ def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
 def _according(doc: Doc, tok: Token) -> _Raw | None:
     to = next(c for c in tok.children if c.lower_ == "to")
     objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:  # "according to show insiders": the parser made a verb of the first word
+        objs = [t for t in to.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "pobj", "nsubj")][:1]
     if not objs:
         return None
     phrase = (min(t.i for t in tok.subtree), max(t.i for t in tok.subtree))
     head = tok.head
+    while head.dep_ in ("ccomp", "conj") and head.head.i != head.i and head.head.i < head.i:
+        head = head.head  # the whole clause the source vouches for
     clause = [t for t in head.subtree if not phrase[0] <= t.i <= phrase[1]] if head.i != tok.i else []
     before = [t for t in clause if t.i < phrase[0]]
     after = [t for t in clause if t.i > phrase[1]]
@@ -470,7 +419,9 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     elif subj is None and cue.tag_ == "VBN":
         return None  # "the report, published on Monday" is not a speech act
     elif subj is None and cue.dep_ in ("conj", "advcl"):
-        subj = _subject(cue.head)  # "X said ... and added ...", "X issued a statement, saying ..."
+        anchor = _cue_ancestor(cue)
+        # "X wrote that Y, saying ...": the participle continues X's statement, even when hung inside it
+        subj = _subject(anchor) if anchor is not None else _subject(cue.head)  # "X issued a statement, saying"
         if subj is None and cue.head.dep_ == "acl":
             subj = cue.head.head
     elif subj is None and cue.dep_ == "pcomp" and cue.tag_ == "VBG":
@@ -486,6 +437,12 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             and not any(c.lower_ in ("the", "these", "those") for c in subj.children):
         return None  # "other reports indicate ...": no identifiable source
     content = _right_content(doc, cue, lemma)
+    if content is not None and own and real and not re.search(r"\bthat\b", text[cue.idx:content[0]]):
+        # “Q,” X told Y, after ...: a quotation just before the speaker is the content, not a later clause
+        start = min([t.idx for t in subj.subtree] + [cue.idx])
+        if any(q[1] <= start and re.fullmatch(r",?[ \u00a0]*", text[q[1]:start])
+               and "," in text[q[1] - 3:start] for q in real):
+            content = None
     if content is None:
         content = _left_content(doc, cue, subj)
     # the attribution block: speaker, cue and their modifiers outside the content
@@ -587,6 +544,9 @@ def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_R
             outer = next((o for o in keep if o is not r and o.in_quote is None
                           and o.content[0] <= r.cue.idx < o.content[1]), None)
             r.reported_by = r.reported_by or outer
+    # a speaker quoting their own statement ("“..., Amnesty said today, ...,” the statement read") is one statement
+    keep = [r for r in keep if not (r.in_quote and isinstance(r.reported_by, _Raw) and r.speaker and r.reported_by.speaker
+                                    and r.speaker.name == r.reported_by.speaker.name)]
     out = []
     for r in keep:
         inner = [o for o in keep if o is not r and r.content[0] <= o.content[0] < r.content[1]
@@ -651,7 +611,11 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         head = r.subject_head
         low = mention.text.lower()
         person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
-        if low in PRONOUNS:
+        if low in PRONOUNS and r.in_quote is not None:
+            # inside a quotation "they" is someone the quoted speaker just named, not the speaker
+            chunk = _recent_chunk(doc, r.in_quote[0], s, plural=low == "they")
+            r.speaker = Speaker(name=chunk or mention.text, mention=mention)
+        elif low in PRONOUNS:
             want = PRONOUNS[low]
             ante = next((x for x in reversed(seen) if (x.type == "person") == (want == "person")), None)
             if ante is None and want == "person":
@@ -696,7 +660,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
                     next((n for st, n in reversed(persons) if n.split()[-1] == name and st < s), None)
                 name = full or name
             r.speaker = actors.classify(Speaker(name=name, mention=mention, role=role), parties, person=person)
-        if r.speaker.name and r.speaker.name != "unknown":
+        if r.speaker.name and r.speaker.name != "unknown" and r.in_quote is None:  # quoted words are not the narrative
             seen.append(r.speaker)
             raw_of.setdefault(id(r.speaker), r)
 
@@ -725,6 +689,16 @@ def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
             toks = [t for t in n.subtree if t.pos_ == "PROPN" and (t.i == n.i or t.dep_ in ("compound", "flat"))]
             if len(toks) >= 2:
                 best = doc[toks[0].i:toks[-1].i + 1].text
+    return best
+
+
+def _recent_chunk(doc: Doc, start: int, end: int, plural: bool) -> str | None:
+    """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"."""
+    best = None
+    for chunk in doc.noun_chunks:
+        if start <= chunk.start_char and chunk.end_char <= end and chunk.root.pos_ in ("NOUN", "PROPN") and \
+                (chunk.root.tag_ in ("NNS", "NNPS")) == plural:
+            best = chunk.text
     return best
 
 
@@ -798,7 +772,8 @@ def _channel(text: str, r: _Raw) -> str | None:
 def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[Statement]:
     """Statements of one parsed document; ids are f"{prefix}{n}" from 1."""
     text = doc.text
-    quotes = doc._.cl_quotes if Doc.has_extension("cl_quotes") and doc._.cl_quotes is not None else find_quotes(text)
+    got = doc._.cl_quotes if Doc.has_extension("cl_quotes") else None
+    quotes = [tuple(q) for q in got] if got is not None else find_quotes(text)  # lists after n_process
     found = _raw_statements(doc, quotes)
     _resolve_speakers(doc, found, actors.parties_in(text))
     raws = _merge(doc, found, quotes)

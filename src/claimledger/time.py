@@ -20,7 +20,7 @@ MONTHS["sept"] = 9
 
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+        r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
 _PART = r"(?:morning|afternoon|evening|night)"
 _MOD = r"(?:early|late|mid|mid-|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
 
