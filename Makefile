@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CL := $(VENV)/bin/claimledger
 STAMP := $(VENV)/.installed
-STATIC := src/claimledger/static/leaflet.js
+STATIC := src/claimledger/static/countries.geojson
 DEMO := out/demo
 
 .PHONY: install vendor demo test eval bench clean
@@ -47,4 +47,4 @@ bench: install vendor
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css
+	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/LICENSE.*

@@ -1,5 +1,6 @@
 """Copy the pinned Leaflet and Leaflet.markercluster dist files from node_modules (after `npm ci`)
-into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report.
+into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report, and turn
+world-atlas's Natural Earth 1:110m country TopoJSON into the report's offline base map (GeoJSON).
 
 Usage: python scripts/vendor.py [--node-modules DIR]
 """
@@ -23,11 +24,83 @@ FILES = [
     ("leaflet.markercluster", "dist/MarkerCluster.css", "MarkerCluster.css"),
     ("leaflet.markercluster", "dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
     ("leaflet.markercluster", "MIT-LICENCE.txt", "LICENSE.leaflet.markercluster"),
+    ("world-atlas", "LICENSE", "LICENSE.world-atlas"),
 ]
+# (package, TopoJSON file, object inside it, GeoJSON name in static/)
+BASEMAP = ("world-atlas", "countries-110m.json", "countries", "countries.geojson")
+DECIMALS = 2  # ~1 km: finer than the 1:110m outlines themselves, and keeps the file near 170 kB
 
 
 def pinned_versions() -> dict[str, str]:
     return json.loads((ROOT / "package.json").read_text())["dependencies"]
+
+
+def _arc_points(topology: dict) -> list[list[tuple[float, float]]]:
+    """Every arc as absolute lon/lat points: quantized arcs are delta-encoded integers under `transform`."""
+    tf = topology.get("transform")
+    (sx, sy), (tx, ty) = (tf["scale"], tf["translate"]) if tf else ((1, 1), (0, 0))
+    arcs = []
+    for arc in topology["arcs"]:
+        if tf:
+            x = y = 0
+            pts = []
+            for dx, dy, *_ in arc:
+                x, y = x + dx, y + dy
+                pts.append((x * sx + tx, y * sy + ty))
+        else:
+            pts = [(p[0], p[1]) for p in arc]
+        arcs.append(pts)
+    return arcs
+
+
+def _ring(arcs: list, indices: list[int], decimals: int) -> list[list[float]]:
+    """Join arcs into one closed ring on a flat map; index ~i is arc i reversed.
+
+    world-atlas is cut for spherical rendering: a ring crossing the antimeridian jumps between -180 and
+    180. Leaflet draws straight lines, so longitudes are unwrapped to continue past ±180, and a ring that
+    then circles a pole (Antarctica) is closed along that pole's edge of the map."""
+    out: list[list[float]] = []
+    for k in indices:
+        pts = arcs[~k][::-1] if k < 0 else arcs[k]
+        for x, y in pts:
+            if out:
+                x += 360 * round((out[-1][0] - x) / 360)
+            p = [round(x, decimals), round(y, decimals)]
+            if not out or out[-1] != p:  # arc joins, unwrapped cuts and rounding all repeat points
+                out.append(p)
+    if out and out[0] != out[-1]:
+        pole = -90 if sum(p[1] for p in out) < 0 else 90
+        out += [[out[-1][0], pole], [out[0][0], pole], out[0]]
+    return out
+
+
+def _polygon(arcs: list, rings: list, decimals: int) -> list | None:
+    """A GeoJSON polygon; rings that rounding collapsed are dropped (None when the outer ring is)."""
+    outer, *holes = [_ring(arcs, r, decimals) for r in rings]
+    return [outer, *(h for h in holes if len(h) >= 4)] if len(outer) >= 4 else None
+
+
+def topojson_features(topology: dict, name: str, decimals: int = DECIMALS) -> dict:
+    """TopoJSON object `name` (Polygon and MultiPolygon geometries) as a GeoJSON FeatureCollection."""
+    arcs = _arc_points(topology)
+    obj = topology["objects"][name]
+    geoms = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
+    features = []
+    for g in geoms:
+        if g.get("type") == "Polygon":
+            polys = [_polygon(arcs, g["arcs"], decimals)]
+        elif g.get("type") == "MultiPolygon":
+            polys = [_polygon(arcs, p, decimals) for p in g["arcs"]]
+        else:  # the countries object holds only areas; points and lines would need their own decoding
+            continue
+        polys = [p for p in polys if p]
+        if not polys:
+            continue
+        geometry = ({"type": "Polygon", "coordinates": polys[0]} if len(polys) == 1
+                    else {"type": "MultiPolygon", "coordinates": polys})
+        features.append({"type": "Feature", "properties": {"name": (g.get("properties") or {}).get("name", "")},
+                         "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
@@ -48,6 +121,12 @@ def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
             text = re.sub(r"url\(images/[^)]*\)", "none", dest.read_text())
             dest.write_text(text)
         written.append(dest)
+    pkg, src, obj, name = BASEMAP
+    topology = json.loads((node_modules / pkg / src).read_text())
+    dest = static / name
+    dest.write_text(json.dumps(topojson_features(topology, obj), ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    written.append(dest)
     (static / "VERSIONS.json").write_text(json.dumps(pins, indent=2) + "\n")
     return written
 

@@ -78,3 +78,81 @@ def shared_dir():
     if not SHARED.exists():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+# ---- a small hand-built ledger of fictional reporting (export and report tests) -------------------------
+SMALL_TEXT_1 = ("Market shelled in Kharkiv\n\nBy Mira Testova, Northern Wire\n\n"
+                "The regional governor, Petro Vashchuk, said Russian forces shelled the central market in Kharkiv "
+                "on Tuesday, killing three civilians. Human Rights Watch said it had verified footage showing "
+                "artillery impacts in the market area. A resident, Olena Marchyk, said drones struck a grain store "
+                "near Izium in February.")
+SMALL_TEXT_2 = ("Men taken from village\n\nVillagers said soldiers detained four men at a checkpoint on 2 March. "
+                "The ministry denied the report.")
+
+
+def _phrase_span(text: str, phrase: str) -> dict:
+    start = text.index(phrase)
+    return {"start": start, "end": start + len(phrase), "text": phrase}
+
+
+def make_small_ledger() -> dict:
+    """A fresh ledger: two documents, four statements, three allegations, one assessment and three incidents
+    (one unplaced)."""
+    from claimledger.export import SCHEMA
+
+    docs = [
+        {"id": 1, "external_id": "a1", "title": "Market shelled in Kharkiv", "published": "2024-03-06",
+         "outlet": "Northern Wire", "url": "https://news.example.org/a1", "text": SMALL_TEXT_1},
+        {"id": 2, "external_id": "a2", "title": "Men taken from village", "published": "2024-03-03",
+         "outlet": "Field Post", "url": None, "text": SMALL_TEXT_2},
+    ]
+    def stmt(sid, doc, speaker, cue, phrase, kind="party", type_="person", date=None):
+        return {"id": sid, "document_id": doc["id"], "cue": cue, "quote": "indirect", "date": date,
+                "speaker": {"name": speaker, "kind": kind, "type": type_},
+                "content": _phrase_span(doc["text"], phrase)}
+    statements = [
+        stmt("D1.S1", docs[0], "Petro Vashchuk", "said",
+             "Russian forces shelled the central market in Kharkiv on Tuesday, killing three civilians",
+             date="2024-03-06"),
+        stmt("D1.S2", docs[0], "Human Rights Watch", "said",
+             "it had verified footage showing artillery impacts in the market area", "independent_verifier",
+             "organisation"),
+        stmt("D1.S3", docs[0], "Olena Marchyk", "said", "drones struck a grain store near Izium in February",
+             "independent"),
+        stmt("D2.S1", docs[1], "Villagers", "said", "soldiers detained four men at a checkpoint on 2 March",
+             "independent", "group"),
+    ]
+    allegations = [
+        {"id": "D1.A1", "document_id": 1, "statement_ids": ["D1.S1"], "act": "shelling", "perpetrator": "Russia",
+         "weapons": [{"name": "artillery", "category": "artillery"}],
+         "targets": [{"name": "central market", "kind": "civilians"}],
+         "places": [{"name": "Kharkiv", "lat": 49.9935, "lon": 36.2304, "precision": "town", "country": "UA",
+                     "admin1": "Kharkivska"}],
+         "date": "2024-03-05", "date_precision": "day", "casualties": {"killed_min": 3, "killed_max": 3}},
+        {"id": "D1.A2", "document_id": 1, "statement_ids": ["D1.S3"], "act": "drone_strike", "perpetrator": None,
+         "weapons": [{"name": "drones"}], "targets": [{"name": "grain store", "kind": "facility"}],
+         "places": [{"name": "Izium", "lat": 49.2128, "lon": 37.2569, "precision": "town", "country": "UA"}],
+         "date": "2024-02"},
+        {"id": "D2.A1", "document_id": 2, "statement_ids": ["D2.S1"], "act": "detention", "perpetrator": "soldiers",
+         "weapons": [], "targets": [{"name": "four men", "kind": "civilians"}], "places": [], "date": "2024-03-02"},
+    ]
+    assessments = [{"id": "D1.V1", "document_id": 1, "allegation_id": "D1.A1", "verifier": "Human Rights Watch",
+                    "status": "corroborated", "statement_ids": ["D1.S2"],
+                    "basis": _phrase_span(SMALL_TEXT_1, "verified footage showing artillery impacts")}]
+    incidents = [
+        {"id": "I1", "allegation_ids": ["D1.A1"], "status": "corroborated", "date": "2024-03-05",
+         "place": {"name": "Kharkiv", "lat": 49.9935, "lon": 36.2304, "precision": "town", "country": "UA",
+                   "admin1": "Kharkivska"},
+         "evidence": [{"sha256": "ab" * 32}], "rationale": "verified by an independent organisation"},
+        {"id": "I2", "allegation_ids": ["D1.A2"], "status": "alleged", "date": "2024-02",
+         "place": {"name": "Izium", "lat": 49.2128, "lon": 37.2569, "precision": "town", "country": "UA"}},
+        {"id": "I3", "allegation_ids": ["D2.A1"], "status": "alleged", "date": "2024-03-02", "place": None},
+    ]
+    return {"schema": SCHEMA, "documents": docs, "statements": statements, "allegations": allegations,
+            "assessments": assessments, "incidents": incidents, "places": []}
+
+
+@pytest.fixture
+def small_ledger():
+    """The factory `make_small_ledger`: call it for a fresh copy (tests may mutate what they get)."""
+    return make_small_ledger

@@ -199,3 +199,88 @@ def test_allegations_never_dated_after_publication(nlp):
     (a,) = run(nlp, text, [s], [place(text, "Izmail", 45.35, 28.84)], published=date(2024, 3, 14))
     assert a.date == "2024-03-08"  # the Friday before a Thursday publication
     assert a.act == "drone_strike"
+
+
+def test_allegations_the_enemy_is_the_other_belligerent(nlp):
+    text = ("Russian forces attacked Ukrainian positions near Kupiansk. Ukraine struck Russian depots in Belgorod. "
+            "Russia shelled Kharkiv again.\n"
+            "“The enemy shelled our positions near Chasiv Yar all night,” a Ukrainian commander, Ivan Doe, said.")
+    s = stmt(text, "The enemy shelled our positions near Chasiv Yar all night", "Ivan Doe",
+             role="a Ukrainian commander", side="Ukraine")
+    (a,) = run(nlp, text, [s], [place(text, "Chasiv Yar", 48.59, 37.85)])
+    assert a.perpetrator == "Russia"
+    assert a.perpetrator_reason.startswith("inferred")
+    assert a.act == "shelling"
+
+
+def test_allegations_the_city_points_back_to_the_last_named_town(nlp):
+    text = ("Fighting reached Sievierodonetsk on Monday.\n"
+            "The mayor said Russian artillery was hitting apartment blocks across the city.")
+    s = stmt(text, "Russian artillery was hitting apartment blocks across the city", "The mayor")
+    (a,) = run(nlp, text, [s], [place(text, "Sievierodonetsk", 48.95, 38.49)])
+    assert [p.name for p in a.places] == ["Sievierodonetsk"]
+    assert a.act == "shelling" and a.perpetrator == "Russian"
+
+
+def test_allegations_named_village_is_not_an_anaphor(nlp):
+    text = ("Fighting reached Omdurman on Monday.\n"
+            "Amnesty International said it had documented the use of white phosphorus by Israeli forces in the "
+            "village of Dhayra in October.")
+    s = stmt(text, "it had documented the use of white phosphorus by Israeli forces in the village of Dhayra in October",
+             "Amnesty International", kind="independent_verifier")
+    (a,) = run(nlp, text, [s], [place(text, "Omdurman", 15.64, 32.48)])
+    assert a.places == []
+    assert a.perpetrator == "Israeli forces"
+
+
+def test_allegations_self_claim_of_a_specific_strike(nlp):
+    text = "The group's military spokesman said its drone unit had attacked a radar site at Eilat airport on Monday."
+    s = stmt(text, "its drone unit had attacked a radar site at Eilat airport on Monday", "Yahya Doe",
+             role="the group's military spokesman", side="Houthis")
+    (a,) = run(nlp, text, [s], [place(text, "Eilat", 29.56, 34.95)])
+    assert a.perpetrator == "Houthis" and a.perpetrator_reason.startswith("self-claim")
+    assert a.act == "drone_strike"
+
+
+def test_allegations_casualty_spans_slice_the_text():
+    from claimledger.casualties import casualties
+
+    text = "The blast killed at least 12 people and wounded dozens, including a child."
+    c = casualties(text)
+    assert (c.killed_min, c.killed_max, c.injured_min, c.injured_max) == (12, None, 24, None)
+    assert c.civilian is True
+    assert [text[s.start:s.end] for s in c.spans] == [s.text for s in c.spans]
+    assert casualties("The ministry said the talks went well.") is None
+
+
+def test_allegations_denial_keeps_only_a_counter_accusation(nlp):
+    text = "The Russian defence ministry denied striking the hospital in Mariupol, blaming Ukrainian nationalists."
+    s = stmt(text, "striking the hospital in Mariupol, blaming Ukrainian nationalists", "The Russian defence ministry",
+             cue="denied", side="Russia")
+    assert run(nlp, text, [s], [place(text, "Mariupol", 47.1, 37.55)]) == []
+    text2 = "The ministry denied that Russian troops shelled the hospital, saying Ukrainian units had shelled it."
+    s2 = stmt(text2, "Russian troops shelled the hospital, saying Ukrainian units had shelled it", "The ministry",
+              cue="denied", side="Russia")
+    algs = run(nlp, text2, [s2])
+    assert [a.perpetrator for a in algs] == ["Ukrainian units"]
+
+
+def test_allegations_perpetrator_phrase_keeps_of_actor(nlp):
+    text = "Witnesses said the forces of the Syrian government bombed a bakery in Halfaya on Friday."
+    s = stmt(text, "the forces of the Syrian government bombed a bakery in Halfaya on Friday", "Witnesses",
+             kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Halfaya", 35.26, 36.6)])
+    assert a.perpetrator == "forces of the Syrian government"
+    assert a.act == "airstrike"
+
+
+def test_allegations_split_quote_is_read_to_its_second_half(nlp):
+    text = ("“They are attacking the city again,” the governor’s office said, referring to Zaporizhzhia. "
+            "“One of the missiles hit a school and four people were injured.”")
+    content = "They are attacking the city again"
+    s = stmt(text, content, "the governor’s office", side="Ukraine")
+    s.quote = "direct"
+    (a,) = run(nlp, text, [s], [place(text, "Zaporizhzhia", 47.84, 35.14)])
+    assert a.act == "missile_strike"
+    assert (a.casualties.injured_min, a.casualties.injured_max) == (4, 4)
+    assert [p.name for p in a.places] == ["Zaporizhzhia"]

@@ -9,75 +9,7 @@ import pytest
 
 from claimledger import export
 
-TEXT_1 = ("Market shelled in Kharkiv\n\nBy Mira Testova, Northern Wire\n\n"
-          "The regional governor, Petro Vashchuk, said Russian forces shelled the central market in Kharkiv "
-          "on Tuesday, killing three civilians. Human Rights Watch said it had verified footage showing "
-          "artillery impacts in the market area. A resident, Olena Marchyk, said drones struck a grain store "
-          "near Izium in February.")
-TEXT_2 = ("Men taken from village\n\nVillagers said soldiers detained four men at a checkpoint on 2 March. "
-          "The ministry denied the report.")
-
-
-def _span(text: str, phrase: str) -> dict:
-    start = text.index(phrase)
-    return {"start": start, "end": start + len(phrase), "text": phrase}
-
-
-def small_ledger() -> dict:
-    """Two documents, four statements, three allegations, one assessment, three incidents (one unplaced)."""
-    docs = [
-        {"id": 1, "external_id": "a1", "title": "Market shelled in Kharkiv", "published": "2024-03-06",
-         "outlet": "Northern Wire", "url": "https://news.example.org/a1", "text": TEXT_1},
-        {"id": 2, "external_id": "a2", "title": "Men taken from village", "published": "2024-03-03",
-         "outlet": "Field Post", "url": None, "text": TEXT_2},
-    ]
-    def stmt(sid, doc, speaker, cue, phrase, kind="party", type_="person", date=None):
-        return {"id": sid, "document_id": doc["id"], "cue": cue, "quote": "indirect", "date": date,
-                "speaker": {"name": speaker, "kind": kind, "type": type_},
-                "content": _span(doc["text"], phrase)}
-    statements = [
-        stmt("D1.S1", docs[0], "Petro Vashchuk", "said",
-             "Russian forces shelled the central market in Kharkiv on Tuesday, killing three civilians",
-             date="2024-03-06"),
-        stmt("D1.S2", docs[0], "Human Rights Watch", "said",
-             "it had verified footage showing artillery impacts in the market area", "independent_verifier",
-             "organisation"),
-        stmt("D1.S3", docs[0], "Olena Marchyk", "said", "drones struck a grain store near Izium in February",
-             "independent"),
-        stmt("D2.S1", docs[1], "Villagers", "said", "soldiers detained four men at a checkpoint on 2 March",
-             "independent", "group"),
-    ]
-    allegations = [
-        {"id": "D1.A1", "document_id": 1, "statement_ids": ["D1.S1"], "act": "shelling", "perpetrator": "Russia",
-         "weapons": [{"name": "artillery", "category": "artillery"}],
-         "targets": [{"name": "central market", "kind": "civilians"}],
-         "places": [{"name": "Kharkiv", "lat": 49.9935, "lon": 36.2304, "precision": "town", "country": "UA",
-                     "admin1": "Kharkivska"}],
-         "date": "2024-03-05", "date_precision": "day", "casualties": {"killed_min": 3, "killed_max": 3}},
-        {"id": "D1.A2", "document_id": 1, "statement_ids": ["D1.S3"], "act": "drone_strike", "perpetrator": None,
-         "weapons": [{"name": "drones"}], "targets": [{"name": "grain store", "kind": "facility"}],
-         "places": [{"name": "Izium", "lat": 49.2128, "lon": 37.2569, "precision": "town", "country": "UA"}],
-         "date": "2024-02"},
-        {"id": "D2.A1", "document_id": 2, "statement_ids": ["D2.S1"], "act": "detention", "perpetrator": "soldiers",
-         "weapons": [], "targets": [{"name": "four men", "kind": "civilians"}], "places": [], "date": "2024-03-02"},
-    ]
-    assessments = [{"id": "D1.V1", "document_id": 1, "allegation_id": "D1.A1", "verifier": "Human Rights Watch",
-                    "status": "corroborated", "statement_ids": ["D1.S2"],
-                    "basis": _span(TEXT_1, "verified footage showing artillery impacts")}]
-    incidents = [
-        {"id": "I1", "allegation_ids": ["D1.A1"], "status": "corroborated", "date": "2024-03-05",
-         "place": {"name": "Kharkiv", "lat": 49.9935, "lon": 36.2304, "precision": "town", "country": "UA",
-                   "admin1": "Kharkivska"},
-         "evidence": [{"sha256": "ab" * 32}], "rationale": "verified by an independent organisation"},
-        {"id": "I2", "allegation_ids": ["D1.A2"], "status": "alleged", "date": "2024-02",
-         "place": {"name": "Izium", "lat": 49.2128, "lon": 37.2569, "precision": "town", "country": "UA"}},
-        {"id": "I3", "allegation_ids": ["D2.A1"], "status": "alleged", "date": "2024-03-02", "place": None},
-    ]
-    return {"schema": export.SCHEMA, "documents": docs, "statements": statements, "allegations": allegations,
-            "assessments": assessments, "incidents": incidents, "places": []}
-
-
-def test_export_small_ledger_spans_slice_their_documents():
+def test_export_small_ledger_spans_slice_their_documents(small_ledger):
     ledger = small_ledger()
     texts = {d["id"]: d["text"] for d in ledger["documents"]}
     for s in ledger["statements"]:
@@ -87,18 +19,18 @@ def test_export_small_ledger_spans_slice_their_documents():
     assert texts[1][b["start"]:b["end"]] == b["text"]
 
 
-def test_export_formats_registry_names_every_format():
+def test_export_formats_registry_names_every_format(small_ledger):
     assert set(export.FORMATS) == {"json", "acled-csv", "geojson", "claimreview", "timemap"}
     for fn in export.FORMATS.values():
         assert isinstance(fn(small_ledger()), str)
 
 
-def test_export_json_round_trips():
+def test_export_json_round_trips(small_ledger):
     ledger = small_ledger()
     assert json.loads(export.FORMATS["json"](ledger)) == ledger
 
 
-def test_export_acled_csv_rows_and_types():
+def test_export_acled_csv_rows_and_types(small_ledger):
     rows = list(csv.DictReader(io.StringIO(export.FORMATS["acled-csv"](small_ledger()))))
     assert tuple(rows[0].keys()) == export.ACLED_COLUMNS
     by_id = {r["incident_id"]: r for r in rows}
@@ -143,7 +75,7 @@ def _check_geojson(doc: dict) -> None:
         assert {"status", "date", "allegations", "verifiers", "acts"} <= set(f["properties"])
 
 
-def test_export_geojson_points_lon_lat_and_skips_unplaced():
+def test_export_geojson_points_lon_lat_and_skips_unplaced(small_ledger):
     doc = json.loads(export.FORMATS["geojson"](small_ledger()))
     _check_geojson(doc)
     feats = {f["id"]: f for f in doc["features"]}
@@ -154,7 +86,7 @@ def test_export_geojson_points_lon_lat_and_skips_unplaced():
     assert props["verifiers"] == [{"verifier": "Human Rights Watch", "status": "corroborated"}]
 
 
-def test_export_claimreview_json_ld_structure():
+def test_export_claimreview_json_ld_structure(small_ledger):
     reviews = json.loads(export.FORMATS["claimreview"](small_ledger()))
     assert len(reviews) == 1
     r = reviews[0]
@@ -178,7 +110,7 @@ def test_export_claimreview_rating_scale_orders_statuses():
     assert len({export.RATING[s] for s in order}) == 5
 
 
-def test_export_timemap_events_associations_sources():
+def test_export_timemap_events_associations_sources(small_ledger):
     tm = json.loads(export.FORMATS["timemap"](small_ledger()))
     events = {e["id"]: e for e in tm["events"]}
     assert set(events) == {"I1", "I2", "I3"}

@@ -113,3 +113,26 @@ def test_geo_finds_gold_places_of_dev_articles(nlp, shared_dir):
                 total += 1
                 found += any(geo.distance_km(p.lat, p.lon, g["lat"], g["lon"]) <= 25 for p in places)
     assert total and found / total >= 0.9
+
+
+def test_geo_dateline_and_title_are_not_event_places(nlp):
+    text = "KHARKIV, Ukraine (Reuters) - Ukraine's foreign minister said shelling hit Izium overnight."
+    places = _places(nlp, text)
+    assert "role=dateline" in _one(places, "KHARKIV").resolved_by
+    titled = [p for p in places if p.name == "Ukraine" and "role=title" in p.resolved_by]
+    assert titled and not geo.is_event_place(titled[0])
+    assert geo.is_event_place(_one(places, "Izium"))
+
+
+def test_geo_longer_shipped_names_win(nlp):
+    text = "Drones struck near the Zaporizhzhia nuclear plant while shelling continued in the Donetsk region."
+    places = _places(nlp, text)
+    plant = _one(places, "Zaporizhzhia nuclear plant")
+    assert plant.precision == "facility"
+    assert _one(places, "Donetsk region").precision == "region"
+
+
+def test_geo_small_town_after_attack_verb_is_found(nlp):
+    places = _places(nlp, "Russian troops shelled Avdiivka and Pokrovsk again on Friday.")
+    avdiivka = _one(places, "Avdiivka")
+    assert avdiivka.country == "UA" and avdiivka.lat is not None

@@ -4,20 +4,42 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as html_lib
+import importlib.util
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from claimledger import report
-from test_export import small_ledger
 
-STUB_ASSETS = {n: f"/* {n} */" for n in (*report.SCRIPTS, *report.STYLES)}
 PAYLOAD = '"><img src=x onerror=alert(1)></script><script>alert(2)</script><!-- & \u2028\u2029'
+SQUARE = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+STUB_BASEMAP = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": PAYLOAD}, "geometry": {"type": "Polygon", "coordinates": SQUARE}}]}
+STUB_ASSETS = {**{n: f"/* {n} */" for n in (*report.SCRIPTS, *report.STYLES)},
+               report.BASEMAP: json.dumps(STUB_BASEMAP)}
+VENDOR = Path(__file__).resolve().parents[1] / "scripts" / "vendor.py"
 
 
-def _data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="ledger-data">(.*?)</script>', html, re.S)
+def _vendor_module():
+    spec = importlib.util.spec_from_file_location("claimledger_vendor", VENDOR)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _inside(lon: float, lat: float, ring: list) -> bool:
+    """Even-odd ray casting: is the point inside the closed ring?"""
+    hit = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            hit = not hit
+    return hit
+
+
+def _data(html: str, element: str = "ledger-data") -> dict:
+    m = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', html, re.S)
     return json.loads(m.group(1))
 
 
@@ -28,7 +50,7 @@ def test_report_script_json_escapes_html_and_line_separators():
     assert json.loads(text) == {"t": PAYLOAD}
 
 
-def test_report_render_keeps_payloads_inside_the_json_script():
+def test_report_render_keeps_payloads_inside_the_json_script(small_ledger):
     ledger = small_ledger()
     ledger["documents"][0]["title"] = PAYLOAD
     ledger["statements"][0]["speaker"]["name"] = PAYLOAD
@@ -40,9 +62,15 @@ def test_report_render_keeps_payloads_inside_the_json_script():
     data = _data(html)
     assert data["documents"][0]["title"] == PAYLOAD and data["statements"][0][1] == PAYLOAD
     assert data["incidents"][0]["p"] == PAYLOAD
+    assert _data(html, "basemap-data") == STUB_BASEMAP
 
 
-def test_report_csp_allows_exactly_the_inline_scripts():
+def test_report_render_without_basemap_embeds_null(small_ledger):
+    assets = {n: t for n, t in STUB_ASSETS.items() if n != report.BASEMAP}
+    assert _data(report.render(small_ledger(), assets=assets), "basemap-data") is None
+
+
+def test_report_csp_allows_exactly_the_inline_scripts(small_ledger):
     html = report.render(small_ledger(), assets=STUB_ASSETS)
     csp = html_lib.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
     scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
@@ -52,7 +80,7 @@ def test_report_csp_allows_exactly_the_inline_scripts():
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp and "unsafe-inline'" not in csp.split("style-src")[0]
 
 
-def test_report_page_data_spans_slice_document_text():
+def test_report_page_data_spans_slice_document_text(small_ledger):
     ledger = small_ledger()
     data = report.page_data(ledger)
     texts = [d["text"] for d in data["documents"]]
@@ -66,7 +94,7 @@ def test_report_page_data_spans_slice_document_text():
     assert inc["I3"]["lat"] is None and [data["allegations"][a]["id"] for a in inc["I3"]["a"]] == ["D2.A1"]
 
 
-def test_report_page_data_falls_back_to_span_text_when_offsets_drift():
+def test_report_page_data_falls_back_to_span_text_when_offsets_drift(small_ledger):
     ledger = small_ledger()
     content = ledger["statements"][0]["content"]
     ledger["statements"][0]["content"] = dict(content, start=content["start"] + 1, end=content["end"] + 1)
@@ -74,7 +102,7 @@ def test_report_page_data_falls_back_to_span_text_when_offsets_drift():
     assert stmt[0] == [-1, 0, 0, content["text"]]
 
 
-def test_report_rejects_assets_that_close_their_element():
+def test_report_rejects_assets_that_close_their_element(small_ledger):
     bad = dict(STUB_ASSETS, **{"leaflet.js": "var s = '</script>';"})
     with pytest.raises(ValueError):
         report.render(small_ledger(), assets=bad)
@@ -83,3 +111,58 @@ def test_report_rejects_assets_that_close_their_element():
 def test_report_load_assets_names_the_vendor_step(tmp_path):
     with pytest.raises(report.AssetsMissing, match="vendor"):
         report.load_assets(tmp_path)
+
+
+def test_report_vendor_topojson_decodes_quantized_shared_and_reversed_arcs():
+    # two unit squares sharing the edge x=1: arc 0 is that edge (up), the right square walks it reversed (~0)
+    topology = {
+        "type": "Topology", "transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
+        "arcs": [[[2, 0], [0, 4]],                          # (11,20) -> (11,21)
+                 [[2, 4], [-2, 0], [0, -4], [2, 0]],        # (11,21) -> (10,21) -> (10,20) -> (11,20)
+                 [[2, 0], [2, 0], [0, 4], [-2, 0]]],        # (11,20) -> (12,20) -> (12,21) -> (11,21)
+        "objects": {"c": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "arcs": [[0, 1]], "properties": {"name": "West"}},
+            {"type": "MultiPolygon", "arcs": [[[2, ~0]]], "properties": {"name": "East"}},
+            {"type": "Point", "coordinates": [0, 0]}]}}}
+    fc = _vendor_module().topojson_features(topology, "c")
+    west, east = fc["features"]
+    assert west["properties"]["name"] == "West" and west["geometry"]["type"] == "Polygon"
+    assert west["geometry"]["coordinates"] == [[[11, 20], [11, 21], [10, 21], [10, 20], [11, 20]]]
+    assert east["geometry"] == {"type": "Polygon",
+                                "coordinates": [[[11, 20], [12, 20], [12, 21], [11, 21], [11, 20]]]}
+
+
+def test_report_vendor_topojson_unwraps_rings_across_the_antimeridian():
+    topology = {"type": "Topology", "arcs": [
+        [[179, 60], [-180, 60], [-179, 61], [-180, 62], [179, 62], [179, 60]],   # an island cut at 180
+        [[-180, -80], [0, -70], [180, -80], [-180, -80]],                       # a ring around the south pole
+    ], "objects": {"c": {"type": "GeometryCollection", "geometries": [
+        {"type": "Polygon", "arcs": [[0]]}, {"type": "Polygon", "arcs": [[1]]}]}}}
+    island, pole = _vendor_module().topojson_features(topology, "c")["features"]
+    assert island["geometry"]["coordinates"] == [[[179, 60], [180, 60], [181, 61], [180, 62], [179, 62], [179, 60]]]
+    ring = pole["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] == [-180, -80] and [180, -90] in ring and [-180, -90] in ring
+    assert all(abs(a[0] - b[0]) <= 360 for a, b in zip(ring, ring[1:]))
+
+
+def test_report_vendored_basemap_puts_the_small_ledger_in_ukraine(small_ledger):
+    path = report.STATIC / report.BASEMAP
+    if not path.is_file():
+        pytest.skip("run `make vendor` for the base map")
+    assert path.stat().st_size < 300_000
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    assert len(fc["features"]) > 150
+    def countries(lon, lat):
+        found = []
+        for f in fc["features"]:
+            g = f["geometry"]
+            polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+            if any(_inside(lon, lat, p[0]) and not any(_inside(lon, lat, h) for h in p[1:]) for p in polys):
+                found.append(f["properties"]["name"])
+        return found
+    for inc in small_ledger()["incidents"]:
+        if inc["place"]:
+            assert countries(inc["place"]["lon"], inc["place"]["lat"]) == ["Ukraine"]
+    assert countries(2.35, 48.86) == ["France"] and countries(-30.0, 30.0) == []
+    # Lesotho is a hole in South Africa, not part of it
+    assert countries(27.48, -29.31) == ["Lesotho"]

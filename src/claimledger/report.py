@@ -1,10 +1,11 @@
 """The self-contained HTML report: a map of incidents coloured by status, a timeline, filters, and each
 incident's allegations with their source sentences highlighted at the stored character offsets.
 
-One file, no network: Leaflet and Leaflet.markercluster are inlined from `static/` (filled by
-`scripts/vendor.py`), the ledger travels as JSON inside `<script type="application/json">` with `<`, `>`,
-`&`, U+2028 and U+2029 escaped, and the page script builds the DOM with `textContent` only. A
-Content-Security-Policy allows just the page's own inline scripts (by hash) and no connections.
+One file, no network: Leaflet, Leaflet.markercluster and the Natural Earth country outlines (GeoJSON, the
+base map in place of tiles) are inlined from `static/` (filled by `scripts/vendor.py`); the ledger and the
+outlines travel as JSON inside `<script type="application/json">` with `<`, `>`, `&`, U+2028 and U+2029
+escaped, and the page script builds the DOM with `textContent` only. A Content-Security-Policy allows just
+the page's own inline scripts (by hash) and no connections.
 """
 from __future__ import annotations
 
@@ -25,20 +26,22 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 SCRIPTS = ("leaflet.js", "leaflet.markercluster.js")
 STYLES = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
+BASEMAP = "countries.geojson"
 STATUSES = ("corroborated", "partially_corroborated", "alleged", "insufficient_evidence", "disputed", "refuted")
 
 
 class AssetsMissing(FileNotFoundError):
-    """The vendored map libraries are not in static/."""
+    """The vendored map libraries or base map are not in static/."""
 
 
 def load_assets(static: Path = STATIC) -> dict[str, str]:
-    """The vendored Leaflet files by name; raises AssetsMissing with the command that makes them."""
-    missing = [n for n in (*SCRIPTS, *STYLES) if not (static / n).is_file()]
+    """The vendored files by name; raises AssetsMissing with the command that makes them."""
+    names = (*SCRIPTS, *STYLES, BASEMAP)
+    missing = [n for n in names if not (static / n).is_file()]
     if missing:
         raise AssetsMissing(f"{', '.join(missing)} not in {static}: run `npm ci && python scripts/vendor.py` "
                             "(or `make vendor`)")
-    return {n: (static / n).read_text(encoding="utf-8") for n in (*SCRIPTS, *STYLES)}
+    return {n: (static / n).read_text(encoding="utf-8") for n in names}
 
 
 def script_json(obj) -> str:
@@ -132,7 +135,8 @@ def _csp_hash(script: str) -> str:
 
 
 def render(ledger: dict, *, assets: dict[str, str] | None = None, title: str = "claimledger report") -> str:
-    """The report as one HTML string. `assets` (file name -> text) defaults to the vendored static files."""
+    """The report as one HTML string. `assets` (file name -> text) defaults to the vendored static files;
+    without BASEMAP the map has no country outlines."""
     assets = load_assets() if assets is None else assets
     own_js = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     own_css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
@@ -143,9 +147,11 @@ def render(ledger: dict, *, assets: dict[str, str] | None = None, title: str = "
         raise ValueError("an inlined asset contains </script>, <!-- or </style>")
     csp = ("default-src 'none'; script-src " + " ".join(_csp_hash(s) for s in scripts) +
            "; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+    # re-serialised through script_json so the outlines' text cannot end their element either
+    basemap = script_json(json.loads(assets[BASEMAP]) if assets.get(BASEMAP) else None)
     with _no_gc():
         data = script_json(page_data(ledger))
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("report.html.j2").render(
-        title=title, csp=csp, css=css, scripts=scripts, data=data,
+        title=title, csp=csp, css=css, scripts=scripts, data=data, basemap=basemap,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))

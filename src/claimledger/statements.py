@@ -14,6 +14,7 @@ Rules of English reporting grammar over the spaCy dependency parse:
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -155,13 +156,23 @@ def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
     parts = [p for _, p in chunks(text, max_chars)]
     if len(parts) == 1:
         return nlp(text)
-    doc = Doc.from_docs(list(nlp.pipe(parts)), ensure_whitespace=False)
+    with warnings.catch_warnings():  # the quotation extension is recomputed on the joined text below
+        warnings.simplefilter("ignore")
+        doc = Doc.from_docs(list(nlp.pipe(parts)), ensure_whitespace=False)
     if Doc.has_extension("cl_quotes"):
         doc._.cl_quotes = find_quotes(doc.text)
     return doc
 
 
 # ---------------------------------------------------------------- spans and speakers
+
+def _text(doc: Doc) -> str:
+    """`doc.text`, built once per document (spaCy rebuilds it from the tokens on every access)."""
+    got = doc.user_data.get("cl_text")
+    if got is None:
+        got = doc.user_data["cl_text"] = doc.text
+    return got
+
 
 def _edges(tokens) -> tuple[int, int]:
     toks = [t for t in tokens if not t.is_space]
@@ -318,7 +329,7 @@ def _quoted_share(text: str, span: tuple[int, int], quotes: list[tuple[int, int]
 
 def _is_headline(doc: Doc, tok: Token) -> bool:
     """Title, byline and subheads: a line without final punctuation."""
-    text = doc.text
+    text = _text(doc)
     s = text.rfind("\n", 0, tok.idx) + 1
     e = text.find("\n", tok.idx)
     line = text[s:(len(text) if e < 0 else e)].strip()
@@ -326,7 +337,7 @@ def _is_headline(doc: Doc, tok: Token) -> bool:
 
 
 def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
-    text = doc.text
+    text = _text(doc)
     real = [q for q in quotes if is_real_quote(text, q)]
     raws: list[_Raw] = []
     by_cue: dict[int, _Raw] = {}
@@ -407,7 +418,7 @@ def _according(doc: Doc, tok: Token) -> _Raw | None:
 
 
 def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | None:
-    text = doc.text
+    text = _text(doc)
     if lemma == "quote":
         return _quoted_as(doc, cue, quotes, real)
     if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
@@ -514,11 +525,11 @@ def _quoted_as(doc: Doc, cue: Token, quotes, real) -> _Raw | None:
     block = (min(t.idx for t in cue.subtree), doc[last].idx + len(doc[last].text))
     q = _inside(content, real) if content else None
     if content is None or q:
-        near = _quote_near(doc.text, real, block) or ([q] if q else [])
+        near = _quote_near(_text(doc), real, block) or ([q] if q else [])
         if not near:
             return None
-        content = (_inner(doc.text, near[0])[0], _inner(doc.text, near[-1])[1])
-    direct = _is_direct(doc.text, content, quotes)
+        content = (_inner(_text(doc), near[0])[0], _inner(_text(doc), near[-1])[1])
+    direct = _is_direct(_text(doc), content, quotes)
     name = _speaker_tokens(obj)[0]
     relayer = " ".join(t.text for t in _speaker_tokens(subj)[0]) if subj is not None else None
     return _Raw(cue=cue, content=content, subject=name, subject_head=obj, cue_span=(cue.idx, cue.idx + len(cue.text)),
@@ -530,7 +541,7 @@ def _quoted_as(doc: Doc, cue: Token, quotes, real) -> _Raw | None:
 def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_Raw]:
     """Fold participial continuations and follow-on quotes into their statement; keep a relayed statement
     once, under its original source, with the relayer in `reported_by`."""
-    text = doc.text
+    text = _text(doc)
     keep = []
     for r in raws:
         head = r.inherited
@@ -584,17 +595,16 @@ def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) 
 
 
 def _name_of(tokens: list[Token]) -> str:
+    """The text the tokens cover, edge punctuation trimmed."""
     if not tokens:
         return ""
-    doc = tokens[0].doc
     s, e = _edges(tokens)
-    name = doc.text[s:e]
-    return re.sub(r"^(?:the|The)\s+", lambda m: m.group(0), name)
+    return _text(tokens[0].doc)[s:e]
 
 
 def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> None:
     """Speaker names, with pronouns, surnames and definite descriptions taking their antecedent."""
-    text = doc.text
+    text = _text(doc)
     seen: list[Speaker] = []
     raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
     persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
@@ -771,7 +781,7 @@ def _channel(text: str, r: _Raw) -> str | None:
 
 def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[Statement]:
     """Statements of one parsed document; ids are f"{prefix}{n}" from 1."""
-    text = doc.text
+    text = _text(doc)
     got = doc._.cl_quotes if Doc.has_extension("cl_quotes") else None
     quotes = [tuple(q) for q in got] if got is not None else find_quotes(text)  # lists after n_process
     found = _raw_statements(doc, quotes)
@@ -780,11 +790,17 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
     out: list[Statement] = []
     ids: dict[int, str] = {}
     spans: dict[int, Span | None] = {}
+    last_by: dict[str, _Raw] = {}
     for r in sorted(found, key=lambda x: x.cue.idx):  # in text order, so a statement can take an earlier one's date
         r.date, spans[id(r)] = _when(text, r, published, quotes)
-        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None):
+        prev = last_by.get(r.speaker.name) if r.speaker else None
+        if prev is not None and text.count("\n\n", prev.cue.idx, r.cue.idx) > 1:
+            prev = None  # only a speaker's statement in this or the previous paragraph continues the occasion
+        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None, prev):
             if r.date is None and other is not None and other.date:
                 r.date = other.date
+        if r.speaker and r.in_quote is None:
+            last_by[r.speaker.name] = r
     for r in sorted(raws, key=lambda x: (x.content[0], x.cue.idx)):
         date_value, date_span = r.date, spans[id(r)]
         relayer = r.reported_by
@@ -796,4 +812,7 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
                        channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}")
         ids[id(r)] = st.id
         out.append(st)
+    for r, st in zip(sorted(raws, key=lambda x: (x.content[0], x.cue.idx)), out):
+        if isinstance(r.reported_by, _Raw):
+            st.parent = ids.get(id(r.reported_by))  # the relaying statement, when it is kept as well
     return out

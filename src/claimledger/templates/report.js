@@ -87,22 +87,20 @@
 
   // ---- map ----------------------------------------------------------------------------------------
   var map = L.map('map', {preferCanvas: true, worldCopyJump: true, minZoom: 2, maxZoom: 13});  // fewer zoom levels: less clustering work
-  // no tiles (no network): a plain graticule drawn per tile gives the map a sense of place and scale
-  var Grid = L.GridLayer.extend({
-    createTile: function (coords) {
-      var tile = document.createElement('canvas'), size = this.getTileSize();
-      tile.width = size.x; tile.height = size.y;
-      var ctx = tile.getContext('2d');
-      ctx.strokeStyle = '#c9d3da'; ctx.strokeRect(0, 0, size.x, size.y);
-      var nw = map.unproject(coords.scaleBy(size), coords.z);
-      ctx.fillStyle = '#8a9aa5'; ctx.font = '10px sans-serif';
-      ctx.fillText(nw.lat.toFixed(2) + ', ' + L.Util.wrapNum(nw.lng, [-180, 180], true).toFixed(2), 3, 12);
-      return tile;
-    }
-  });
-  new Grid({zIndex: 0}).addTo(map);
   map.attributionControl.setPrefix('Leaflet');
-  map.attributionControl.addAttribution('no base map: coordinates grid only');
+  // no tiles (no network): inlined Natural Earth country outlines, in SVG in a pane under the markers
+  var basemap = JSON.parse(document.getElementById('basemap-data').textContent);
+  if (basemap) {
+    map.createPane('basemap').style.zIndex = 200;
+    var svg = L.svg({pane: 'basemap'});
+    // a copy either side: at low zoom the view reaches past ±180° even after worldCopyJump
+    [-360, 0, 360].forEach(function (shift) {
+      L.geoJSON(basemap, {pane: 'basemap', renderer: svg, interactive: false,
+        style: {color: '#a9b3ba', weight: 0.8, fillColor: '#e1e4e6', fillOpacity: 1},
+        coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + shift); }}).addTo(map);
+    });
+    map.attributionControl.addAttribution('Natural Earth (public domain)');
+  }
 
   var cluster = L.markerClusterGroup({
     chunkedLoading: true, animate: false, showCoverageOnHover: false, maxClusterRadius: 50,
@@ -142,7 +140,7 @@
     minLat = Math.min(minLat, inc.lat); maxLat = Math.max(maxLat, inc.lat);
     minLon = Math.min(minLon, inc.lon); maxLon = Math.max(maxLon, inc.lon);
   });
-  if (minLat <= maxLat) map.fitBounds([[minLat, minLon], [maxLat, maxLon]], {padding: [30, 30], maxZoom: 9});
+  if (minLat <= maxLat) map.fitBounds([[minLat, minLon], [maxLat, maxLon]], {padding: [30, 30], maxZoom: 7});
   else map.setView([20, 0], 2);
 
   // ---- timeline -----------------------------------------------------------------------------------
