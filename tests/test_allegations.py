@@ -284,3 +284,25 @@ def test_allegations_split_quote_is_read_to_its_second_half(nlp):
     assert a.act == "missile_strike"
     assert (a.casualties.injured_min, a.casualties.injured_max) == (4, 4)
     assert [p.name for p in a.places] == ["Zaporizhzhia"]
+
+
+def test_allegations_displacement_and_hostages(nlp):
+    text = ("Villagers said militiamen forced thousands of families to flee Geneina. "
+            "The council said the gunmen took 30 students hostage in Kankara.")
+    s1 = stmt(text, "militiamen forced thousands of families to flee Geneina", "Villagers", kind="independent")
+    s2 = stmt(text, "the gunmen took 30 students hostage in Kankara", "The council", sid="S2")
+    places = [place(text, "Geneina", 13.45, 22.44), place(text, "Kankara", 11.93, 7.41)]
+    algs = run(nlp, text, [s1, s2], places)
+    assert {a.statement_ids[0]: a.act for a in algs} == {"S1": "displacement", "S2": "detention"}
+    assert [a.perpetrator for a in algs] == ["militiamen", "gunmen"]
+
+
+def test_allegations_the_region_points_back_to_a_region_not_a_town(nlp):
+    text = ("Fighting in Darfur spread to Nyala on Monday.\n"
+            "According to the region's health office, the offensive killed 40 people.")
+    s = stmt(text, "the offensive killed 40 people", "the region's health office", cue="According to",
+             kind="independent")
+    places = [place(text, "Darfur", 13.5, 24.0, precision="region"), place(text, "Nyala", 12.05, 24.88)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Darfur"]
+    assert a.act == "killing" and (a.casualties.killed_min, a.casualties.killed_max) == (40, 40)

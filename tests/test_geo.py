@@ -136,3 +136,9 @@ def test_geo_small_town_after_attack_verb_is_found(nlp):
     places = _places(nlp, "Russian troops shelled Avdiivka and Pokrovsk again on Friday.")
     avdiivka = _one(places, "Avdiivka")
     assert avdiivka.country == "UA" and avdiivka.lat is not None
+
+
+def test_geo_state_qualifier_picks_the_town_in_that_state(nlp):
+    places = _places(nlp, "Storms flooded Paris, Texas, on Monday, the mayor said.")
+    paris = _one(places, "Paris")
+    assert paris.country == "US" and paris.admin1 == "TX"

