@@ -243,7 +243,7 @@ def test_allegations_self_claim_of_a_specific_strike(nlp):
 
 
 def test_allegations_casualty_spans_slice_the_text():
-    from claimledger.casualties import casualties
+    from claimledger.harm import casualties
 
     text = "The blast killed at least 12 people and wounded dozens, including a child."
     c = casualties(text)

@@ -142,3 +142,38 @@ def test_geo_state_qualifier_picks_the_town_in_that_state(nlp):
     places = _places(nlp, "Storms flooded Paris, Texas, on Monday, the mayor said.")
     paris = _one(places, "Paris")
     assert paris.country == "US" and paris.admin1 == "TX"
+
+
+def test_geo_small_foreign_town_loses_to_country_context(nlp):
+    text = ("Soldiers of Myanmar's army burned houses in Kani township, residents said. Fighting also "
+            "continued near Monywa and Mandalay in Myanmar.")
+    places = _places(nlp, text)
+    kani = [p for p in places if p.name.startswith("Kani")]
+    assert kani and kani[0].lat is None and kani[0].country is None
+    assert kani[0].resolved_by.startswith("unresolved")
+    assert _one(places, "Monywa").country == "MM"
+
+
+def test_geo_foreign_town_with_explicit_country_is_kept(nlp):
+    places = _places(nlp, "Myanmar's envoy met officials in Myanmar before flying to Kani, Japan, on Monday.")
+    assert _one(places, "Kani").country == "JP"
+
+
+def test_geo_weapon_model_is_not_a_toponym(nlp):
+    text = "Russian aircraft dropped a FAB-500 bomb and fired a Kalibr missile at Kharkiv, Ukraine said."
+    names = [p.name for p in _places(nlp, text)]
+    assert "FAB-500" not in names and "Kalibr" not in names
+    assert "Kharkiv" in names
+
+
+def test_geo_common_noun_head_is_trimmed_to_the_place(nlp):
+    text = "Drone strikes on Myanmar village kill nine, rebels in Myanmar say."
+    places = _places(nlp, text)
+    assert all("village" not in p.name for p in places)
+    assert any(p.name == "Myanmar" and p.country == "MM" for p in places)
+
+
+def test_geo_admin_unit_named_after_its_town(nlp):
+    places = _places(nlp, "Aircraft bombed a village in Sagaing region of Myanmar on Thursday.")
+    region = _one(places, "Sagaing region")
+    assert region.precision == "region" and region.country == "MM"

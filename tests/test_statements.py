@@ -8,6 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis.strategies import lists as st_lists
+from hypothesis.strategies import sampled_from
 
 from claimledger import statements
 from claimledger.models import Statement
@@ -198,3 +201,28 @@ def test_statements_source_quoted_inside_a_quotation_is_nested(pipe):
     assert inner.reported_by == "Anna Lind" and inner.parent == outer.id
     assert inner.content.text.startswith("the bridge was destroyed overnight")
     assert outer.quote == "direct"
+
+
+def test_statements_signed_quotes_and_transcript_labels(pipe):
+    text = ("\u201cWe waited three days for the convoy and nobody came.\u201d \u2015 Rana Aziz\n\n"
+            "GAZA CITY: Strikes hit the camp overnight.\n\n"
+            "MODERATOR: Let us begin with the ceasefire talks.")
+    found = run(pipe, text)
+    assert [(s.speaker.name, s.cue, s.quote) for s in found] == [("Rana Aziz", "\u2015", "direct"),
+                                                                  ("MODERATOR", ":", "direct")]
+    assert found[0].content.text == "We waited three days for the convoy and nobody came."
+    assert found[1].content.text == "Let us begin with the ceasefire talks."
+
+
+WORDS = ["the", "ministry", "said", "that", "he", "she", "added", "\u201c", "\u201d", '"', "''", ",", ".", "according",
+         "to", "Anna", "Lind", "accused", "troops", "of", "shelling", "Kharkiv", "on", "Monday", "\n\n", "\u00a0",
+         "\u200b", "\u2015", "WALLACE:", "told", "reporters", "the", "group", "it", "denied"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st_lists(sampled_from(WORDS), max_size=40))
+def test_statements_any_text_keeps_exact_offsets(pipe, words):
+    text = " ".join(words)
+    for found in statements.extract(pipe(text), published=PUBLISHED):
+        check_spans(text, found)
+        assert found.content.end > found.content.start

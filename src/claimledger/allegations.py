@@ -15,14 +15,14 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from . import actors, munitions
-from .casualties import casualties as _casualties
+from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target, Weapon
 
 # act words; lemmas of spaCy's small English model
 ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
                 "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch"}
 ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
-                "barrage", "shell", "use", "fire", "offensive"}
+                "barrage", "shell", "use", "fire"}
 KILL = {"kill", "massacre", "execute", "murder", "slaughter"}
 DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests", "hostage"}
 DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
@@ -54,19 +54,6 @@ ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "mil
                "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
                "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
                "snipers", "commandos", "marines", "guards", "junta", "administration"}
-_KINDS = {
-    "civilians": "civilians civilian people population residents children women families",
-    "settlement": "city cities town towns village villages capital settlement settlements neighbourhood neighborhood "
-                  "area areas district districts quarter homes home houses house buildings building blocks "
-                  "apartments objects street",
-    "facility": "hospital hospitals clinic school schools market markets mosque church bakery shelter camp camps "
-                "courtyard ward university kindergarten",
-    "infrastructure": "infrastructure infrastructures plant plants reservoir dam bridge airport airports station "
-                      "port pipeline grid",
-}
-CIVILIAN_TARGETS = {w: kind for kind, words in _KINDS.items() for w in words.split()}
-MILITARY_TARGETS = {"positions", "position", "targets", "target", "bases", "base", "depots", "depot",
-                    "posts", "objectives", "formations", "troops", "soldiers", "units", "convoy", "barracks"}
 ATTACK_ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
                "use_of_prohibited_weapon", "killing", "other")
 
@@ -226,24 +213,12 @@ def _category(tok: Token, weapons_near: bool) -> str | None:
     if tok.pos_ in ("NOUN", "PROPN") and (lemma in ATTACK_NOUNS or low in ("strikes", "attacks", "raids")):
         if lemma in ("use", "fire", "shell") and not weapons_near:
             return None
-        if lemma == "offensive":
-            return None  # an offensive is context, not an act by itself
         return "attack"
     return None
 
 
 def _prev(tok: Token) -> str:
     return tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
-
-
-def _verb_like(tok: Token) -> bool:
-    """A present-tense act verb the tagger took for a plural noun: "X deliberately targets the ..."."""
-    if tok.pos_ != "NOUN" or tok.lower_ not in ("targets", "attacks", "strikes", "shells", "bombs", "hits", "raids"):
-        return False
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    prev = tok.nbor(-1) if tok.i > 0 else None
-    return bool(nxt is not None and nxt.pos_ in ("DET", "PROPN") and prev is not None
-                and (prev.pos_ in ("ADV", "PROPN") or prev.lower_.endswith("ly")))
 
 
 def _weapons_near(tok: Token, weapon_spans: list[tuple[int, int]]) -> bool:
@@ -372,27 +347,7 @@ def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Spa
 # ---------------------------------------------------------------- details
 
 def _targets(doc: Doc, start: int, end: int) -> list[Target]:
-    out, seen = [], set()
-    for tok in _tokens(doc, start, end):
-        low = tok.lower_
-        kind = CIVILIAN_TARGETS.get(low)
-        if kind is None and low in MILITARY_TARGETS and tok.pos_ == "NOUN":
-            kind = "military"
-        if kind is None or tok.pos_ not in ("NOUN", "PROPN") or _verb_like(tok):
-            continue
-        if tok.dep_ in ("compound",) and tok.head.lower_ in CIVILIAN_TARGETS:
-            continue
-        s = min(c.idx for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod")) if any(
-            c.dep_ in ("amod", "compound", "nmod") for c in tok.lefts) else tok.idx
-        s = max(s, start)
-        e = tok.idx + len(tok)
-        if (s, e) in seen or _text(doc)[s:e].lower() in seen:
-            continue
-        seen.update({(s, e), _text(doc)[s:e].lower()})
-        if kind == "military" and any(t.lower_ == "civilian" for t in _tokens(doc, s, e)):
-            kind = "civilians"
-        out.append(Target(name=_text(doc)[s:e], span=Span.of(_text(doc), s, e), kind=kind))
-    return out
+    return _harm_targets(doc, _text(doc), start, end)
 
 
 def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
@@ -619,6 +574,35 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
     return out
 
 
+REASONS_NONE = {"pronoun": "unresolved pronoun", "vague": "unnamed", "event": "event without a named actor"}
+REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent"}
+
+
+def _fine(places: list[Place]) -> list[Place]:
+    return [p for p in places if p.precision != "country"]
+
+
+def _act_places(doc: Doc, places: list[Place], f: _Frame, st: Statement, s0: int, s1: int) -> list[Place]:
+    """Where the act happened: places in its stretch, else in its sentence, else the town or region that
+    "the city" / "the region" points back to; countries only when nothing finer is named."""
+    text = _text(doc)
+    c0, c1 = st.content.start, st.content.end
+    found = _event_places(doc, places, f.start, f.end, st)
+    if not _fine(found):  # a fragment: "..., referring to an attack on the city of X"
+        found += [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
+    anaphor = re.search(r"\b(?:the|this) (city|town|village|region|area)\b(?! of [A-Z])", text[s0:s1], re.I)
+    if anaphor and not _fine(found):
+        if anaphor.group(1).lower() in ("region", "area"):  # the article's region, even as in "Karabakh Armenians"
+            found += [p for p in places if p.end <= s0 and p.precision == "region" and p.lat is not None][-1:]
+        else:  # the last town named in this paragraph or the one before
+            breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
+            lo = breaks[-2] if len(breaks) >= 2 else 0
+            found += [p for p in places if lo <= p.start and p.end <= s0
+                      and p.precision in ("town", "district", "facility") and _locates(p)][-1:]
+    found = _fine(found) or found
+    return [p for i, p in enumerate(found) if p.name.lower() not in {q.name.lower() for q in found[:i]}]
+
+
 def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:
     """Targets, weapons, places, date and casualties of one act; None when too vague to keep."""
     text = _text(doc)
@@ -635,30 +619,15 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
         act_targets = [x for x in targets if x.span.start in objs or any(
             x.span.start <= i < x.span.end for i in objs)] or [x for x in targets if x.kind != "civilians"]
     act = _act(f, weapons, act_targets, doc)
-    found = _event_places(doc, places, f.start, f.end, st)
-    if not [p for p in found if p.precision != "country"]:  # a fragment: read the sentence around it ("..., referring to an attack on the city of X")
-        found = found + [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
-    anaphor = re.search(r"\b(?:the|this) (city|town|village|region|area)\b(?! of [A-Z])", text[s0:s1], re.I)
-    if anaphor and not [p for p in found if p.precision != "country"]:
-        # "this city": the last town named before it, in this paragraph or the one before; "the region": a region
-        if anaphor.group(1).lower() in ("region", "area"):  # the article's region, even if named as "Karabakh Armenians"
-            found += [p for p in places if p.end <= s0 and p.precision == "region" and p.lat is not None][-1:]
-        else:
-            breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
-            lo = breaks[-2] if len(breaks) >= 2 else 0
-            found += [p for p in places if lo <= p.start and p.end <= s0
-                      and p.precision in ("town", "district", "facility") and _locates(p)][-1:]
-    fine = [p for p in found if p.precision != "country"]
-    found = fine or found
-    dates = _dates(text, published, f.start, f.end) or _dates(text, published, c0, c1) or _dates(text, published, s0, s1)
+    found = _act_places(doc, places, f, st, s0, s1)
+    dates = next((d for lo, hi in ((f.start, f.end), (c0, c1), (s0, s1)) if (d := _dates(text, published, lo, hi))), [])
     casualties = _casualties(text, f.start, f.end) if f.category in ("attack", "killing", "other") else None
-    perp_reason = None
     if f.perp is None:
-        perp_reason = {"pronoun": "unresolved pronoun", "vague": "unnamed: " + (f.perp_span.text if f.perp_span else ""),
-                       "event": "event without a named actor"}.get(f.perp_how, "no perpetrator named")
-    elif f.perp_how in ("self", "opponent"):
-        perp_reason = {"self": "self-claim: the speaker's own side",
-                       "opponent": "inferred: the other belligerent"}[f.perp_how]
+        perp_reason = REASONS_NONE.get(f.perp_how, "no perpetrator named")
+        if f.perp_how == "vague" and f.perp_span:
+            perp_reason += f": {f.perp_span.text}"
+    else:
+        perp_reason = REASONS.get(f.perp_how)
     trig = f.triggers[0] if f.triggers else None
     d = dates[0] if dates else None
     return Allegation(
@@ -720,7 +689,8 @@ def _merge_into(a: Allegation, b: Allegation, acts: list[str]) -> None:
         c.civilian = c.civilian or d.civilian
         c.spans += d.spans
     if a.perpetrator is None and b.perpetrator:
-        a.perpetrator, a.perpetrator_span, a.perpetrator_reason = b.perpetrator, b.perpetrator_span, b.perpetrator_reason
+        a.perpetrator, a.perpetrator_span = b.perpetrator, b.perpetrator_span
+        a.perpetrator_reason = b.perpetrator_reason
     a.confidence = max(a.confidence, b.confidence)
     a.act = _merged_act(acts)
 
@@ -767,10 +737,11 @@ def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -
     if not same_perpetrator(ga.perpetrator, alg.perpetrator) or _family(ga.act) != _family(alg.act):
         return False
     last = statements[max(g.stmts)]
-    if _is_self(f, alg, statements) != g.self_claim and not _stem(last.speaker.name) & _stem(statements[f.stmt].speaker.name):
+    speaker_stems = _stem(last.speaker.name) & _stem(statements[f.stmt].speaker.name)
+    if _is_self(f, alg, statements) != g.self_claim and not speaker_stems:
         return False  # a party's own account and its opponent's accusation stay apart
     near = (f.stmt - max(g.stmts) <= 1 and (f.stmt != max(g.stmts) or _family(alg.act) != "attack")
-            and _same_side(last, statements[f.stmt]))
+            and _same_side(last, statements[f.stmt]) and f.perp_how != "opponent")  # a guess joins by place only
     if _conflict(ga, alg, dates=not near):
         return False
     shared_place = {p.name.lower() for p in ga.places if p.precision != "country"} & {

