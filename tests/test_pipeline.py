@@ -102,3 +102,15 @@ def test_pipeline_analyze_cli_writes_the_contract(tmp_path):
     for s in ledger["statements"]:
         assert s["document_id"] == doc["id"]
         assert doc["text"][s["content"]["start"]:s["content"]["end"]] == s["content"]["text"]
+
+
+def test_pipeline_long_document_is_chunked_with_exact_offsets(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "LONG_TEXT", 400)  # force chunking on a short text
+    text = (ARTICLE + "\n") * 3
+    summary, ledger = analysed(engine, tmp_path, text=text)
+    assert summary.documents == 1 and not summary.failed
+    assert len(ledger["statements"]) >= 3
+    late = [s for s in ledger["statements"] if s["content"]["start"] > 2 * len(ARTICLE)]
+    assert late, "statements from the last chunk are found"
+    for s in ledger["statements"]:
+        assert text[s["content"]["start"]:s["content"]["end"]] == s["content"]["text"]

@@ -83,9 +83,7 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
             if progress:
                 progress(1)
     nlp = statements.pipeline()
-    parsed = nlp.pipe(((r.text, (r.id, r.published)) for r in english), as_tuples=True, batch_size=batch_size,
-                      n_process=max(1, workers))
-    for spacy_doc, (doc_id, published) in parsed:
+    for spacy_doc, (doc_id, published) in _parse_all(nlp, english, batch_size, workers):
         try:
             result = analyze_parsed(spacy_doc, doc_id, published)
             save_result(engine, result)
@@ -104,6 +102,20 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
             progress(1)
     summary.incidents = recluster(engine)
     return summary
+
+
+LONG_TEXT = 100_000  # characters; longer documents are parsed in paragraph-aligned chunks
+
+
+def _parse_all(nlp, rows, batch_size: int, workers: int):
+    """(Doc, (id, published)) for each row, in order: short texts batched through nlp.pipe, long ones
+    chunked by paragraphs so memory stays bounded and offsets stay exact."""
+    short = [r for r in rows if len(r.text) <= LONG_TEXT]
+    yield from nlp.pipe(((r.text, (r.id, r.published)) for r in short), as_tuples=True, batch_size=batch_size,
+                        n_process=max(1, workers))
+    for r in rows:
+        if len(r.text) > LONG_TEXT:
+            yield statements.parse(nlp, r.text, LONG_TEXT), (r.id, r.published)
 
 
 def save_result(engine: Engine, result: DocumentResult) -> None:
