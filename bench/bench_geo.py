@@ -45,7 +45,7 @@ def main(n: int = 200) -> None:
     geo.gazetteer()
     load = time.perf_counter() - t
     print(f"gazetteer: {load:.1f} s to load, RSS +{rss_mb() - before:.0f} MiB "
-          f"({len(geo.gazetteer().entries)} entries, {len(geo.gazetteer().index)} names)")
+          f"({len(geo.gazetteer().rows)} entries, {len(geo.gazetteer().index)} names)")
     t = time.perf_counter()
     docs = list(nlp.pipe(data))
     bare = time.perf_counter() - t

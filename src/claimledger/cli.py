@@ -18,7 +18,7 @@ app = typer.Typer(help="A ledger of wartime allegations and their verification s
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # paths and reasons stay on one line
 
 DbOption = typer.Option(None, "--db", envvar=db.ENV_VAR,
                         help="Database URL or SQLite file path [default: ./claimledger.db].")

