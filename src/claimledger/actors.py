@@ -47,9 +47,14 @@ GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minist
                     "office", "embassy", "spokesman", "spokesperson", "spokeswoman", "prosecutor", "authorities",
                     "authority", "department", "foreign", "defence", "defense", "parliament", "mayor",
                     "governor", "kremlin", "pentagon", "administration", "ombudsman", "commissioner"}
-MILITARY_WORDS = {"army", "military", "forces", "troops", "command", "brigade", "battalion", "navy",
+MILITARY_WORDS = {"army", "military", "forces", "force", "troops", "command", "brigade", "battalion", "navy",
                   "air force", "general", "commander", "coalition", "peacekeepers", "colonel"}
-ARMED_GROUP_WORDS = {"rebels", "militants", "militia", "insurgents", "fighters", "separatists", "jihadists"}
+ARMED_GROUP_WORDS = {"rebels", "rebel", "militants", "militia", "insurgents", "insurgent", "fighters", "separatists",
+                     "jihadists", "resistance", "guerrillas"}
+# an appositive that describes an organisation as one that checks claims ("an open-source investigation group")
+VERIFIER_ROLE = re.compile(r"\b(?:open[- ]source|investigat\w*|monitoring|rights|watchdog|research|fact[- ]check\w*|"
+                           r"verification|forensic)\b(?:\s+[\w-]+){0,3}?\s+(?:group|organi[sz]ation|project|network|"
+                           r"team|collective|unit|ngo|lab|laboratory|outfit|initiative)\b", re.I)
 INDEPENDENT_WORDS = {"witness", "witnesses", "resident", "residents", "doctor", "doctors", "nurse", "medic",
                      "medics", "survivor", "survivors", "villager", "villagers", "rescuer", "rescuers",
                      "journalist", "journalists", "farmer", "shopkeeper", "teacher", "father", "mother",
@@ -151,6 +156,13 @@ def classify(speaker: Speaker, parties: frozenset[str] = frozenset(), person: bo
     if actor:
         kind, typ = actor.kind, actor.type
         return replace(speaker, actor=actor.name, kind=kind, type=typ, side=side if kind in ("party", "third_party") else None)
+    if VERIFIER_ROLE.search(speaker.role or "") or (not person and VERIFIER_ROLE.search(speaker.name)):
+        return replace(speaker, kind="independent_verifier", type="person" if person else "organisation", side=None)
+    if person and speaker.role:  # "X, who speaks for the People's Defence Force": the organisation's kind and side
+        m = re.search(r"\b(?:for|of|at|with|from)\s+(.+?)(?:\s+in\s+.*)?$", speaker.role)
+        org = classify(Speaker(name=m.group(1) if m else speaker.role), parties)
+        if org.kind != "unknown":
+            return replace(speaker, type="person", kind=org.kind, side=org.side, actor=org.actor)
     typ = "person" if person else actor_type(text)
     words = set(re.findall(r"[a-z]+", text.lower()))
     if words & INDEPENDENT_WORDS and not words & (GOVERNMENT_WORDS | MILITARY_WORDS):
@@ -161,6 +173,11 @@ def classify(speaker: Speaker, parties: frozenset[str] = frozenset(), person: bo
         kind = "third_party"
     elif typ == "armed_group":
         kind = "party"
+    elif not person and not side and words & MILITARY_WORDS and not words & {"peacekeepers", "coalition"} and \
+            re.search(r"\b(?!The\b)[A-Z]", speaker.name):
+        # a named force with no state behind it ("the Arakan Army"): a non-state armed group, its own side
+        runs = re.findall(r"(?:(?!(?:The|An?)\b)[A-Z][\w'\u2019\-]*\s*)+", speaker.name)
+        typ, kind, side = "armed_group", "party", max(runs, key=len).strip()
     else:
         kind = "unknown"
     return replace(speaker, type=typ, kind=kind, side=side)
@@ -173,7 +190,7 @@ ATTACK = re.compile(r"\b(?:attack|strike|struck|shell|bomb|fire[sd]?|launch|inva
 def parties_in(text: str) -> frozenset[str]:
     """Countries named in sentences about attacks, at least twice: a rough, general guess at the belligerents."""
     counts: dict[str, int] = {}
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):  # the title is a sentence of its own
         if not ATTACK.search(sentence):
             continue
         for word in set(re.findall(r"[A-Z][A-Za-z\-]+", sentence)):

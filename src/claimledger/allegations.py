@@ -14,22 +14,10 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from . import actors, munitions
+from . import actors, acts, munitions
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
-from .models import Allegation, Place, Span, Statement, Target, Weapon
+from .models import Allegation, Place, Span, Statement, Target
 
-# act words; lemmas of spaCy's small English model
-ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
-                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch"}
-ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
-                "barrage", "shell", "use", "fire"}
-KILL = {"kill", "massacre", "execute", "murder", "slaughter"}
-DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests", "hostage"}
-DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
-LOOT = {"loot", "pillage", "plunder", "ransack", "looting"}
-GENOCIDE = {"genocide", "exterminate", "extermination"}
-ABUSE = {"rape", "torture", "mutilate"}  # acts the vocabulary has no word for: "other"
-PLAN = {"want", "plan", "planning", "intend", "prepare", "consider", "seek", "aim", "plot", "threaten"}
 REPORTING = {"say", "tell", "report", "claim", "state", "add", "write", "announce", "allege", "insist", "note"}
 LIGHT_VERBS = {"carry", "launch", "conduct", "take", "stage", "mount", "perpetrate", "commit", "unleash", "order",
                "make", "hold"}
@@ -40,8 +28,6 @@ HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no ev
                     re.I)
 DENIAL_WORDS = re.compile(r"\b(?:fabricat\w*|baseless|unfounded|groundless|untrue|lies|fake news|disinformation|"
                           r"propaganda)\b", re.I)
-MODES = {"shell": "shelling", "shelling": "shelling", "airstrike": "airstrike", "bomb": "airstrike",
-         "bombing": "airstrike", "bombard": "shelling", "bombardment": "shelling"}
 VAGUE = {"the enemy", "enemy", "the forces", "forces", "the other side", "the occupiers", "occupiers",
          "the aggressor", "the adversary", "the opponent", "the attackers", "attackers"}
 PRONOUNS = {"they", "them", "he", "she", "it", "their", "its", "his", "her", "who", "which", "that"}
@@ -53,7 +39,14 @@ ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "mil
                "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
                "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
                "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
-               "snipers", "commandos", "marines", "guards", "junta", "administration"}
+               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition"}
+# a party's bare word for its own armed body: "troops had targeted", "the air force struck"
+OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air force", "navy", "aircraft",
+             "warplanes", "jets", "artillery", "air defence", "air defense", "drones"}
+# a statement describing evidence ("satellite images showed ...") weighs a claim rather than making one
+EVIDENCE = re.compile(r"^\W*(?:the |new |its |their )?(?:satellite |commercial |drone )?(?:images?|imagery|footage|"
+                      r"videos?|photos?|photographs?|analysis|pictures)\b[^.;]{0,80}?\b(?:show\w*|suggest\w*|"
+                      r"indicat\w*|reveal\w*|confirm\w*)\b", re.I)
 ATTACK_ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
                "use_of_prohibited_weapon", "killing", "other")
 
@@ -186,67 +179,9 @@ def same_perpetrator(a: str | None, b: str | None) -> bool:
 
 # ---------------------------------------------------------------- triggers and perpetrators
 
-def _category(tok: Token, weapons_near: bool) -> str | None:
-    """What kind of act a word names, if any ("shelled" → attack, "detained" → detention)."""
-    lemma, low = tok.lemma_.lower(), tok.text.lower()
-    if lemma in GENOCIDE or low in GENOCIDE or (low == "cleansing" and _prev(tok) == "ethnic"):
-        return "genocide"
-    if lemma in DETAIN or low in DETAIN:
-        return "detention"
-    if lemma in DISPLACE or low in DISPLACE or (lemma == "flee" and tok.head.lemma_ == "force") or (
-            lemma == "transfer" and any(c.lower_ == "forcibly" for c in tok.children)):
-        return "displacement"  # also "forced thousands to flee", "forcibly transferred"
-    if lemma in LOOT or low in LOOT:
-        return "looting"
-    if lemma in ABUSE and tok.pos_ in ("VERB", "NOUN"):
-        return "other"
-    if lemma in KILL and tok.pos_ in ("VERB", "NOUN"):
-        return "killing"
-    if tok.pos_ == "VERB" and lemma in ATTACK_VERBS:
-        if lemma == "use" and not weapons_near:
-            return None
-        if lemma in ("fire", "launch", "drop", "shoot") and not weapons_near:
-            return None
-        return "attack"
-    if _verb_like(tok):
-        return "attack"
-    if tok.pos_ in ("NOUN", "PROPN") and (lemma in ATTACK_NOUNS or low in ("strikes", "attacks", "raids")):
-        if lemma in ("use", "fire", "shell") and not weapons_near:
-            return None
-        return "attack"
-    return None
-
-
-def _prev(tok: Token) -> str:
-    return tok.doc[tok.i - 1].lower_ if tok.i > 0 else ""
-
-
 def _weapons_near(tok: Token, weapon_spans: list[tuple[int, int]]) -> bool:
     lo, hi = tok.idx - 60, tok.idx + 80
     return any(lo <= s <= hi for s, _ in weapon_spans)
-
-
-def _is_planned(tok: Token) -> bool:
-    """"want to destroy", "planning for the bombing", "considering bombing": the act has not happened."""
-    t = tok
-    for _ in range(4):
-        if t.head is t:
-            break
-        t = t.head
-        if t.lemma_.lower() in PLAN:
-            return True
-    return any(c.lemma_.lower() in PLAN for c in tok.children)
-
-
-def _is_negated(tok: Token) -> bool:
-    t = tok
-    for _ in range(2):
-        if any((c.dep_ == "neg" or c.lower_ in ("no", "never", "not")) and c.i < tok.i for c in t.children):
-            return True
-        if t.head is t:
-            break
-        t = t.head
-    return False
 
 
 def _subject(tok: Token) -> Token | None:
@@ -257,6 +192,10 @@ def _subject(tok: Token) -> Token | None:
             if objs:
                 return objs[0]
     t = tok
+    if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_ in (
+            "responsible", "responsibility"):  # "X were responsible for the killing of": the doer of "were"
+        t = tok.head.head if tok.head.head.pos_ != "ADJ" else tok.head.head.head
+        tok = t
     if tok.pos_ == "NOUN":  # "launched an attack", "took 30 students hostage": the doer of the light verb
         if tok.dep_ not in ("dobj", "oprd") or tok.head.lemma_.lower() not in LIGHT_VERBS:
             return None
@@ -393,45 +332,6 @@ def _dates(text: str, published, start: int, end: int):
 
 # ---------------------------------------------------------------- act
 
-def _act(frame: _Frame, weapons: list[Weapon], targets: list[Target], doc: Doc) -> str:
-    if frame.category in ("planned",):
-        return "planned_attack"
-    if frame.category == "threat":
-        return "threat"
-    if frame.category in ("detention", "displacement", "looting", "killing"):
-        return frame.category
-    if frame.category == "genocide":
-        return "genocidal_intent"
-    if frame.category == "other":
-        return "other"
-    modes = set()
-    for t in frame.triggers:
-        mode = MODES.get(t.lemma_.lower()) or MODES.get(t.lower_)
-        if t.lower_ in ("airstrike", "airstrikes") or (t.lemma_ == "strike" and _prev(t) == "air"):
-            mode = "airstrike"
-        if mode:
-            modes.add(mode)
-    for w in weapons:
-        m = munitions.delivery(w)
-        if m:
-            modes.add(m)
-    for t in frame.triggers:  # "drone strikes", "missile attack"
-        prev = t.nbor(-1) if t.i > 0 else None
-        if prev is not None and prev.lower_ in ("drone", "missile", "rocket", "artillery", "mortar"):
-            modes.add({"drone": "drone_strike", "missile": "missile_strike"}.get(prev.lower_, "shelling"))
-    civilian = any(t.kind != "military" for t in targets)
-    prohibited = any(munitions.is_prohibited(munitions.lookup(w.name)) for w in weapons)
-    if prohibited and not civilian:
-        return "use_of_prohibited_weapon"
-    if len(modes) == 1:
-        return modes.pop()
-    if civilian:
-        return "attack_on_civilians"
-    if modes:
-        return sorted(modes)[0]
-    return "other"
-
-
 # ---------------------------------------------------------------- per statement
 
 def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: bool,
@@ -444,10 +344,10 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
     for tok in _tokens(doc, lo, hi):
         if mention and mention.start <= tok.idx < mention.end:
             continue
-        cat = _category(tok, _weapons_near(tok, weapon_spans))
-        if cat is None or _is_negated(tok):
+        cat = acts.category(tok, _weapons_near(tok, weapon_spans))
+        if cat is None or acts.is_negated(tok):
             continue
-        if cat == "attack" and _is_planned(tok):
+        if cat == "attack" and acts.is_planned(tok):
             cat = "planned"
         perp, pspan, how = _perp_of(doc, tok, st)
         if how == "self" and cat in ("attack", "planned") and re.search(
@@ -618,7 +518,7 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
                 objs.add(c.idx)
         act_targets = [x for x in targets if x.span.start in objs or any(
             x.span.start <= i < x.span.end for i in objs)] or [x for x in targets if x.kind != "civilians"]
-    act = _act(f, weapons, act_targets, doc)
+    act = acts.act(f.category, f.triggers, weapons, act_targets, f.extra.get("doer"))
     found = _act_places(doc, places, f, st, s0, s1)
     dates = next((d for lo, hi in ((f.start, f.end), (c0, c1), (s0, s1)) if (d := _dates(text, published, lo, hi))), [])
     casualties = _casualties(text, f.start, f.end) if f.category in ("attack", "killing", "other") else None

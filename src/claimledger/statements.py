@@ -55,6 +55,9 @@ XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "den
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
                   "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
 SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
+ROLE_VERBS = {"speak", "represent", "work", "serve", "lead", "head", "command", "run", "direct", "chair"}
+EVIDENCE_NOUNS = {"imagery", "image", "evidence", "photo", "photograph", "picture", "data", "analysis", "record",
+                  "finding", "sample", "result", "trace", "footage"}
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
 DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
                   "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
@@ -207,6 +210,8 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
     for child in subj.children:
         if child.dep_ in ("appos",):
             role.extend(child.subtree)
+        elif child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS and child.i > subj.i:
+            role.extend(t for t in child.subtree if t.dep_ != "punct" or t.i < child.right_edge.i)  # "who speaks for X"
     skip = set()
     for child in subj.children:
         if child.dep_ in cut and child.i > subj.i:
@@ -354,7 +359,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         lemma = tok.lemma_.lower()
         if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             r = _according(doc, tok)
-        elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and (
+        elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and not _is_citing(tok) and (
                 tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj") and _subject(tok) is not None)):
             r = _verb_statement(doc, tok, lemma, quotes, real)
         else:
@@ -483,8 +488,21 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         return _quoted_as(doc, cue, quotes, real)
     if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
         return None  # "what she called ...": a naming inside another statement
+    if any(c.dep_ == "neg" for c in cue.children) or (cue.dep_ == "conj" and any(c.dep_ == "neg" for c in cue.head.children)
+                                                      and not _subject(cue)):
+        return None  # "could not confirm", "did not say": a report of silence, not a statement
     subj = _subject(cue)
+    if subj is not None and subj.dep_ == "nsubjpass" and lemma != "quote":
+        # "X was accused of Y" names the accused; the speaker, if any, is the agent ("by Z")
+        agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subj is None:
+            return None
+    trailing = _trailing_subject(doc, cue) if subj is None else None
+    subj = subj if trailing is None else trailing
     own = subj is not None
+    if subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS and not _document_owner(subj):
+        return None  # "satellite imagery suggested ...": no identifiable source
     if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
         subj = cue.head
     elif subj is None and cue.tag_ == "VBN":
@@ -506,6 +524,9 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             subj = _subject(gov) or subj
     if subj is None:
         return None
+    source = _cited_source(doc, cue) if own else None
+    if source is not None:  # "Citing X, the agency reported ...": the agency's subject is the relayer
+        subj = max((c for c in cue.children if c.dep_ == "nsubj" and c.i > source[-1].i), key=lambda c: c.i, default=subj)
     if subj.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS and subj.tag_ in ("NNS", "NNPS") and _document_owner(subj) is None \
             and not any(c.lower_ in ("the", "these", "those") for c in subj.children):
         return None  # "other reports indicate ...": no identifiable source
@@ -518,6 +539,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             content = None
     if content is None:
         content = _left_content(doc, cue, subj)
+    if content is not None and trailing is not None:  # the content ends at the comma before the speaker
+        content = (content[0], min(content[1], doc[trailing.left_edge.i - 1].idx))
     # the attribution block: speaker, cue and their modifiers outside the content
     name_toks, role_toks = _speaker_tokens(subj)
     block_toks = [cue] + ((name_toks + role_toks) if own else [])
@@ -568,8 +591,55 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     # "... in a video published Sunday": the channel phrase tells when, even inside the content
     zone += [_subtree(t.head) for t in doc[cue.sent.start:cue.sent.end] if t.lemma_.lower() in DOCUMENT_NOUNS
              and t.dep_ == "pobj" and t.head.lower_ in ("in", "on", "via", "through")]
+    if source is not None:
+        content = _clip_line(text, (max(content[0], source[-1].idx + len(source[-1].text)), content[1]), cue.idx)
+        if text.startswith("that ", content[0]):
+            content = (content[0] + 5, content[1])
+        return _Raw(cue=cue, content=content, subject=source, subject_head=None,
+                    reported_by=_name_of(name_toks), cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct,
+                    zone=zone, block=block)
     return _Raw(cue=cue, content=content, subject=name_toks, subject_head=subj, own_subject=own,
                 cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct, zone=zone, block=block)
+
+
+def _cited_source(doc: Doc, cue: Token) -> list[Token] | None:
+    """The source of a relayed report: "Citing X, Y reported ..." or "Y reported, quoting X, that ..."."""
+    sent = cue.sent
+    first = sent[0] if not sent[0].is_space else doc[sent.start + 1]
+    if first.lower_ in ("citing", "quoting") and first.i < cue.i:
+        comma = next((t for t in doc[first.i + 1:cue.i] if t.text == ","), None)
+        if comma is not None and comma.i > first.i + 1:
+            return list(doc[first.i + 1:comma.i])
+    if cue.i + 3 < sent.end and doc[cue.i + 1].text == "," and doc[cue.i + 2].lower_ in ("citing", "quoting"):
+        out = []
+        for t in doc[cue.i + 3:sent.end]:
+            if t.text in (",", ":") or t.lower_ == "that" or t.is_punct and t.is_sent_end:
+                break
+            out.append(t)
+        return out or None
+    return None
+
+
+def _is_citing(tok: Token) -> bool:
+    """"citing X" / "quoting X" names a relayed source (see `_cited_source`), not a statement of its own."""
+    return tok.lemma_.lower() in ("cite", "quote") and tok.tag_ == "VBG" and any(c.dep_ == "dobj" for c in tok.children)
+
+
+def _trailing_subject(doc: Doc, cue: Token) -> Token | None:
+    """"X happened, a spokesperson for Y said.": the parser may hang the speaker on the content as an
+    appositive; take the noun phrase between the last comma and a sentence-final cue."""
+    nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if cue.i == 0 or (nxt is not None and not nxt.is_punct and nxt.sent == cue.sent):
+        return None
+    tok = doc[cue.i - 1]
+    best = None
+    while tok.i < cue.i and tok.right_edge.i == cue.i - 1 and tok.sent == cue.sent:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.left_edge.i > cue.sent.start and doc[tok.left_edge.i - 1].text == ",":
+            best = tok
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+    return best
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -739,10 +809,36 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
                 full = next((x.name for x in reversed(seen) if x.name.split()[-1:] == [name]), None) or \
                     next((n for st, n in reversed(persons) if n.split()[-1] == name and st < s), None)
                 name = full or name
-            r.speaker = actors.classify(Speaker(name=name, mention=mention, role=role), parties, person=person)
+            r.speaker = _role_context(actors.classify(Speaker(name=name, mention=mention, role=_expand(text, role)),
+                                                      parties, person=person), seen)
         if r.speaker.name and r.speaker.name != "unknown" and r.in_quote is None:  # quoted words are not the narrative
             seen.append(r.speaker)
             raw_of.setdefault(id(r.speaker), r)
+
+
+def _expand(text: str, role: str | None) -> str | None:
+    """"an RSF adviser" → "an Rapid Support Forces adviser" when the article spells the acronym out."""
+    for acro in re.findall(r"\b[A-Z]{2,6}\b", role or ""):
+        words = r"\s+".join(rf"{c}[\w'\-]+" for c in acro)
+        m = re.search(rf"\b{words}\b", text)
+        if m and actors.lookup(acro) is None:
+            role = role.replace(acro, m.group(0))
+    return role
+
+
+def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
+    """A person known only by an office ("the agency's director general", "a spokesman", "the information
+    minister") speaks for the organisation the article last quoted: the one the role names, else the last
+    party or government."""
+    if sp.kind != "unknown" or not sp.role or sp.type != "person":
+        return sp
+    orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
+    m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
+    ante = next((x for x in orgs if m and m.group(1).lower() in x.name.lower()), None) if m else None
+    words = set(re.findall(r"[a-z]+", sp.role.lower()))
+    if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
+        ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
+    return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
 
 
 ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
