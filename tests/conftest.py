@@ -156,3 +156,51 @@ def make_small_ledger() -> dict:
 def small_ledger():
     """The factory `make_small_ledger`: call it for a fresh copy (tests may mutate what they get)."""
     return make_small_ledger
+
+
+# --- the report in Debian's chromium, driven by Playwright --------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module; skipped where /usr/bin/chromium is absent (never on CI)."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent: apt-get install -y chromium")
+    from claimledger import report
+
+    try:
+        report.load_assets()
+    except report.AssetsMissing as exc:
+        if os.environ.get("CI"):  # CI must vendor the map libraries, not silently skip
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open_report(browser, html: str, tmp_path: Path):
+    """Load the report from a file; collect dialogs, page errors and any non-file request."""
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    seen = {"dialogs": [], "errors": [], "requests": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen["requests"].append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector('body[data-ready="1"]', state="attached", timeout=60_000)
+    return page, seen
+
+
+@pytest.fixture
+def open_report():
+    """`open_report(browser, html, tmp_path) -> (page, seen)`: the report loaded and ready."""
+    return _open_report

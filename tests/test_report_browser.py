@@ -1,52 +1,14 @@
 """The HTML report in a real browser: Debian's chromium driven by Playwright (marker `browser`)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from claimledger import report
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAYLOADS = ['"><img src=x onerror="window.__pwned=1;alert(1)">',
             '</script><script>window.__pwned=2;alert(2)</script>',
             "<b onmouseover=alert(3)>bold</b> & \u2028 line"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent: apt-get install -y chromium")
-    try:
-        report.load_assets()
-    except report.AssetsMissing as exc:
-        if os.environ.get("CI"):  # CI must vendor the map libraries, not silently skip
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser, html: str, tmp_path: Path):
-    """Load the report from a file; collect dialogs, page errors and any non-file request."""
-    path = tmp_path / "report.html"
-    path.write_text(html, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1400, "height": 850})
-    seen = {"dialogs": [], "errors": [], "requests": []}
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen["requests"].append(r.url))
-    page.goto(path.as_uri())
-    page.wait_for_selector('body[data-ready="1"]', state="attached", timeout=60_000)
-    return page, seen
 
 
 def _injected_ledger(ledger: dict) -> dict:
@@ -64,11 +26,11 @@ def _injected_ledger(ledger: dict) -> dict:
     return ledger
 
 
-def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tmp_path, small_ledger):
+def test_report_browser_injected_text_shows_literally_and_never_runs(browser, open_report, tmp_path, small_ledger):
     ledger = _injected_ledger(small_ledger())
     content = ledger["statements"][0]["content"]
     assert ledger["documents"][0]["text"][content["start"]:content["end"]] == content["text"]
-    page, seen = _open(browser, report.render(ledger), tmp_path)
+    page, seen = open_report(browser, report.render(ledger), tmp_path)
     page.locator("#list .row").filter(has_text="2024-03-05").first.click()
     detail = page.locator("#detail")
     detail.locator("mark").first.wait_for()
@@ -83,9 +45,9 @@ def test_report_browser_injected_text_shows_literally_and_never_runs(browser, tm
     page.close()
 
 
-def test_report_browser_small_ledger_map_timeline_and_sources(browser, tmp_path, small_ledger):
+def test_report_browser_small_ledger_map_timeline_and_sources(browser, open_report, tmp_path, small_ledger):
     ledger = small_ledger()
-    page, seen = _open(browser, report.render(ledger), tmp_path)
+    page, seen = open_report(browser, report.render(ledger), tmp_path)
     assert seen["errors"] == [] and seen["requests"] == []
     api = "window.claimledgerReport"
     assert page.evaluate(f"{api}.markerCount()") == 2  # I3 has no coordinates
