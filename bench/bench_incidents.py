@@ -8,7 +8,8 @@ Allegations are spread over a few conflict regions (200 random towns within each
 grows with the corpus (n/40 days), so reports per town-day stay constant as they do
 when a real corpus grows; dates are a day, a month or missing; a handful of acts and perpetrators.
 Growth ratios between sizes show how cost scales (n log n gives a bit over 10x per 10x). Packing more
-reports into the same towns and days grows cost with that density, as any clustering must.
+reports into the same towns and days grows cost with that density, as any clustering must. One
+verifier finding per 20 allegations is matched to the incidents too.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from claimledger import incidents  # noqa: E402
-from claimledger.models import Allegation, Place  # noqa: E402
+from claimledger.models import Allegation, Assessment, Place  # noqa: E402
 
 REGIONS = [(48.0, 37.8), (36.2, 37.1), (15.3, 44.2), (39.8, 46.7), (31.5, 34.45)]  # Donbas, Aleppo, Yemen, Karabakh, Gaza
 ACTS = ["shelling", "airstrike", "missile_strike", "drone_strike", "attack_on_civilians", "threat", "detention"]
@@ -54,6 +55,19 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[Allegation], list[dict]]:
     return algs, docs
 
 
+def findings(algs: list[Allegation], share: int = 20, seed: int = 2) -> list[Assessment]:
+    """One verifier finding (from another document, near a reported place) per `share` allegations."""
+    rng = random.Random(seed)
+    out = []
+    for i, a in enumerate(rng.sample(algs, len(algs) // share)):
+        p = a.places[0]
+        out.append(Assessment("", "Verifier", "corroborated", id=f"F{i}", document_id=a.document_id,
+                              finding={"act": rng.choice(ACTS[:5]), "weapons": [],
+                                       "places": [{"name": "town", "lat": p.lat + rng.gauss(0, 0.01),
+                                                   "lon": p.lon + rng.gauss(0, 0.01), "precision": "town"}]}))
+    return out
+
+
 def measure(n: int) -> tuple[float, float, int]:
     """Seconds, peak extra resident memory (MiB, high-water mark above the input's) and incidents, in a
     fresh process so each size starts from the same high-water mark."""
@@ -71,9 +85,10 @@ def _child(n: int) -> tuple[float, float, int]:
     import resource
 
     algs, docs = synthetic(n)
+    found = findings(algs)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    out = incidents.cluster(algs, [], [], docs)
+    out = incidents.cluster(algs, found, [], docs)
     secs = time.perf_counter() - t0
     peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024  # KiB on Linux
     return secs, peak, len(out)

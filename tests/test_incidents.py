@@ -6,7 +6,7 @@ import random
 from sqlalchemy import select
 
 from claimledger import db, incidents
-from claimledger.models import Allegation, Assessment, Incident, Place, Span, Speaker, Statement
+from claimledger.models import Allegation, Assessment, Casualties, Incident, Place, Span, Speaker, Statement
 
 KYIV = (50.4501, 30.5234)
 IRPIN = (50.5218, 30.2506)  # ~21 km from Kyiv
@@ -153,3 +153,70 @@ def test_incidents_a_place_named_only_to_locate_another_is_not_an_event():
     a = Allegation(["s"], "airstrike", "Russia", places=[bucha, kyiv], date="2022-03-01", id="D1.A1", document_id=1)
     [inc] = incidents.cluster([a], [], [], [{"id": 1, "published": "2022-03-02", "text": text}])
     assert inc.place["name"] == "Bucha"
+
+
+# --- verifier findings published in another document ----------------------------------------------------
+
+def _finding(aid, doc, where, status="corroborated", act="missile_strike", weapons=(), content="it checked clips"):
+    text = f"Analysts said {content}."
+    start = text.index(content)
+    s = Statement(Speaker("Bellingcat", kind="independent_verifier"), "said",
+                  Span.of(text, start, start + len(content)), id=f"{aid}.s", document_id=doc)
+    assert text[s.content.start:s.content.end] == s.content.text
+    f = Assessment(allegation_id="", verifier="Bellingcat", status=status, statement_ids=[s.id], id=aid,
+                   document_id=doc, finding={"act": act, "weapons": list(weapons),
+                                             "places": [{"name": where[0], "lat": where[1], "lon": where[2],
+                                                         "precision": "town"}]})
+    return f, s
+
+
+def test_incidents_finding_in_another_document_sets_the_status():
+    a = alg("D1.A1", 1, ("Kyiv", *KYIV), act="missile_strike", sids=["D1.S1", "D1.S2"])
+    b = alg("D1.A2", 1, ("Kyiv", *KYIV), act="killing", perp=None)
+    near, s1 = _finding("D2.V1", 2, ("Kiev", KYIV[0] + 0.01, KYIV[1]), content="clips filmed on Monday showed it")
+    far, s2 = _finding("D2.V2", 2, ("Irpin", *IRPIN))
+    out = incidents.cluster([a, b], [near, far], [s1, s2], docs(1, 2))
+    assert [(i.id, i.status) for i in out] == [("I.D1.A1", "corroborated")]
+    assert near.allegation_id == "D1.A1"  # the most-sourced accusation of the incident
+    assert far.allegation_id == ""  # 21 km away: another event
+    assert out[0].attached == [{"assessment_id": "D2.V1", "allegation_id": "D1.A1"}]
+    assert any("D2.V1" in r and "Kiev" in r for r in out[0].reasoning)
+
+
+def test_incidents_finding_needs_a_compatible_act_and_date():
+    a = alg("D1.A1", 1, ("Kyiv", *KYIV), act="detention", date="2022-03-01")
+    # undated, the finding would cover the fortnight before publication (which holds 1 March)
+    early, s1 = _finding("D2.V1", 2, ("Kyiv", *KYIV), act="detention", content="footage filmed on 20 February 2022")
+    other, s2 = _finding("D2.V2", 2, ("Kyiv", *KYIV), act="shelling")
+    same, s3 = _finding("D2.V3", 2, ("Kyiv", *KYIV), act=None, status="insufficient_evidence")
+    out = incidents.cluster([a], [early, other], [s1, s2], docs(1, 2))
+    assert out[0].status == "alleged" and early.allegation_id == other.allegation_id == ""
+    out = incidents.cluster([a], [early, same], [s1, s3], docs(1, 2))
+    assert out[0].status == "insufficient_evidence" and same.allegation_id == "D1.A1"
+
+
+def test_incidents_store_writes_where_findings_were_attached(engine):
+    from claimledger.models import as_dict
+
+    a = alg("D1.A1", 1, ("Kyiv", *KYIV), act="missile_strike")
+    f, s = _finding("D2.V1", 2, ("Kyiv", *KYIV))
+    with engine.begin() as conn:
+        conn.execute(db.assessments.insert().values(id=f.id, allegation_id="", verifier=f.verifier, status=f.status,
+                                                    data=as_dict(f)))
+    incidents.store(engine, incidents.cluster([a], [f], [s], docs(1, 2)))
+    with engine.connect() as conn:
+        row = conn.execute(select(db.assessments)).one()
+    assert row.allegation_id == "D1.A1" and row.data["allegation_id"] == "D1.A1"
+    incidents.store(engine, incidents.cluster([], [f], [s], docs(1, 2)))  # the claim is gone
+    with engine.connect() as conn:
+        assert conn.execute(select(db.assessments.c.allegation_id)).scalar_one() == ""
+
+
+def test_incidents_finding_skips_a_counter_claim_the_verifier_rated_otherwise():
+    claim = alg("D1.A1", 1, ("Kyiv", *KYIV), act="missile_strike")
+    counter = alg("D2.A1", 2, ("Kyiv", *KYIV), act="other", perp="Russia", casualties=Casualties(killed_min=1))
+    f, s = _finding("D2.V2", 2, ("Kyiv", *KYIV))
+    rated = Assessment("D2.A1", "Bellingcat", "insufficient_evidence", id="D2.V1", document_id=2)
+    out = incidents.cluster([claim, counter], [rated, f], [s], docs(1, 2))
+    assert [i.allegation_ids for i in out] == [["D1.A1", "D2.A1"]]
+    assert f.allegation_id == "D1.A1" and out[0].status == "corroborated"

@@ -47,7 +47,7 @@ def test_ledger_verified_footage_corroborates(nlp):
 
 def test_ledger_confirmed_event_with_unconfirmed_toll_is_partial(nlp):
     text = ("Local authorities said shelling hit homes in Kherson on Sunday, killing six civilians. "
-            "Human Rights Watch said it had geolocated three videos filmed in Kherson showing impacts on houses. "
+            "Human Rights Watch stated it had geolocated three videos filmed in Kherson showing impacts on houses. "
             "Tomas Reyne, an analyst with the group, said it was still unable to confirm the number of dead.")
     ss = [stmt(text, "S1", "Local authorities", "shelling hit homes in Kherson on Sunday, killing six civilians"),
           stmt(text, "S2", "Human Rights Watch", "it had geolocated three videos filmed in Kherson showing impacts on houses",
@@ -113,7 +113,7 @@ def test_ledger_old_footage_refutes(nlp):
 
 
 def test_ledger_no_evidence_of_military_objectives_supports_not_refutes(nlp):
-    text = ("Residents said rockets hit residential towers in Mykolaiv. Human Rights Watch said it had reviewed 12 videos "
+    text = ("Residents said rockets hit residential towers in Mykolaiv. Human Rights Watch stated it had reviewed 12 videos "
             "from Mykolaiv. \u201cThere is no evidence of any military target near those towers,\u201d said Ilse Varga, "
             "an analyst with the group.")
     ss = [stmt(text, "S1", "Residents", "rockets hit residential towers in Mykolaiv"),
@@ -201,7 +201,7 @@ def test_ledger_oracle_status_accuracy_on_dev_gold(nlp, shared_dir):
 
 
 def test_ledger_staff_of_the_group_count_as_the_verifier(nlp):
-    text = ("Officials said drones hit flats in Odesa on Friday. Human Rights Watch said it had geolocated two videos "
+    text = ("Officials said drones hit flats in Odesa on Friday. Human Rights Watch stated it had geolocated two videos "
             "filmed in Odesa. \u201cWhat we see fits a drone strike,\u201d said Pia Lund, a researcher at "
             "the group. She went on to say the organisation was still unable to confirm the number of deaths.")
     ss = [stmt(text, "S1", "Officials", "drones hit flats in Odesa on Friday"),
@@ -296,11 +296,10 @@ def test_ledger_found_no_evidence_that_is_not_a_positive_finding(nlp):
 def test_ledger_the_figures_link_to_the_claim_with_casualties(nlp):
     text = ("Rebel commanders said government jets bombed a market in Kidal, killing nine traders. "
             "The army said its pilots hit only a fuel store. "
-            "The UN human rights office said it had heard of deaths but could not yet confirm the figures.")
+            "The OHCHR said it knew of fatalities yet was unable to confirm those figures.")
     ss = [stmt(text, "S1", "Rebel commanders", "government jets bombed a market in Kidal, killing nine traders"),
           stmt(text, "S2", "The army", "its pilots hit only a fuel store"),
-          stmt(text, "S3", "The UN human rights office", "it had heard of deaths but could not yet confirm the figures",
-               kind=VERIFIER)]
+          stmt(text, "S3", "The OHCHR", "it knew of fatalities yet was unable to confirm those figures", kind=VERIFIER)]
     a1 = alg("A1", ["S1"], "airstrike", "government", targets=["market"])
     a1.casualties = Casualties(killed_min=9, killed_max=9)
     got = run(nlp, text, ss, [a1, alg("A2", ["S2"], "airstrike", "the army", targets=["fuel store"])])
@@ -339,3 +338,58 @@ def test_ledger_independent_source_without_verification_words_is_not_a_verifier(
           stmt(text, "S2", "The atomic agency", "its staff heard blasts but saw no damage at the reactor",
                kind="independent")]
     assert run(nlp, text, ss, [alg("A1", ["S1"], "shelling", None, ["Enerhodar"])]) == {}
+
+
+def test_ledger_finding_about_an_event_not_claimed_here_is_kept_unlinked(nlp):
+    text = ("Bellingcat said on Tuesday that it had geolocated two videos filmed in Kherson on Sunday showing a missile "
+            "hitting a bus station. Moscow's defence ministry claimed its troops had destroyed an arms store in the area. "
+            "Bellingcat said it was unable to verify that claim.")
+    ss = [stmt(text, "S1", "Bellingcat", "it had geolocated two videos filmed in Kherson on Sunday showing a missile "
+               "hitting a bus station", kind=VERIFIER),
+          stmt(text, "S2", "Moscow's defence ministry", "its troops had destroyed an arms store in the area"),
+          stmt(text, "S3", "Bellingcat", "it was unable to verify that claim", kind=VERIFIER)]
+    out = ledger.assess(nlp(text), ss, [alg("A1", ["S2"], "other", "Russia", targets=["arms store"])], prefix="V")
+    by_alg = {a.allegation_id: a for a in out}
+    assert by_alg["A1"].status == "insufficient_evidence" and by_alg["A1"].statement_ids == ["S3"]
+    f = by_alg[""]  # no claim of the bus-station strike in this document: the incident stage matches it
+    assert f.status == "corroborated" and f.statement_ids == ["S1"]
+    assert f.finding["act"] == "missile_strike"
+    assert [p["name"] for p in f.finding["places"]] == ["Kherson"]
+    assert text[f.basis.start:f.basis.end] == f.basis.text
+
+
+def test_ledger_finding_with_no_place_to_match_on_is_dropped(nlp):
+    text = "Airwars said satellite pictures showed a crater beside a school."
+    ss = [stmt(text, "S1", "Airwars", "satellite pictures showed a crater beside a school", kind=VERIFIER)]
+    assert ledger.assess(nlp(text), ss, []) == []
+
+
+def test_ledger_imagery_work_by_an_unclassified_speaker_is_verification(nlp):
+    text = ("Rebels said jets bombed a clinic in Kayah on Monday. Orbit Desk said satellite images it obtained showed "
+            "the clinic roof collapsed. The governor said he could not confirm the number of dead.")
+    ss = [stmt(text, "S1", "Rebels", "jets bombed a clinic in Kayah on Monday"),
+          stmt(text, "S2", "Orbit Desk", "satellite images it obtained showed the clinic roof collapsed", kind="unknown"),
+          stmt(text, "S3", "The governor", "he could not confirm the number of dead", kind="unknown", type_="person")]
+    assert ledger.promote_verifiers(text, ss) == {"S2": "language"}  # "could not confirm" alone is not enough
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", "jets", targets=["clinic"])])
+    assert {k: (v.status, v.verifier) for k, v in got.items()} == {"A1": ("corroborated", "Orbit Desk")}
+
+
+def test_ledger_finding_about_a_pattern_is_not_about_the_main_event(nlp):
+    text = ("Villagers said soldiers burned homes near Hpakant on Sunday. Fortify Rights said it had geolocated footage of "
+            "similar raids across the region since 2021.")
+    ss = [stmt(text, "S1", "Villagers", "soldiers burned homes near Hpakant on Sunday"),
+          stmt(text, "S2", "Fortify Rights", "it had geolocated footage of similar raids across the region since 2021",
+               kind=VERIFIER)]
+    assert run(nlp, text, ss, [alg("A1", ["S1"], "attack_on_civilians", "soldiers", targets=["homes"])]) == {}
+
+
+def test_ledger_unplaced_finding_skips_a_party_claim_of_its_own_strike(nlp):
+    text = ("Israel's army said its jets struck a rocket launcher in the north. Witnesses said the strike hit a "
+            "family home. Airwars said it had geolocated footage of the site.")
+    ss = [stmt(text, "S1", "Israel's army", "its jets struck a rocket launcher in the north", side="Israel"),
+          stmt(text, "S2", "Witnesses", "the strike hit a family home", kind="independent"),
+          stmt(text, "S3", "Airwars", "it had geolocated footage of the site", kind=VERIFIER)]
+    algs = [alg("A1", ["S1"], "airstrike", "Israel", targets=["rocket launcher"]),
+            alg("A2", ["S2"], "airstrike", None, targets=["family home"])]
+    assert {k: v.status for k, v in run(nlp, text, ss, algs).items()} == {"A2": "corroborated"}

@@ -6,7 +6,7 @@ import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from claimledger import audit, db, incidents, ledger
+from claimledger import audit, db, incidents, review
 from claimledger.cli_review import audit_app, review_app
 from claimledger.models import Allegation, Assessment, Incident, as_dict
 
@@ -36,7 +36,7 @@ def _audit_count(conn):
 def test_review_set_status_records_rationale_version_and_audit(engine):
     _seed(engine)
     with engine.begin() as conn:
-        v = ledger.set_status(conn, "I.D1.A3", "refuted", "footage is from 2019", "ana")
+        v = review.set_status(conn, "I.D1.A3", "refuted", "footage is from 2019", "ana")
     with engine.connect() as conn:
         row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A3")).one()
         last = conn.execute(select(db.audit_log).order_by(db.audit_log.c.seq.desc())).first()
@@ -48,19 +48,19 @@ def test_review_set_status_records_rationale_version_and_audit(engine):
 
 def test_review_bad_input_is_refused_and_changes_nothing(engine, tmp_path):
     _seed(engine)
-    bad = [lambda c: ledger.set_status(c, "I.nope", "refuted", "why", "ana"),
-           lambda c: ledger.set_status(c, "I.D1.A3", "fake", "why", "ana"),
-           lambda c: ledger.set_status(c, "I.D1.A3", "refuted", "  ", "ana"),
-           lambda c: ledger.merge(c, "I.D1.A1", ["I.nope"], "same strike", "ana"),
-           lambda c: ledger.split(c, "I.D1.A1", ["D9.A9"], "different event", "ana"),
-           lambda c: ledger.split(c, "I.D1.A1", ["D1.A1", "D1.A2"], "different event", "ana"),
-           lambda c: ledger.attach_evidence(c, tmp_path / "missing.jpg", "incident", "I.D1.A1", "ana"),
-           lambda c: ledger.attach_evidence(c, __file__, "incident", "I.nope", "ana"),
-           lambda c: ledger.attach_evidence(c, __file__, "planet", "I.D1.A1", "ana")]
+    bad = [lambda c: review.set_status(c, "I.nope", "refuted", "why", "ana"),
+           lambda c: review.set_status(c, "I.D1.A3", "fake", "why", "ana"),
+           lambda c: review.set_status(c, "I.D1.A3", "refuted", "  ", "ana"),
+           lambda c: review.merge(c, "I.D1.A1", ["I.nope"], "same strike", "ana"),
+           lambda c: review.split(c, "I.D1.A1", ["D9.A9"], "different event", "ana"),
+           lambda c: review.split(c, "I.D1.A1", ["D1.A1", "D1.A2"], "different event", "ana"),
+           lambda c: review.attach_evidence(c, tmp_path / "missing.jpg", "incident", "I.D1.A1", "ana"),
+           lambda c: review.attach_evidence(c, __file__, "incident", "I.nope", "ana"),
+           lambda c: review.attach_evidence(c, __file__, "planet", "I.D1.A1", "ana")]
     with engine.connect() as conn:
         before = [tuple(r) for r in conn.execute(select(db.incidents).order_by(db.incidents.c.id))], _audit_count(conn)
     for action in bad:
-        with pytest.raises(ledger.ReviewError):
+        with pytest.raises(review.ReviewError):
             with engine.begin() as conn:
                 action(conn)
     with engine.connect() as conn:
@@ -71,7 +71,7 @@ def test_review_bad_input_is_refused_and_changes_nothing(engine, tmp_path):
 def test_review_merge_moves_members_and_survives_recluster(engine):
     _seed(engine)
     with engine.begin() as conn:
-        ledger.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, two outlets", "ana")
+        review.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, two outlets", "ana")
     incidents.store(engine, [Incident("I.D1.A1", ["D1.A1"]), Incident("I.D2.A1", ["D2.A1", "D2.A2"])])
     with engine.connect() as conn:
         assert _members(conn, "I.D1.A1") == ["D1.A1", "D1.A2", "D2.A1"]
@@ -84,7 +84,7 @@ def test_review_merge_moves_members_and_survives_recluster(engine):
 def test_review_split_makes_new_incident_kept_on_recluster(engine):
     _seed(engine)
     with engine.begin() as conn:
-        new = ledger.split(conn, "I.D1.A1", ["D1.A2"], "different building", "ana")
+        new = review.split(conn, "I.D1.A1", ["D1.A2"], "different building", "ana")
     assert new == "R.D1.A2"
     incidents.store(engine, [Incident("I.D1.A1", ["D1.A1", "D1.A2"])])
     with engine.connect() as conn:
@@ -97,7 +97,7 @@ def test_review_split_makes_new_incident_kept_on_recluster(engine):
 def test_review_set_status_survives_recluster(engine):
     _seed(engine)
     with engine.begin() as conn:
-        ledger.set_status(conn, "I.D1.A3", "disputed", "two verifiers disagree", "ana")
+        review.set_status(conn, "I.D1.A3", "disputed", "two verifiers disagree", "ana")
     incidents.store(engine, [Incident("I.D1.A3", ["D1.A3"], status="alleged")])
     with engine.connect() as conn:
         assert conn.execute(select(db.incidents.c.status).where(db.incidents.c.id == "I.D1.A3")).scalar() == "disputed"
@@ -110,13 +110,13 @@ def test_review_evidence_is_content_addressed_and_stored_once(engine, tmp_path):
     copy = tmp_path / "copy-of-crater.png"
     copy.write_bytes(photo.read_bytes())
     with engine.begin() as conn:
-        h1 = ledger.attach_evidence(conn, photo, "incident", "I.D1.A1", "ana")
-        h2 = ledger.attach_evidence(conn, copy, "incident", "I.D1.A3", "ana")
-        h3 = ledger.attach_evidence(conn, photo, "allegation", "D1.A1", "ana")
+        h1 = review.attach_evidence(conn, photo, "incident", "I.D1.A1", "ana")
+        h2 = review.attach_evidence(conn, copy, "incident", "I.D1.A3", "ana")
+        h3 = review.attach_evidence(conn, photo, "allegation", "D1.A1", "ana")
     with engine.connect() as conn:
         files = conn.execute(select(db.evidence)).all()
         links = conn.execute(select(func.count()).select_from(db.evidence_links)).scalar()
-        shown = ledger.show(conn, "I.D1.A1")
+        shown = review.show(conn, "I.D1.A1")
     import hashlib
     assert h1 == h2 == h3 == hashlib.sha256(b"\x89PNG fake image bytes").hexdigest()
     assert [(f.size, f.mime, f.original_name) for f in files] == [(21, "image/png", "crater.png")]
@@ -127,10 +127,10 @@ def test_review_evidence_is_content_addressed_and_stored_once(engine, tmp_path):
 def test_review_stale_version_is_refused(engine):
     _seed(engine)
     with engine.begin() as conn:
-        ledger.set_status(conn, "I.D1.A3", "refuted", "first analyst", "ana", expected_version=1)
-    with pytest.raises(ledger.StaleVersion, match="version"):
+        review.set_status(conn, "I.D1.A3", "refuted", "first analyst", "ana", expected_version=1)
+    with pytest.raises(review.StaleVersion, match="version"):
         with engine.begin() as conn:
-            ledger.set_status(conn, "I.D1.A3", "corroborated", "second analyst read version 1", "ben", expected_version=1)
+            review.set_status(conn, "I.D1.A3", "corroborated", "second analyst read version 1", "ben", expected_version=1)
 
 
 @pytest.mark.postgres
@@ -142,10 +142,10 @@ def test_review_lost_update_between_two_sessions_on_postgresql(pg_schema_url):
         ta, tb = a.begin(), b.begin()
         seen = a.execute(select(db.incidents.c.version).where(db.incidents.c.id == "I.D1.A3")).scalar()
         assert seen == b.execute(select(db.incidents.c.version).where(db.incidents.c.id == "I.D1.A3")).scalar() == 1
-        ledger.set_status(b, "I.D1.A3", "refuted", "ben's finding", "ben", expected_version=seen)
+        review.set_status(b, "I.D1.A3", "refuted", "ben's finding", "ben", expected_version=seen)
         tb.commit()
-        with pytest.raises(ledger.StaleVersion):
-            ledger.set_status(a, "I.D1.A3", "corroborated", "ana's finding", "ana", expected_version=seen)
+        with pytest.raises(review.StaleVersion):
+            review.set_status(a, "I.D1.A3", "corroborated", "ana's finding", "ana", expected_version=seen)
         ta.rollback()
         a.close(), b.close()
         with engine.connect() as conn:

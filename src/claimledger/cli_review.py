@@ -1,5 +1,5 @@
 """`claimledger review ...` and `claimledger audit ...`: thin wrappers over the review functions in
-`ledger` and the audit chain in `audit`. Bad input exits 2 (usage) or 1 (refused), and changes nothing."""
+`review` and the audit chain in `audit`. Bad input exits 2 (usage) or 1 (refused), and changes nothing."""
 from __future__ import annotations
 
 import getpass
@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import audit, db, ledger
+from . import audit, db, review
 from .models import STATUSES
 
 review_app = typer.Typer(help="Analyst review of incidents: list, show, status, merge, split, attach evidence.",
@@ -20,7 +20,7 @@ audit_app = typer.Typer(help="The hash-chained audit log: verify it, read it.", 
 out = Console()
 err = Console(stderr=True)
 
-DbOption = typer.Option(None, "--db", envvar=db.ENV_VAR, help="Database URL or SQLite file [default: ./claimledger.db].")
+DbOption = typer.Option(None, "--db", envvar=db.ENV_VAR, help="Database URL or SQLite file [default: ./claimreview.db].")
 AsOption = typer.Option(None, "--as", help="Acting analyst, recorded in the audit log [default: your OS user].")
 RationaleOption = typer.Option(None, "--rationale", "-r", help="Why (required; kept in the audit log).")
 VersionOption = typer.Option(None, "--expect-version",
@@ -43,7 +43,7 @@ def _run(database: Optional[str], action):
     try:
         with engine.begin() as conn:
             return action(conn)
-    except ledger.ReviewError as exc:
+    except review.ReviewError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
     finally:
@@ -55,7 +55,7 @@ def review_list(all_: bool = typer.Option(False, "--all", help="Every incident, 
                 as_json: bool = typer.Option(False, "--json"), database: Optional[str] = DbOption,
                 actor: Optional[str] = AsOption) -> None:
     """Incidents needing review, and why."""
-    rows = _run(database, lambda conn: ledger.needs_review(conn, include_all=all_))
+    rows = _run(database, lambda conn: review.needs_review(conn, include_all=all_))
     if as_json:
         out.print_json(json.dumps(rows))
         return
@@ -69,7 +69,7 @@ def review_list(all_: bool = typer.Option(False, "--all", help="Every incident, 
 @review_app.command("show")
 def review_show(incident_id: str, database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """One incident as JSON: members, status, reasoning, rationale, version, evidence."""
-    out.print_json(json.dumps(_run(database, lambda conn: ledger.show(conn, incident_id)), default=str))
+    out.print_json(json.dumps(_run(database, lambda conn: review.show(conn, incident_id)), default=str))
 
 
 @review_app.command("status")
@@ -80,7 +80,7 @@ def review_status(incident_id: str, status: str = typer.Argument(..., help=" | "
     if status not in STATUSES:
         raise typer.BadParameter(f"{status!r} is not one of: {', '.join(STATUSES)}", param_hint="STATUS")
     why = _need(rationale)
-    v = _run(database, lambda conn: ledger.set_status(conn, incident_id, status, why, _actor(actor), expect_version))
+    v = _run(database, lambda conn: review.set_status(conn, incident_id, status, why, _actor(actor), expect_version))
     out.print(f"{incident_id}: {status} (version {v})")
 
 
@@ -90,7 +90,7 @@ def review_merge(target: str, sources: List[str] = typer.Argument(..., help="Inc
                  database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Merge incidents into TARGET (their allegations move; they are deleted)."""
     why = _need(rationale)
-    v = _run(database, lambda conn: ledger.merge(conn, target, sources, why, _actor(actor), expect_version))
+    v = _run(database, lambda conn: review.merge(conn, target, sources, why, _actor(actor), expect_version))
     out.print(f"merged {', '.join(sources)} into {target} (version {v})")
 
 
@@ -100,18 +100,18 @@ def review_split(incident_id: str, allegations: List[str] = typer.Argument(..., 
                  database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Move allegations out of an incident into a new one."""
     why = _need(rationale)
-    new = _run(database, lambda conn: ledger.split(conn, incident_id, allegations, why, _actor(actor), expect_version))
+    new = _run(database, lambda conn: review.split(conn, incident_id, allegations, why, _actor(actor), expect_version))
     out.print(f"moved {', '.join(allegations)} from {incident_id} into {new}")
 
 
 @review_app.command("attach")
 def review_attach(record_id: str, files: List[Path] = typer.Argument(..., help="Evidence files."),
-                  record_type: str = typer.Option("incident", "--type", help=" | ".join(ledger.RECORD_TABLES)),
+                  record_type: str = typer.Option("incident", "--type", help=" | ".join(review.RECORD_TABLES)),
                   database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Attach evidence files to a record (stored once by SHA-256)."""
-    if record_type not in ledger.RECORD_TABLES:
-        raise typer.BadParameter(f"{record_type!r} is not one of: {', '.join(ledger.RECORD_TABLES)}", param_hint="--type")
-    digests = _run(database, lambda conn: [ledger.attach_evidence(conn, f, record_type, record_id, _actor(actor))
+    if record_type not in review.RECORD_TABLES:
+        raise typer.BadParameter(f"{record_type!r} is not one of: {', '.join(review.RECORD_TABLES)}", param_hint="--type")
+    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, _actor(actor))
                                            for f in files])
     for f, d in zip(files, digests):
         out.print(f"{f.name}: sha256 {d}")

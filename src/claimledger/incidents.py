@@ -4,7 +4,9 @@ An allegation joins an incident when it is at the same place (distance allowed b
 precision), in an overlapping time window, with a compatible act and perpetrator. Candidates come from
 a spatial grid and weekly time buckets, so cost grows with n log n rather than n^2. Region-wide
 allegations, threats, plans and conduct allegations form no incident. Incident ids come from the
-smallest member allegation id, so re-runs are stable.
+smallest member allegation id, so re-runs are stable. A verifier finding whose own document reports no
+claim of the event is matched to the incident at its place and date (compatible act), and counts in
+that incident's status.
 """
 from __future__ import annotations
 
@@ -296,6 +298,85 @@ def independent_sources(members: list[Allegation], statements: dict[str, Stateme
     return sorted(sources), notes
 
 
+# --- verifier findings from other documents --------------------------------------------------------------
+
+def _finding_window(asmt: Assessment, statements: dict[str, Statement], published: date | None):
+    """The days a finding is about: a date in the verifier's words ("filmed on Saturday"), else the
+    fortnight before its document's publication."""
+    from .time import find_dates
+
+    for sid in asmt.statement_ids:
+        s = statements.get(sid)
+        if s is None:
+            continue
+        for d in find_dates(s.content.text, published):
+            if d.precision == "day":
+                return date_window(d.value, published)
+    return date_window(None, published)
+
+
+def _weapon_agrees(finding: dict, alg: Allegation) -> bool:
+    return any(_words(w) & _words(x.name) for w in finding.get("weapons") or [] for x in alg.weapons)
+
+
+def core_allegation(members: list[Allegation]) -> Allegation:
+    """The allegation an incident is about: the most-sourced accusation (not a denial), the first on a tie."""
+    cands = [a for a in members if not a.denial] or members
+    return max(cands, key=lambda a: (len(a.statement_ids), -members.index(a)))
+
+
+def finding_target(f: Assessment, members: list[Allegation], by_alg: dict[str, list[Assessment]]) -> Allegation:
+    """The member a matched finding is recorded against: the claim its own document reports, if any, else
+    the incident's core accusation; never a claim the verifier rated otherwise (a counter-claim it could
+    not verify is another claim)."""
+    fit = [a for a in members if not any(x.verifier == f.verifier and x.status != f.status
+                                         for x in by_alg.get(a.id, []) if x is not f)] or members
+    own = [a for a in fit if a.document_id == f.document_id]
+    return core_allegation(own or fit)
+
+
+def attach_findings(findings: list[Assessment], groups: list[list[_Anchor]], statements: dict[str, Statement],
+                    published: dict) -> dict[str, tuple[int, str]]:
+    """Assessment id -> (group index, reason) for verifier findings that match an incident: a place within
+    the incident's radius, an overlapping date window and a compatible act; the nearest wins, one whose
+    weapon agrees first."""
+    out: dict[str, tuple[int, str]] = {}
+    # the same grid cells and week buckets as `group`, so a finding is compared with nearby anchors only
+    cells: dict[tuple[int, int, int], list[tuple[int, _Anchor]]] = {}
+    for gi, g in enumerate(groups):
+        for m in g:
+            cx, cy = int(math.floor(m.lat / CELL_DEG)), int(math.floor(m.lon / CELL_DEG))
+            for bucket in _buckets(m.window):
+                cells.setdefault((cx, cy, bucket), []).append((gi, m))
+    all_buckets = sorted({k[2] for k in cells})
+    for f in findings:
+        info = f.finding or {}
+        window = _finding_window(f, statements, published.get(f.document_id))
+        buckets = set(_buckets(window)) | {-1} if window else all_buckets
+        best = None
+        for p in info.get("places") or []:
+            cx, cy = int(math.floor(p["lat"] / CELL_DEG)), int(math.floor(p["lon"] / CELL_DEG))
+            near = {(gi, id(m)): (gi, m) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for bucket in buckets
+                    for gi, m in cells.get((cx + dx, cy + dy, bucket), ())}
+            for gi, m in near.values():
+                if info.get("act") and not _same_kind(info["act"], m.alg.act):
+                    continue
+                if window and m.window and ((window[0] - m.window[1]).days > SLACK_DAYS
+                                            or (m.window[0] - window[1]).days > SLACK_DAYS):
+                    continue
+                radius = RADIUS_KM.get(p.get("precision") or "town", RADIUS_KM["town"])
+                d = km(p["lat"], p["lon"], m.lat, m.lon)
+                if d > max(radius, m.radius):
+                    continue
+                key = (not _weapon_agrees(info, m.alg), d)
+                if best is None or key < best[0]:
+                    best = (key, gi, f"{p['name']} {d:.1f} km from {m.place.get('name')}"
+                                     + (", same weapon" if not key[0] else ""))
+        if best:
+            out[f.id] = (best[1], best[2])
+    return out
+
+
 def cluster(allegations: list[Allegation], assessments: list[Assessment], statements: list[Statement],
             documents: list[dict]) -> list[Incident]:
     """Incidents over the whole corpus with derived statuses."""
@@ -303,30 +384,65 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
     for d in documents:
         p = d.get("published")
         published[d["id"]] = date.fromisoformat(p) if isinstance(p, str) else p
-    by_alg: dict[str, list[Assessment]] = {}
-    for a in assessments:
-        by_alg.setdefault(a.allegation_id, []).append(a)
     stmts = {s.id: s for s in statements if s.id}
     groups = group(allegations, published, {d["id"]: d.get("text") for d in documents})
+    findings = [a for a in assessments if a.finding and a.id]
+    matched = attach_findings(findings, groups, stmts, published)
+    by_group: dict[int, list[Assessment]] = {}
+    for f in findings:
+        if f.id in matched:
+            by_group.setdefault(matched[f.id][0], []).append(f)
+    by_alg: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        if a.finding and a.id:
+            a.allegation_id = ""  # re-matched on every run: members may have changed
+        elif a.allegation_id:
+            by_alg.setdefault(a.allegation_id, []).append(a)
     member_docs = {a.document_id for g in groups for m in g for a in [m.alg]}
     copies = near_duplicates([d for d in documents if d["id"] in member_docs]) if len(member_docs) > 1 else {}
     out: list[Incident] = []
     used: set[str] = set()
-    for g in groups:
+    for gi, g in enumerate(groups):
         algs = sorted({m.alg.id: m.alg for m in g}.values(), key=lambda a: natural_key(a.id))
+        attached, notes_f = [], []
+        for f in by_group.get(gi, []):
+            target = finding_target(f, algs, by_alg)
+            f.allegation_id = target.id
+            by_alg.setdefault(target.id, []).append(f)
+            attached.append({"assessment_id": f.id, "allegation_id": target.id})
+            notes_f.append(f"{f.verifier}'s finding {f.id} (document {f.document_id}) matches this incident by "
+                           f"place ({matched[f.id][1]}), date and act: assessed as {f.status}, attached to {target.id}")
         iid = "I." + algs[0].id
         n = 2
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
         status, reasoning = derive_status([x for a in algs for x in by_alg.get(a.id, [])])
+        reasoning = notes_f + reasoning
         sources, notes = independent_sources(algs, stmts, copies)
         dated = [a.date for a in algs if a.date]
         out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
                             date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,
                             status=status, reasoning=reasoning + notes + [f"{len(sources)} independent source(s)"],
-                            sources=sources))
+                            sources=sources, attached=attached))
     return sorted(out, key=lambda i: natural_key(i.id))
+
+
+def _store_attachments(conn, attached: dict[str, str]) -> None:
+    """Write where each verifier finding was attached ("" when no incident matched it any more)."""
+    from sqlalchemy import select, update
+
+    from . import db
+
+    rows = conn.execute(select(db.assessments.c.id, db.assessments.c.data, db.assessments.c.allegation_id)
+                        .where(db.assessments.c.edited.is_(False))).all()
+    for r in rows:
+        if not (r.data or {}).get("finding"):
+            continue
+        want = attached.get(r.id, "")
+        if want != r.allegation_id:
+            conn.execute(update(db.assessments).where(db.assessments.c.id == r.id)
+                         .values(allegation_id=want, data={**r.data, "allegation_id": want}))
 
 
 def store(engine, incidents: list[Incident]) -> int:
@@ -359,6 +475,7 @@ def store(engine, incidents: list[Incident]) -> int:
                                                       status_source="derived", edited=False, version=1))
             conn.execute(db.incident_members.insert(), [dict(incident_id=inc.id, allegation_id=a) for a in members])
             written += 1
+        _store_attachments(conn, {x["assessment_id"]: x["allegation_id"] for inc in incidents for x in inc.attached})
         append_event(conn, "claimledger", "recluster", "incident", None,
                      {"machine_incidents": written, "analyst_incidents_kept": len(kept)})
     return written + len(kept)

@@ -1,20 +1,18 @@
-"""Assessments by independent verifiers, and the analyst review of incidents (merge, split, status,
-evidence), every change written to the audit log in the same transaction.
+"""Assessments by independent verifiers (the analyst review of incidents lives in `review`).
 
 `assess` reads what verifier statements say about the document's allegations with general English
 rules: which allegation a statement concerns (its own finding, "that report", "the claims by X",
-shared places, weapons and perpetrators, continuity with the verifier's previous statement) and how
-it rates it (found/verified/geolocated, could not verify, old footage, contradicts...).
+shared places, weapons and perpetrators, "the camp", continuity with the verifier's previous statement,
+else the document's main event) and how it rates it (found/verified/geolocated, could not verify, old
+footage, contradicts, no evidence that one part happened...). A finding about an event the document
+reports no claim of is kept unlinked, with its places, act and weapons, for `incidents` to match.
 """
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from .models import STATUSES, Allegation, Assessment, Span, Statement, Weapon
+from .models import Allegation, Assessment, Span, Statement, Weapon
 
 # --- verifiers -----------------------------------------------------------------------------------------
 
@@ -54,6 +52,12 @@ def _known_verifier(text: str | None) -> str | None:
     return None
 
 
+# "X, an open-source investigation group": a role that makes the speaker an organisation of its own
+_ORG_ROLE = re.compile(r"(?:an?|the)\s+(?:(?!at\b|with\b|of\b|for\b|from\b)[\w\-]+\s+){0,4}(?:group|organi[sz]ation|"
+                       r"collective|watchdog|ngo|project|network|lab|laboratory|monitor|initiative|consortium|"
+                       r"institute|agency|charity)$")
+
+
 def verifier_name(stmt: Statement, previous: str | None = None) -> str:
     """The organisation a verifier statement speaks for: a known organisation named in the speaker's
     actor, name or role; else (a researcher "at the group") the verifier of the previous statement."""
@@ -63,7 +67,7 @@ def verifier_name(stmt: Statement, previous: str | None = None) -> str:
         if found:
             return found
     generic = re.match(r"(?i)(the|its|this|a|an|he|she|it|they|we)\b", sp.name or "") is not None
-    if previous and (sp.type == "person" or generic):
+    if previous and (sp.type == "person" and not _ORG_ROLE.match(_fold(sp.role)) or generic):
         return previous
     return sp.actor or sp.name
 
@@ -135,7 +139,7 @@ REFUTE = [
     r"\b(?:fabricated|staged|doctored|misattributed|manipulated|falsified)\b",
     r"\bdid\s+not\s+(?:happen|take\s+place|occur)\b",
 ]
-# "found no evidence that the clinic was burned": one part of the claim is contradicted
+# "saw no evidence that the bakery was torched": one part of the claim is contradicted
 PART_REFUTE = re.compile(r"\b(?:(?:found|find|finds|saw|seen|see|was|were|is|there\s+is|there\s+was)\s+)?no\s+"
                          r"(?:\w+\s+)?(?:evidence|signs?|indications?|traces?)\s+(?:that|of)\s+")
 _WHOLE_EVENT = re.compile(r"(?:an?\s+|any\s+|the\s+)?(?:strike|airstrike|air strike|attack|shelling|bombing|explosions?|"
@@ -165,7 +169,7 @@ class Signals:
     insufficient: bool = False  # the claim as a whole could not be verified
     core_gap: bool = False  # a core part (toll, targets) could not be verified
     own: bool = False  # the verifier is the sole source of the allegation: its own finding
-    part: str = ""  # the words of a contradicted part ("the clinic had been deliberately burned")
+    part: str = ""  # the words of a contradicted part ("the bakery was torched on purpose")
 
     def status(self) -> str | None:
         """The status these signals give, or None when the statement rates nothing."""
@@ -393,10 +397,16 @@ def _media_antecedent(ctx: _Context, pos: int) -> list[Allegation]:
 
 
 _EVENT_NOUN = r"(?:strikes?|airstrikes?|attacks?|bombings?|bombardment|shelling|raids?|assault|incident|explosions?|blasts?)"
-_PLACE_NOUN = (r"(?:village|town|city|camp|site|sites|area|district|neighbou?rhood|market|hospital|clinic|school|building|"
+_PLACE_NOUN = (r"(?:village|hamlet|town|city|camp|site|sites|area|district|neighbou?rhood|market|hospital|clinic|school|building|"
                r"buildings|facility|compound|settlement|depot|plant|station|base|shelter)")
-_DEFINITE = re.compile(r"\b(?:the|that|this|these|those)\s+(?:same\s+|affected\s+|targeted\s+)?([a-z\-]+)\b")
+_DEFINITE = re.compile(r"\b(?:the|that|this|these|those)\s+(?:same\s+|affected\s+|targeted\s+)?"
+                       r"(?!(?:the|a|an|this|that|these|those)\b)([a-z\-]+)\b")
 _DEFINITE_PLACE = re.compile(rf"\b(?:the|that|this)\s+(?:same\s+|affected\s+|targeted\s+)?{_PLACE_NOUN}\b")
+_DEFINITE_EVENT = re.compile(rf"\b(?:the|that|this)\s+(?:same\s+|affected\s+|targeted\s+|reported\s+)?"
+                             rf"(?:{_PLACE_NOUN}|{_EVENT_NOUN})\b")
+# findings about a pattern, not this event ("similar attacks", "since 2021")
+_GENERAL = re.compile(r"\b(?:similar|previous|past|other|earlier|repeated(?:ly)?|patterns?|dozens of|hundreds of|"
+                      r"since\s+(?:\d{4}|the\s+start))\b")
 _TOLL = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:figures?|toll|numbers?|count)\b|"
                    r"\bthe\s+number\s+of\s+(?:dead|deaths|casualties|victims|people\s+killed)\b")
 
@@ -404,7 +414,16 @@ _TOLL = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:figures?|to
 def _event_claims(ctx: _Context, before: int, exclude: list[Allegation]) -> list[Allegation]:
     """Event allegations reported by someone other than a verifier before `before`, in document order."""
     return [a for a in ctx.allegations if a not in exclude and a.act not in NO_INCIDENT_ACTS and not a.denial
-            and any(not _is_verifier(s) for s in ctx.sources(a)) and ctx.first_source.get(a.id, 0) < before]
+            and any(not _is_verifier(s) for s in ctx.sources(a)) and ctx.first_source.get(a.id, 0) < before
+            and not _self_claim(ctx, a)]
+
+
+def _self_claim(ctx: _Context, alg: Allegation) -> bool:
+    """A party's claim of its own strike ("our forces hit a depot"): a counter-claim, never the event a
+    verifier's unplaced finding is about."""
+    srcs = [s for s in ctx.sources(alg) if not _is_verifier(s)]
+    return bool(alg.perpetrator and srcs) and all(
+        s.speaker.kind == "party" and _stem_match(alg.perpetrator, _speaker_text(s), 5) for s in srcs)
 
 
 def _target_heads(alg: Allegation) -> set[str]:
@@ -437,18 +456,19 @@ def _toll_claim(ctx: _Context, before: int, exclude: list[Allegation]) -> list[A
 
 
 def _part_is_whole(alg: Allegation, part: str) -> bool:
-    """Whether a contradicted part ("the clinic had been burned") names every target of the allegation."""
+    """Whether a contradicted part ("the bakery was torched") names every target of the allegation."""
     heads = _target_heads(alg)
     return bool(heads) and all(re.search(rf"\b{re.escape(h)}", part) for h in heads)
 
 
 def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
-         rated: bool = True) -> tuple[list[Allegation], bool]:
+         rated: bool = True, part: bool = False) -> tuple[list[Allegation], bool]:
     """The allegations a verifier statement concerns, and whether it is their sole source (own finding).
 
     Without a place, weapon, source or anaphor to go on, a definite description ("the camp") picks the
     earlier claim about such a target; a rating with nothing at all to attach to concerns the document's
-    main event."""
+    main event. A contradicted part ("no evidence that the bakery was torched") also concerns the claim the
+    verifier was just discussing."""
     start, end = sentence_around(ctx.text, stmt.content.start, stmt.content.end)
     sentence = ctx.text[start:end]
     relay = stmt.reported_by is not None or (stmt.cue or "").lower() in RELAY_CUES
@@ -468,7 +488,7 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
         near = [a for a in earlier if 0 <= start - _source_end_before(ctx, a, start) <= 400]
         if near:
             earlier = [max(near, key=lambda a: _source_end_before(ctx, a, start))]
-        found += earlier or tied
+        found += earlier
     folded = _fold(sentence)
     if not found:
         if _ANAPHOR_MANY.search(folded) or _PARTY_AFTER.search(sentence):
@@ -477,19 +497,25 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
             found = _media_antecedent(ctx, start)
         if not found and (_ANAPHOR_ONE.search(folded) or _ANAPHOR_MEDIA.search(folded)):
             found = _nearest_before(ctx, start)
-    if own and not relayed and all(a.perpetrator is None for a in own) and _DEFINITE_PLACE.search(_fold(content)):
+    if own and not relayed and all(a.perpetrator is None for a in own):
         # "images showed burned houses in the village": a finding about the event already reported,
         # not a new accusation (it names no perpetrator)
-        back = _by_description(ctx, content, start, own) or main_event(ctx, start, own)
+        back = _by_description(ctx, content, start, own) or (
+            main_event(ctx, start, own) if _DEFINITE_PLACE.search(_fold(content)) else [])
         if back:
             return back, False
     if not found and not own:
         found = _by_description(ctx, content, start, own)
-    if not found and not own and previous:
-        found = list(previous)  # "she added that..." continues the verifier's previous point
+        if found and part and previous:
+            found += [a for a in previous if a not in found]
+    if not found and not own and previous is not None:
+        # "she added that..." continues the verifier's previous point (an empty list: a finding about an
+        # event this document does not report, which the statement goes on about)
+        return list(previous), False
     if not found and not own and rated and _TOLL.search(folded):
         found = _toll_claim(ctx, start, own)
-    if not found and not own and rated and not _PARTY_AFTER.search(sentence):
+    if not found and not own and rated and not _PARTY_AFTER.search(sentence) and not _GENERAL.search(folded) and (
+            _DEFINITE_EVENT.search(folded) or VERIFICATION_LANGUAGE.search(_fold(content))):
         found = main_event(ctx, start, own)
     return own + found, bool(own)
 
@@ -509,6 +535,12 @@ VERIFICATION_LANGUAGE = re.compile(
     r"\bfound\s+no\s+(?:\w+\s+)?evidence\b|\bconsistent\s+with\b")
 
 
+# imagery and geolocation work: a verifier's even when the speaker stage could not place the speaker
+OSINT_LANGUAGE = re.compile(r"\bsatellite\s+(?:imagery|images|photos|pictures)\b[^.;]{0,60}?\b(?:show|showed|shows|reveal\w*)|"
+                            r"\bgeolocat\w*|\bopen[- ]source\s+(?:analysis|investigat\w*)|"
+                            r"\b(?:analy[sz]ed|examined|authenticated)\s+(?:(?:\d+|\w+)\s+){0,2}(?:videos?|footage)\b")
+
+
 def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
     """Ids of statements by a verifier's staff that the speaker stage left unclassified: "said X, a
     researcher at the group" after a verifier spoke, a person speaking for a known verifier, or a
@@ -526,11 +558,12 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
         start, end = sentence_around(text, s.content.start, s.content.end)
         outside = text[start:s.content.start] + " " + text[s.content.end:end]
         role = " ".join(x for x in (s.speaker.role, s.speaker.actor) if x)
-        if s.speaker.kind == "independent" and VERIFICATION_LANGUAGE.search(_fold(text[s.content.start:s.content.end])):
-            out[s.id] = "language"
-        elif s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
+        words = _fold(text[s.content.start:s.content.end])
+        if s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
             out[s.id] = "staff"
             people.add(s.speaker.name)
+        elif s.speaker.kind == "independent" and VERIFICATION_LANGUAGE.search(words) or OSINT_LANGUAGE.search(words):
+            out[s.id] = "language"
     return out
 
 
@@ -574,12 +607,13 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
         ctx.first_source[a.id] = min(starts) if starts else 0
     verifier_stmts = sorted((s for s in statements if _is_verifier(s) and s.id), key=lambda s: s.content.start)
     groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
+    unlinked: dict[str, list[tuple[Statement, Signals]]] = {}
     prev_name, prev_links = None, {}
     for stmt in verifier_stmts:
         name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name)
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
         sig = rate(text[start:end])
-        links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None)
+        links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None, bool(sig.part))
         for alg in links:
             s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids})
             if s.part and _part_is_whole(alg, s.part):
@@ -587,6 +621,10 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
             groups.setdefault((name, alg.id), []).append((stmt, s))
         if links:
             prev_links[name] = [a for a in links]
+        elif sig.status() is not None and not own and (name in unlinked or name not in prev_links) \
+                and not _GENERAL.search(_fold(stmt.content.text)):
+            unlinked.setdefault(name, []).append((stmt, sig))
+            prev_links[name] = []
         prev_name = name
     out: list[Assessment] = []
     order = {a.id: i for i, a in enumerate(ctx.allegations)}
@@ -607,261 +645,43 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
                               basis=Span.of(text, basis.start, basis.end),
                               weapon_identified=weapon.name if weapon else None, weapon=weapon,
                               id=f"{prefix}{len(out) + 1}"))
+    for name, items in unlinked.items():
+        found = finding(doc, text, [st for st, _ in items])
+        total = Signals()
+        for _, s in items:
+            total = total.merge(s)
+        if found is None or total.status() is None:
+            continue
+        spans = [sentence_around(text, st.content.start, st.content.end) for st, s in items if s.positive]
+        weapon = weapon_identified(text, spans, Allegation([])) if total.status() != "refuted" else None
+        basis = items[0][0].content
+        out.append(Assessment(allegation_id="", verifier=name, status=total.status(),
+                              statement_ids=[st.id for st, _ in items], basis=Span.of(text, basis.start, basis.end),
+                              weapon_identified=weapon.name if weapon else None, weapon=weapon, finding=found,
+                              id=f"{prefix}{len(out) + 1}"))
     return out
 
 
-# --- analyst review -----------------------------------------------------------------------------------------
-# Each function works inside the caller's transaction (`with engine.begin() as conn`), checks its input
-# before writing anything, bumps the row's `version` only if it still has the version the analyst saw,
-# and appends one audit event, so a change and its audit entry commit or roll back together.
-
-RECORD_TABLES = ("incident", "allegation", "assessment", "statement")
+_ACT_ORDER = ("use_of_prohibited_weapon", "missile_strike", "drone_strike", "airstrike", "shelling", "detention",
+              "displacement", "looting", "killing")
 
 
-class ReviewError(ValueError):
-    """Bad input for a review action (unknown id, bad status, missing rationale, unreadable file)."""
+def finding(doc, text: str, items: list[Statement]) -> dict | None:
+    """What a verifier found about an event its document reports no claim of, for the incident stage to
+    match across documents: the resolved places, act and weapons named in its sentences (None without a
+    place precise enough to match on)."""
+    from . import geo, munitions
 
-
-class StaleVersion(ReviewError):
-    """The record changed since the analyst read it: their update would overwrite someone else's."""
-
-
-def _rationale(text: str | None) -> str:
-    if not text or not text.strip():
-        raise ReviewError("a rationale is required: say why (it is kept in the audit log)")
-    return text.strip()
-
-
-def _incident_row(conn, incident_id: str):
-    from sqlalchemy import select
-
-    from . import db
-
-    row = conn.execute(select(db.incidents).where(db.incidents.c.id == incident_id)).first()
-    if row is None:
-        raise ReviewError(f"no incident with id {incident_id!r}")
-    return row
-
-
-def _members(conn, incident_id: str) -> list[str]:
-    from sqlalchemy import select
-
-    from . import db
-    from .incidents import natural_key
-
-    ids = conn.execute(select(db.incident_members.c.allegation_id)
-                       .where(db.incident_members.c.incident_id == incident_id)).scalars()
-    return sorted(ids, key=natural_key)
-
-
-def _write_incident(conn, row, expected: int | None, **values) -> int:
-    """Update one incident if its version is still `expected` (or the one just read); the new version."""
-    from sqlalchemy import update
-
-    from . import db
-
-    expected = row.version if expected is None else expected
-    if expected != row.version:
-        raise StaleVersion(f"incident {row.id} is at version {row.version}, you edited version {expected}: "
-                           f"someone else changed it; reload (claimledger review show {row.id}) and retry")
-    res = conn.execute(update(db.incidents).where(db.incidents.c.id == row.id, db.incidents.c.version == expected)
-                       .values(version=expected + 1, edited=True, updated_at=db.utcnow(), **values))
-    if res.rowcount != 1:
-        raise StaleVersion(f"incident {row.id} was changed by someone else after version {expected}; reload and retry")
-    return expected + 1
-
-
-def _derived(conn, allegation_ids: list[str]) -> tuple[str, list[str]]:
-    from sqlalchemy import select
-
-    from . import db
-    from .incidents import derive_status
-    from .models import from_dict
-
-    rows = conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(allegation_ids))).scalars()
-    return derive_status([from_dict(Assessment, r) for r in rows])
-
-
-def _with_members(row, members: list[str], note: str, derive_from=None) -> dict:
-    """New values for an incident row holding `members`; a derived status is recomputed, an analyst's kept."""
-    data = dict(row.data or {})
-    data["allegation_ids"] = members
-    data["reasoning"] = list(data.get("reasoning") or []) + [note]
-    values = {"data": data}
-    if row.status_source != "analyst" and derive_from is not None:
-        status, reasoning = derive_from
-        data["status"], values["status"] = status, status
-        data["reasoning"] = reasoning + [note]
-    return values
-
-
-def needs_review(conn, include_all: bool = False) -> list[dict]:
-    """Incidents an analyst should look at, with why: disputed findings, a single source, no verifier
-    yet, a status nobody has reviewed."""
-    from sqlalchemy import select
-
-    from . import db
-    from .incidents import natural_key
-
-    out = []
-    for row in conn.execute(select(db.incidents)):
-        data = row.data or {}
-        reasons = []
-        if row.status == "disputed":
-            reasons.append("verifiers disagree")
-        if len(data.get("sources") or []) <= 1:
-            reasons.append("single source")
-        if row.status == "alleged":
-            reasons.append("no independent assessment")
-        if row.status_source != "analyst":
-            reasons.append("status not reviewed")
-        if reasons or include_all:
-            out.append({"id": row.id, "status": row.status, "status_source": row.status_source,
-                        "version": row.version, "edited": row.edited, "allegation_ids": _members(conn, row.id),
-                        "place": (data.get("place") or {}).get("name"), "date": data.get("date"), "reasons": reasons})
-    return sorted(out, key=lambda r: natural_key(r["id"]))
-
-
-def show(conn, incident_id: str) -> dict:
-    """One incident with its members, reasoning, rationale and evidence."""
-    from sqlalchemy import select
-
-    from . import db
-
-    row = _incident_row(conn, incident_id)
-    ev = conn.execute(select(db.evidence.c.sha256, db.evidence.c.original_name, db.evidence.c.mime, db.evidence.c.size)
-                      .join(db.evidence_links, db.evidence_links.c.sha256 == db.evidence.c.sha256)
-                      .where(db.evidence_links.c.record_type == "incident", db.evidence_links.c.record_id == incident_id))
-    return {**(row.data or {}), "id": row.id, "status": row.status, "status_source": row.status_source,
-            "rationale": row.rationale, "version": row.version, "edited": row.edited,
-            "allegation_ids": _members(conn, incident_id), "evidence": [dict(r._mapping) for r in ev]}
-
-
-def set_status(conn, incident_id: str, status: str, rationale: str | None, actor: str,
-               expected_version: int | None = None) -> int:
-    """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
-    from .audit import append_event
-
-    if status not in STATUSES:
-        raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-    why = _rationale(rationale)
-    row = _incident_row(conn, incident_id)
-    data = dict(row.data or {}, status=status)
-    version = _write_incident(conn, row, expected_version, status=status, status_source="analyst", rationale=why,
-                              data=data)
-    append_event(conn, actor, "set_status", "incident", incident_id,
-                 {"from": row.status, "to": status, "rationale": why, "version": version})
-    return version
-
-
-def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, actor: str,
-          expected_version: int | None = None) -> int:
-    """Fold other incidents into `target_id` (their allegations move, they are deleted); new version."""
-    from sqlalchemy import delete
-
-    from . import db
-    from .audit import append_event
-    from .incidents import natural_key
-
-    why = _rationale(rationale)
-    sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
-    if not sources:
-        raise ReviewError("name at least one other incident to merge into the target")
-    row = _incident_row(conn, target_id)
-    for s in sources:
-        _incident_row(conn, s)
-    moved = {s: _members(conn, s) for s in sources}
-    members = sorted(set(_members(conn, target_id)).union(*moved.values()), key=natural_key)
-    values = _with_members(row, members, f"merged {', '.join(sources)} into {target_id}: {why}",
-                           _derived(conn, members))
-    version = _write_incident(conn, row, expected_version, rationale=why, **values)
-    conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id.in_(sources)))
-    conn.execute(delete(db.incidents).where(db.incidents.c.id.in_(sources)))
-    have = set(_members(conn, target_id))
-    add = [a for a in members if a not in have]
-    if add:
-        conn.execute(db.incident_members.insert(), [dict(incident_id=target_id, allegation_id=a) for a in add])
-    append_event(conn, actor, "merge", "incident", target_id,
-                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version})
-    return version
-
-
-def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | None, actor: str,
-          expected_version: int | None = None) -> str:
-    """Move allegations out of an incident into a new one (id "R.<smallest moved id>"); its id."""
-    from sqlalchemy import delete, select
-
-    from . import db
-    from .audit import append_event
-    from .incidents import natural_key
-
-    why = _rationale(rationale)
-    row = _incident_row(conn, incident_id)
-    members = _members(conn, incident_id)
-    moving = sorted(dict.fromkeys(allegation_ids), key=natural_key)
-    unknown = [a for a in moving if a not in members]
-    if not moving or unknown:
-        raise ReviewError(f"incident {incident_id} holds {', '.join(members)}; cannot move {', '.join(unknown) or 'nothing'}")
-    if len(moving) == len(members):
-        raise ReviewError("a split must leave at least one allegation in the incident")
-    staying = [a for a in members if a not in moving]
-    new_id, n = f"R.{moving[0]}", 2
-    while conn.execute(select(db.incidents.c.id).where(db.incidents.c.id == new_id)).first():
-        new_id, n = f"R.{moving[0]}.{n}", n + 1
-    values = _with_members(row, staying, f"split {', '.join(moving)} out into {new_id}: {why}", _derived(conn, staying))
-    version = _write_incident(conn, row, expected_version, **values)
-    conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == incident_id,
-                                                   db.incident_members.c.allegation_id.in_(moving)))
-    status, reasoning = _derived(conn, moving)
-    data = {**(row.data or {}), "id": new_id, "allegation_ids": moving, "status": status,
-            "reasoning": reasoning + [f"split from {incident_id} by {actor}: {why}"]}
-    conn.execute(db.incidents.insert().values(id=new_id, data=data, status=status, status_source="derived",
-                                              rationale=why, edited=True, version=1))
-    conn.execute(db.incident_members.insert(), [dict(incident_id=new_id, allegation_id=a) for a in moving])
-    append_event(conn, actor, "split", "incident", incident_id,
-                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version})
-    return new_id
-
-
-def _record_exists(conn, record_type: str, record_id: str) -> bool:
-    from sqlalchemy import select
-
-    from . import db
-
-    table = {"incident": db.incidents, "allegation": db.allegations, "assessment": db.assessments,
-             "statement": db.statements}.get(record_type)
-    if table is None:
-        raise ReviewError(f"evidence attaches to one of: {', '.join(RECORD_TABLES)}; not {record_type!r}")
-    return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
-
-
-def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, actor: str) -> str:
-    """Store a file once by its SHA-256 (size, MIME type, original name) and link it to a record; the hash."""
-    from sqlalchemy import select
-
-    from . import db
-    from .audit import append_event
-
-    if not _record_exists(conn, record_type, record_id):
-        raise ReviewError(f"no {record_type} with id {record_id!r}")
-    p = Path(path)
-    try:
-        content = p.read_bytes()
-    except OSError as exc:
-        raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
-    digest = hashlib.sha256(content).hexdigest()
-    mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
-    new_file = conn.execute(select(db.evidence.c.sha256).where(db.evidence.c.sha256 == digest)).first() is None
-    if new_file:
-        conn.execute(db.evidence.insert().values(sha256=digest, size=len(content), mime=mime, original_name=p.name,
-                                                 content=content))
-    linked = conn.execute(select(db.evidence_links.c.id).where(
-        db.evidence_links.c.sha256 == digest, db.evidence_links.c.record_type == record_type,
-        db.evidence_links.c.record_id == record_id)).first() is not None
-    if not linked:
-        conn.execute(db.evidence_links.insert().values(sha256=digest, record_type=record_type, record_id=record_id,
-                                                       attached_by=actor))
-    append_event(conn, actor, "attach_evidence", record_type, record_id,
-                 {"sha256": digest, "size": len(content), "mime": mime, "original_name": p.name,
-                  "stored": new_file, "already_linked": linked})
-    return digest
+    bounds = [sentence_around(text, st.content.start, st.content.end) for st in items]
+    inside = lambda a, b: any(s <= a and b <= e for s, e in bounds)  # noqa: E731
+    places = [p for p in (geo.find_places(doc) if hasattr(doc, "ents") else [])
+              if p.lat is not None and p.precision in SPECIFIC and inside(p.start, p.end)]
+    if not places:
+        return None
+    words = " ".join(_fold(text[s:e]) for s, e in bounds)
+    act = next((a for a in _ACT_ORDER if re.search(rf"\b(?:{ACT_WORDS[a]})\b", words)), None)
+    weapons = [w.name for s, e in bounds for w in munitions.find_weapons(text, s, e)]
+    seen: set = set()
+    return {"act": act, "weapons": list(dict.fromkeys(weapons)),
+            "places": [{"name": p.name, "lat": p.lat, "lon": p.lon, "precision": p.precision} for p in places
+                       if not ((p.lat, p.lon) in seen or seen.add((p.lat, p.lon)))]}

@@ -144,6 +144,9 @@ class Assessment:
     basis: Span | None = None
     weapon_identified: str | None = None
     weapon: Weapon | None = None  # the identified weapon as mentioned, linked to the munitions KB
+    # a finding about an event its own document reports no claim of: {act, weapons, places}; the incident
+    # stage matches it across documents and sets allegation_id ("" until then)
+    finding: dict[str, Any] | None = None
     id: str | None = None
     document_id: int | None = None
 
@@ -157,6 +160,7 @@ class Incident:
     status: str = "alleged"
     reasoning: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # independent source keys
+    attached: list[dict[str, Any]] = field(default_factory=list)  # findings matched here: {assessment_id, allegation_id}
 
 
 def as_dict(obj: Any) -> Any:
