@@ -306,3 +306,263 @@ def test_allegations_the_region_points_back_to_a_region_not_a_town(nlp):
     (a,) = run(nlp, text, [s], places)
     assert [p.name for p in a.places] == ["Darfur"]
     assert a.act == "killing" and (a.casualties.killed_min, a.casualties.killed_max) == (40, 40)
+
+
+# ---------------------------------------------------------------- held-out style constructions (own sentences)
+
+def test_allegations_bare_troops_in_a_spokesman_mouth_are_his_side(nlp):
+    text = ("Sudan's army denied shelling any homes. A spokesman, Brigadier Omar Haddad, said troops had "
+            "struck rebel training camps and accused the militia of using farmers as human shields.")
+    s1 = stmt(text, "shelling any homes", "Sudan's army", cue="denied", side="Sudan")
+    content = "troops had struck rebel training camps and accused the militia of using farmers as human shields"
+    s2 = stmt(text, content, "Omar Haddad", kind="unknown", sid="S2", role="a spokesman")
+    algs = run(nlp, text, [s1, s2])
+    by_perp = {a.perpetrator: a for a in algs}
+    assert set(by_perp) == {"Sudan", "militia"}
+    assert by_perp["Sudan"].perpetrator_reason.startswith("self-claim") and by_perp["Sudan"].act == "other"
+    assert by_perp["militia"].act == "other"  # conduct, not an attack
+
+
+def test_allegations_bare_troops_from_a_bystander_stay_as_written(nlp):
+    text = "A farmer said troops had struck rebel training camps near Kadugli."
+    s = stmt(text, "troops had struck rebel training camps near Kadugli", "A farmer", kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Kadugli", 11.01, 29.72)])
+    assert a.perpetrator == "troops"
+
+
+def test_allegations_own_aircraft_claim_is_an_airstrike_in_the_article_town(nlp):
+    text = ("Warplanes struck Idlib overnight, residents said. Idlib has been shelled for weeks.\n"
+            "Aid groups said they had suspended deliveries.\n"
+            "Prices of bread have doubled, traders said.\n"
+            "The Russian defence ministry said its aircraft had destroyed a fuel depot used by militants in the city.")
+    content = "its aircraft had destroyed a fuel depot used by militants in the city"
+    s = stmt(text, content, "The Russian defence ministry", side="Russia")
+    places = [place(text, "Idlib", 35.93, 36.63), place(text, "Idlib", 35.93, 36.63, nth=1)]
+    (a,) = run(nlp, text, [s], places)
+    assert a.perpetrator == "Russia" and a.perpetrator_reason.startswith("self-claim")
+    assert a.act == "airstrike"
+    assert [p.name for p in a.places] == ["Idlib"]
+
+
+def test_allegations_organisation_saying_it_struck_is_a_self_claim(nlp):
+    text = "The Israeli military said it had struck a weapons storage site in Jabalia on Monday."
+    s = stmt(text, "it had struck a weapons storage site in Jabalia on Monday", "The Israeli military", side="Israel")
+    s.speaker.type = "government"
+    (a,) = run(nlp, text, [s], [place(text, "Jabalia", 31.53, 34.48)])
+    assert a.perpetrator == "Israel" and a.perpetrator_reason.startswith("self-claim")
+
+
+def test_allegations_evidence_description_is_no_allegation(nlp):
+    text = "Bellingcat said satellite images showed dozens of destroyed homes in Tal Rifaat after the shelling."
+    s = stmt(text, "satellite images showed dozens of destroyed homes in Tal Rifaat after the shelling", "Bellingcat",
+             kind="independent")
+    assert run(nlp, text, [s], [place(text, "Tal Rifaat", 36.47, 37.1)]) == []
+
+
+def test_allegations_weapon_or_demonym_is_never_the_place(nlp):
+    text = ("Officials said Russian bombers fired Kh-101 missiles at a power station in Kremenchuk, "
+            "wounding six workers.")
+    s = stmt(text, "Russian bombers fired Kh-101 missiles at a power station in Kremenchuk, wounding six workers",
+             "Officials", side="Ukraine")
+    places = [place(text, "Russian", 60.0, 100.0, precision="country"), place(text, "Kh-101", 10.0, 10.0),
+              place(text, "Kremenchuk", 49.07, 33.42)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Kremenchuk"]
+    assert a.act == "missile_strike" and (a.casualties.injured_min, a.casualties.injured_max) == (6, 6)
+
+
+def test_allegations_looting_and_killing_keep_casualties_with_the_attack(nlp):
+    text = ("The governor accused the militia of overrunning a market near Kosti, looting shops and killing at "
+            "least 14 traders.")
+    content = "the militia of overrunning a market near Kosti, looting shops and killing at least 14 traders"
+    s = stmt(text, content, "The governor", cue="accused", side="Sudan")
+    algs = run(nlp, text, [s], [place(text, "Kosti", 13.16, 32.66)])
+    by_act = {a.act: a for a in algs}
+    assert "looting" in by_act and by_act["looting"].casualties is None
+    killing = next(a for a in algs if a.act != "looting")
+    assert (killing.casualties.killed_min, killing.casualties.killed_max) == (14, None)
+    assert killing.perpetrator == "militia"
+
+
+def test_allegations_passive_hit_by_a_demonym_airstrike_with_a_range(nlp):
+    text = ("A clinic in Marib was hit by a Turkish airstrike on Sunday, killing between 5 and 7 patients, "
+            "the health office said.")
+    s = stmt(text, "A clinic in Marib was hit by a Turkish airstrike on Sunday, killing between 5 and 7 patients",
+             "the health office", kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Marib", 15.46, 45.32)])
+    assert a.perpetrator == "Turkish" and a.act == "airstrike"
+    assert (a.casualties.killed_min, a.casualties.killed_max) == (5, 7)
+    assert [p.name for p in a.places] == ["Marib"] and a.date == "2024-03-10"
+
+
+def test_allegations_blamed_for_the_strike_names_the_doer_of_the_strike_before(nlp):
+    text = ("An air raid on a cattle market in Kidal killed at least 20 civilians, a local official said. "
+            "The rebels blamed the Malian air force for the strike.")
+    s1 = stmt(text, "An air raid on a cattle market in Kidal killed at least 20 civilians", "a local official",
+              kind="independent")
+    s2 = stmt(text, "the Malian air force for the strike", "The rebels", cue="blamed", sid="S2")
+    (a,) = run(nlp, text, [s1, s2], [place(text, "Kidal", 18.44, 1.41)])
+    assert a.statement_ids == ["S1", "S2"]
+    assert a.perpetrator == "Malian air force" and a.act == "airstrike"
+    assert (a.casualties.killed_min, a.casualties.killed_max) == (20, None)
+
+
+def test_allegations_responsible_for_the_killing_of(nlp):
+    text = "Villagers said soldiers and allied militiamen were responsible for the killing of at least 30 men in Bapa."
+    s = stmt(text, "soldiers and allied militiamen were responsible for the killing of at least 30 men in Bapa",
+             "Villagers", kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Bapa", 4.0, 24.0)])
+    assert a.perpetrator == "soldiers and allied militiamen" and a.act == "killing"
+    assert (a.casualties.killed_min, a.casualties.killed_max) == (30, None)
+
+
+def test_allegations_act_named_only_to_date_something_is_no_allegation(nlp):
+    text = "Residents said hundreds of displaced families fled towards Kassala after the attacks."
+    s = stmt(text, "hundreds of displaced families fled towards Kassala after the attacks", "Residents",
+             kind="independent")
+    assert run(nlp, text, [s], [place(text, "Kassala", 15.45, 36.4)]) == []
+
+
+def test_allegations_set_fire_and_ambush_are_attacks(nlp):
+    text = ("Witnesses said gunmen set fire to a church in Bunia. "
+            "The army said insurgents ambushed a convoy near Beni, killing nine soldiers.")
+    s1 = stmt(text, "gunmen set fire to a church in Bunia", "Witnesses", kind="independent")
+    s2 = stmt(text, "insurgents ambushed a convoy near Beni, killing nine soldiers", "The army", sid="S2",
+              side="DR Congo")
+    places = [place(text, "Bunia", 1.56, 30.25), place(text, "Beni", 0.49, 29.47)]
+    algs = run(nlp, text, [s1, s2], places)
+    acts = {a.statement_ids[0]: a for a in algs}
+    assert acts["S1"].act == "attack_on_civilians" and acts["S1"].perpetrator == "gunmen"
+    assert acts["S2"].act == "other" and acts["S2"].perpetrator == "insurgents"
+    assert (acts["S2"].casualties.killed_min, acts["S2"].casualties.killed_max) == (9, 9)
+
+
+def test_allegations_acronym_names_the_same_perpetrator():
+    assert allegations.same_perpetrator("Allied Democratic Forces", "ADF fighters")
+    assert not allegations.same_perpetrator("Allied Democratic Forces", "M23 rebels")
+
+
+@pytest.mark.parametrize("text, killed, injured", [
+    ("killing a 70-year-old woman", (1, 1), (None, None)),
+    ("a family of six was among the dead and dozens were wounded", (6, 6), (24, None)),
+    ("scores of people were killed", (40, None), (None, None)),
+    ("the killing of at least 30 men", (30, None), (None, None)),
+    ("killing 8-12 civilians", (8, 12), (None, None)),
+    ("three people were killed and 15 injured", (3, 3), (15, 15)),
+    ("killed 10 fighters and that no civilians were hurt", (10, 10), (None, None)),
+])
+def test_allegations_casualty_constructions(text, killed, injured):
+    from claimledger.harm import casualties
+
+    c = casualties(text)
+    assert (c.killed_min, c.killed_max) == killed and (c.injured_min, c.injured_max) == injured
+    assert all(text[s.start:s.end] == s.text for s in c.spans)
+
+
+def test_allegations_headline_joined_by_the_parser_names_no_perpetrator(nlp):
+    text = ("Russia: shelling of Kharkiv market kills five\n\nAt least five people were killed when shells "
+            "slammed into a market in Kharkiv on Monday, officials said.")
+    content = "At least five people were killed when shells slammed into a market in Kharkiv on Monday"
+    s = stmt(text, content, "officials", kind="unknown")
+    places = [place(text, "Kharkiv", 49.99, 36.23, nth=1)]
+    (a,) = run(nlp, text, [s], places)
+    assert a.perpetrator is None
+    assert a.act == "shelling" and (a.casualties.killed_min, a.casualties.killed_max) == (5, None)
+
+
+def test_allegations_blamed_for_the_bombardment_of_a_town(nlp):
+    text = "The ministry blamed rebel forces for the bombardment of Kadugli, which it said killed scores of people."
+    s = stmt(text, "rebel forces for the bombardment of Kadugli, which it said killed scores of people", "The ministry",
+             cue="blamed", side="Sudan")
+    (a,) = run(nlp, text, [s], [place(text, "Kadugli", 11.01, 29.72)])
+    assert a.perpetrator == "rebel forces" and a.act == "shelling"
+    assert [p.name for p in a.places] == ["Kadugli"] and a.casualties.killed_min == 40
+
+
+def test_allegations_same_speaker_follow_up_joins_the_act_across_a_quote(nlp):
+    text = ("Government aircraft and drones bombed the village of Wetlet on Monday, killing six people, a rebel "
+            "spokesman said. “They came at dawn,” said Min Aung. He said a school and a clinic were destroyed.")
+    s1 = stmt(text, "Government aircraft and drones bombed the village of Wetlet on Monday, killing six people",
+              "a rebel spokesman", side="Rebels")
+    s2 = stmt(text, "They came at dawn", "Min Aung", sid="S2", side="Rebels")
+    s3 = stmt(text, "a school and a clinic were destroyed", "Min Aung", sid="S3", side="Rebels")
+    (a,) = run(nlp, text, [s1, s2, s3], [place(text, "Wetlet", 22.4, 95.8)])
+    assert a.act == "airstrike" and a.statement_ids == ["S1", "S3"]
+    assert {t.name for t in a.targets} >= {"school", "clinic"}
+
+
+def test_allegations_killing_during_a_raid_is_one_attack(nlp):
+    text = ("A rights group said soldiers were responsible for the killing of at least 40 men during a raid on "
+            "the market of Sofara on Sunday.")
+    content = ("soldiers were responsible for the killing of at least 40 men during a raid on the market of Sofara "
+               "on Sunday")
+    s = stmt(text, content, "A rights group", kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Sofara", 14.0, -4.25)])
+    assert a.perpetrator == "soldiers" and a.act == "attack_on_civilians"
+    assert (a.casualties.killed_min, a.casualties.killed_max) == (40, None)
+
+
+def test_allegations_weapon_naming_a_workshop_is_not_the_weapon_used(nlp):
+    text = "The coalition said its jets had destroyed a drone assembly workshop near Saada on Sunday."
+    s = stmt(text, "its jets had destroyed a drone assembly workshop near Saada on Sunday", "The coalition",
+             side="Saudi Arabia")
+    (a,) = run(nlp, text, [s], [place(text, "Saada", 16.94, 43.76)])
+    assert a.weapons == [] and a.act == "airstrike"
+    assert a.perpetrator == "Saudi Arabia" and a.perpetrator_reason.startswith("self-claim")
+
+
+def test_allegations_possessive_forces_responsible_for_a_bombing(nlp):
+    text = ("A panel of experts concluded that the junta's forces were responsible for the bombing of a "
+            "wedding hall in Kanbalu that killed scores of guests.")
+    content = ("the junta's forces were responsible for the bombing of a wedding hall in Kanbalu that killed scores "
+               "of guests")
+    s = stmt(text, content, "A panel of experts", cue="concluded", kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Kanbalu", 23.2, 95.52)])
+    assert a.perpetrator == "junta's forces" and a.act in ("airstrike", "attack_on_civilians")
+    assert a.casualties.killed_min == 40
+
+
+def test_allegations_bare_army_hitting_our_positions_is_the_other_side(nlp):
+    text = "A rebel commander said the army had shelled our positions near Kutkai on Friday."
+    s = stmt(text, "the army had shelled our positions near Kutkai on Friday", "A rebel commander", side="Rebels")
+    (a,) = run(nlp, text, [s], [place(text, "Kutkai", 23.45, 97.93)])
+    assert a.perpetrator == "army" and a.act == "shelling"
+
+
+def test_allegations_blamed_the_group_is_the_organisation_named_before(nlp):
+    text = ("The army said it had struck a Hezbollah weapons depot in Nabatieh and blamed the group for hiding "
+            "weapons in homes.")
+    content = "it had struck a Hezbollah weapons depot in Nabatieh and blamed the group for hiding weapons in homes"
+    s = stmt(text, content, "The army", side="Israel")
+    s.speaker.type = "government"
+    algs = run(nlp, text, [s], [place(text, "Nabatieh", 33.38, 35.48)])
+    conduct = [a for a in algs if a.perpetrator != "Israel"]
+    assert [a.perpetrator for a in conduct] == ["Hezbollah"] and conduct[0].act == "other"
+    assert any(a.perpetrator == "Israel" and a.perpetrator_reason.startswith("self-claim") for a in algs)
+
+
+def test_allegations_shooting_down_drones_and_stored_weapons_are_no_attack(nlp):
+    text = ("The defence ministry said it had hit a warehouse storing drones in Kramatorsk, and that air defences "
+            "had shot down 14 drones over the Kursk region.")
+    content = ("it had hit a warehouse storing drones in Kramatorsk, and that air defences had shot down 14 drones "
+               "over the Kursk region")
+    s = stmt(text, content, "The defence ministry", side="Russia")
+    s.speaker.type = "government"
+    places = [place(text, "Kramatorsk", 48.72, 37.56), place(text, "Kursk region", 51.7, 36.2, precision="region")]
+    (a,) = run(nlp, text, [s], places)
+    assert a.perpetrator == "Russia" and a.weapons == []
+    assert a.act == "other"  # a warehouse storing drones is a military target
+    assert [p.name for p in a.places] == ["Kramatorsk"]
+
+
+def test_allegations_came_under_fire_from_and_passive_accused(nlp):
+    text = ("The town of Kaya came under fire from JNIM fighters on Sunday, wounding a dozen people, the governor "
+            "said. Separately, M23 rebels were accused by the government of killing 22 people in Kishishe.")
+    s1 = stmt(text, "The town of Kaya came under fire from JNIM fighters on Sunday, wounding a dozen people",
+              "the governor", side="Burkina Faso")
+    s2 = stmt(text, "killing 22 people in Kishishe", "the government", cue="accused", sid="S2", side="DR Congo")
+    places = [place(text, "Kaya", 13.09, -1.08), place(text, "Kishishe", -1.2, 29.2)]
+    algs = run(nlp, text, [s1, s2], places)
+    by_stmt = {a.statement_ids[0]: a for a in algs}
+    assert by_stmt["S1"].perpetrator == "JNIM fighters" and by_stmt["S1"].casualties.injured_min == 12
+    assert by_stmt["S2"].perpetrator == "M23 rebels" and by_stmt["S2"].act == "killing"

@@ -72,3 +72,11 @@ def test_munitions_treaty_status():
     assert "Convention on Cluster Munitions" in munitions.lookup("M095 DPICM")["treaty"]
     assert munitions.is_prohibited(munitions.lookup("RBK-500"))
     assert not munitions.is_prohibited(munitions.lookup("Kalibr"))
+
+
+def test_munitions_air_force_is_a_platform_delivering_airstrikes():
+    text = "Officials blamed the air force."
+    (w,) = munitions.find_weapons(text, platforms=True)
+    assert w.name == "air force" and text[w.span.start:w.span.end] == w.span.text == w.name
+    assert munitions.delivery(w) == "airstrike"
+    assert munitions.find_weapons(text) == []

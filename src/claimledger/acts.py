@@ -14,7 +14,8 @@ from .harm import verb_like
 from .models import Target, Weapon
 
 ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
-                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch", "ambush", "burn"}
+                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch", "ambush", "burn", "slam",
+                "rain"}
 ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
                 "barrage", "shell", "use", "fire", "ambush", "airstrikes"}
 KILL = {"kill", "massacre", "execute", "murder", "slaughter", "neutralise", "neutralize", "killing"}
@@ -26,6 +27,10 @@ ABUSE = {"rape", "torture", "mutilate"}  # acts the vocabulary has no word for: 
 PLAN = {"want", "plan", "planning", "intend", "prepare", "consider", "seek", "aim", "plot", "threaten"}
 MODES = {"shell": "shelling", "shelling": "shelling", "airstrike": "airstrike", "bomb": "airstrike",
          "bombing": "airstrike", "bombard": "shelling", "bombardment": "shelling"}
+STORE_VERBS = {"store", "stockpile", "produce", "assemble", "manufacture", "make", "hide", "keep", "house", "build"}
+# "drone unit", "artillery crews": a weapon naming who used it
+DOER_HEADS = {"unit", "operator", "team", "crew", "force", "forces", "troops", "battalion", "brigade", "regiment",
+              "squad", "army", "fighters", "soldiers"}
 # conduct a party is accused of that is no attack by itself ("using villagers as human shields")
 CONDUCT = re.compile(r"\b(?:human shields?|as (?:a )?shields?|child soldiers|recruit\w* children|"
                      r"(?:hid|hide|hiding|placing|placed|stor\w+|position\w*) (?:\w+ ){0,3}(?:weapons|fighters|"
@@ -46,7 +51,7 @@ def category(tok: Token, weapons_near: bool) -> str | None:
         return "genocide"
     if lemma in DETAIN or low in DETAIN:
         return "detention"
-    if tok.dep_ == "amod" and tok.i + 1 < len(tok.doc) and tok.head.i > tok.i:
+    if tok.dep_ == "amod" and tok.head.i > tok.i and prev(tok) not in ("had", "has", "have"):
         return None  # "displaced families", "burned structures", "looted shops": a state, not an act told
     if lemma in DISPLACE or low in DISPLACE or (lemma == "flee" and tok.head.lemma_ == "force") or (
             lemma == "transfer" and any(c.lower_ == "forcibly" for c in tok.children)):
@@ -59,14 +64,18 @@ def category(tok: Token, weapons_near: bool) -> str | None:
         return "killing"
     if lemma == "set" and any(c.lower_ == "fire" and c.dep_ == "dobj" for c in tok.children):
         return "attack"  # "set fire to the clinic"
+    if lemma in ("shoot", "bring") and any(c.lower_ == "down" for c in tok.children):
+        return None  # "shot down 20 drones": air defence, not an attack
     if tok.pos_ == "VERB" and lemma in ATTACK_VERBS:
-        if lemma == "use" and not weapons_near:
-            return None
+        if lemma == "use" and (not weapons_near or tok.dep_ in ("acl", "relcl")):
+            return None  # "a depot used by militants" describes the depot
         if lemma in ("fire", "launch", "drop", "shoot") and not weapons_near:
             return None
         return "attack"
     if verb_like(tok):
         return "attack"
+    if tok.pos_ == "NOUN" and lemma in ("fire", "attack", "shelling", "bombardment") and tok.head.lower_ == "under":
+        return "attack"  # "came under fire from"
     if tok.pos_ in ("NOUN", "PROPN") and (lemma in ATTACK_NOUNS or low in ("strikes", "attacks", "raids")):
         if lemma in ("use", "fire", "shell") and not weapons_near:
             return None
@@ -128,6 +137,8 @@ def act(cat: str, triggers: list[Token], weapons: list[Weapon], targets: list[Ta
     prohibited = any(munitions.is_prohibited(munitions.lookup(w.name)) for w in weapons)
     if prohibited and not civilian:
         return "use_of_prohibited_weapon"
+    if modes == {"airstrike", "drone_strike"}:
+        modes = {"airstrike"}  # "aircraft and drones bombed": one air attack
     if len(modes) == 1:
         return modes.pop()
     if civilian:
@@ -135,3 +146,35 @@ def act(cat: str, triggers: list[Token], weapons: list[Weapon], targets: list[Ta
     if modes:
         return sorted(modes)[0]
     return "other"
+
+
+# ---------------------------------------------------------------- what the act words govern
+
+def is_doer(toks: list[Token], triggers: list[Token]) -> bool:
+    """The subject of one of the act words: "RSF fighters set fire to ..." (a doer, not a target)."""
+    return bool(toks) and toks[-1].dep_ == "nsubj" and any(toks[-1].head == t for t in triggers)
+
+
+def hit_words(triggers: list[Token]) -> list[Token]:
+    """Heads of what act words govern: objects, passive subjects, "on/at/against/of/to X"."""
+    out = []
+    for t in triggers:
+        for c in t.children:
+            if c.dep_ in ("dobj", "nsubjpass") and t.pos_ == "VERB":
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("on", "at", "against", "to") + (("of",) if t.pos_ == "NOUN" else ()):
+                out += [g for g in c.children if g.dep_ == "pobj"]
+    return out + [c for x in out for c in x.conjuncts]
+
+
+def not_used(toks: list[Token], w: Weapon) -> bool:
+    """"a drone assembly workshop", "a warehouse storing drones": the weapon names what a building is for."""
+    head = toks[-1].head if toks else None
+    if head is not None and toks[-1].dep_ == "dobj" and (head.lemma_ in STORE_VERBS or head.lemma_ == "intercept"
+                                                         or any(c.lower_ == "down" for c in head.children)):
+        return True  # "storing drones", "shot down 14 drones"
+    generic = (munitions.lookup(w.name) or {}).get("generic")
+    if not toks or toks[-1].dep_ not in ("compound", "amod", "nmod") or not generic:
+        return False  # a named system ("FAB-500 munitions") is the weapon itself
+    head = toks[-1].head
+    return not (category(head, True) or munitions.lookup(head.text) or head.lemma_ in DOER_HEADS)

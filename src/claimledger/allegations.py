@@ -4,7 +4,10 @@ Rules only (spaCy dependencies plus word lists of general news English): a state
 around its act words ("shelled", "airstrike", "want to destroy", "warned"), each act gets a perpetrator
 (subject, passive agent, "by X", "accused X of", a demonym modifier), and the targets, weapons, places,
 date and casualties near it. Denials, general framings and verifiers' own assessments carry none.
+A party's bare "troops" or "its aircraft" is its own side (a self-claim); "accused X of using human shields"
+is conduct (act "other").
 Allegations of one document that describe the same act are merged, keeping every source statement.
+Act words and act types live in acts.py, the act's place in act_places.py, targets and casualties in harm.py.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from . import actors, acts, munitions
+from .act_places import act_places as _act_places, close as _close
+from .act_places import doc_text as _text, sentences as _sentences, tokens as _tokens
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
 
@@ -67,29 +72,6 @@ class _Frame:
 
 # ---------------------------------------------------------------- small helpers
 
-def _text(doc: Doc) -> str:
-    """doc.text, joined once per document (spaCy rebuilds it on every access)."""
-    key = ("claimledger_text", len(doc))
-    cached = doc.user_data.get(key)
-    if cached is None:
-        cached = doc.user_data[key] = doc.text
-    return cached
-
-
-def _sentences(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Character range of the sentences overlapping [start, end)."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return start, end
-    return min(start, span[0].sent.start_char), max(end, span[-1].sent.end_char)
-
-
-def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
-    """Tokens lying wholly inside [start, end)."""
-    span = doc.char_span(max(0, start), min(end, len(_text(doc))), alignment_mode="contract")
-    return list(span) if span is not None else []
-
-
 def _np(tok: Token) -> tuple[int, int]:
     """Character range of a noun phrase, without relative clauses, appositions or trailing punctuation."""
     left = tok.left_edge
@@ -102,6 +84,7 @@ def _np(tok: Token) -> tuple[int, int]:
             right = child.right_edge if child.dep_ != "cc" else child
     start, end = left.idx, right.idx + len(right)
     text = _text(tok.doc)
+    start = max(start, text.rfind("\n", start, tok.idx) + 1)
     while end > start and text[end - 1] in ",;:'\u2019\u201d\" ":
         end -= 1
     return start, end
@@ -136,7 +119,8 @@ def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     text = _text(tok.doc)
     if text[end - 2:end] in ("'s", "\u2019s"):
         end -= 2
-    return first.idx, end
+    start = max(first.idx, text.rfind("\n", first.idx, end) + 1)  # a headline parsed into the sentence
+    return start, end
 
 
 def speaker_actor(st: Statement) -> str | None:
@@ -166,6 +150,9 @@ def _stem(name: str | None) -> set[str]:
     words = [w for w in re.findall(r"[a-z0-9]+", (name or "").lower()) if w not in stop and len(w) > 2]
     country = actors.country_in(name or "")
     stems = {w[:5] for w in words}
+    caps = re.findall(r"\b([A-Z])[a-z]+", name or "")
+    if len(caps) >= 2:  # "Rapid Support Forces" ~ "RSF fighters"
+        stems.add("".join(caps).lower())
     if country:
         stems.add(country.lower()[:5])
     return stems
@@ -174,7 +161,11 @@ def _stem(name: str | None) -> set[str]:
 def same_perpetrator(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return not a and not b
-    return bool(_stem(a) & _stem(b))
+    return bool(_stem(a) & _stem(b)) or _strip_the(a) == _strip_the(b)  # "the army" ~ "army"
+
+
+def _strip_the(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.lower()).strip()
 
 
 # ---------------------------------------------------------------- triggers and perpetrators
@@ -191,6 +182,12 @@ def _subject(tok: Token) -> Token | None:
             objs = [g for g in child.children if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
+    if tok.pos_ == "NOUN" and tok.head.lower_ == "under":  # "came under fire from X"
+        objs = [g for c in tok.head.head.children if c.dep_ == "prep" and c.lower_ == "from"
+                for g in c.children if g.dep_ == "pobj"]
+        objs += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
+                 if g.dep_ == "pobj"]
+        return objs[0] if objs else None
     t = tok
     if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_ in (
             "responsible", "responsibility"):  # "X were responsible for the killing of": the doer of "were"
@@ -201,7 +198,7 @@ def _subject(tok: Token) -> Token | None:
             return None
         t = tok.head
     for _ in range(4):
-        subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj")]
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "csubj") and _same_par(c, tok)]
         if subj and not any(c.dep_ == "auxpass" for c in t.children):
             s = subj[0]
             if s.lower_ in ("which", "who", "that") and t.dep_ == "relcl":
@@ -209,11 +206,18 @@ def _subject(tok: Token) -> Token | None:
                 before = [x for x in s.doc[max(0, s.i - 3):s.i] if x.pos_ in ("PROPN", "NOUN")]
                 return before[-1] if before else t.head
             return s
-        if t.dep_ in ("xcomp", "conj", "advcl", "pcomp") and t.head is not t and t.head.lemma_ not in REPORTING:
+        if t.dep_ in ("xcomp", "conj", "advcl", "pcomp") and t.head is not t and t.head.lemma_ not in REPORTING \
+                and _same_par(t.head, tok):
             t = t.head
             continue
         break
     return None
+
+
+def _same_par(a: Token, b: Token) -> bool:
+    """No paragraph break between two tokens (the parser joins a headline to the first sentence)."""
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in _text(a.doc)[lo:hi]
 
 
 def _tok_span(tok: Token) -> Span:
@@ -233,11 +237,19 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
     if subj is None and _verb_like(tok):  # the parse is broken too: the actor opening the clause
         chunks = [c for c in doc.noun_chunks if c.end <= tok.i and c.start >= tok.sent.start]
         subj = chunks[0].root if chunks else None
+    elif subj is None and tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "ROOT") and not any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):  # a headline broke the parse
+        lo = max(st.content.start, _text(doc).rfind("\n", 0, tok.idx) + 1)
+        chunks = [c for c in doc.noun_chunks if lo <= c.root.idx and c.root.i < tok.i]
+        subj = chunks[0].root if chunks else None
     if subj is None:
         return None, None, "none"
     poss = [c.lower_ for c in subj.children if c.dep_ == "poss"]
     if subj.lower_ in SELF or poss[:1] in (["its"], ["our"], ["group"], ["ministry"], ["army"]):
         return speaker_actor(st), _tok_span(subj), "self"  # "we", "its forces", "the group's drone unit"
+    if subj.lower_ in ("it", "they") and subj.idx == st.content.start and st.quote == "indirect" and (
+            st.speaker.type not in ("person", "unknown")):  # "the ministry said it had struck ...": the speaker itself
+        return speaker_actor(st), _tok_span(subj), "self"
     if subj.lower_ in PRONOUNS:
         return None, _tok_span(subj), "pronoun"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
@@ -260,7 +272,8 @@ def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Spa
     for tok in _tokens(doc, lo, hi):
         if tok.lemma_.lower() not in ACCUSE or tok.pos_ != "VERB":
             continue
-        objs = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ not in ("what", "that", "it")]
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ not in ("what", "that", "it")] or [
+            c for c in tok.children if c.dep_ == "nsubjpass"]  # "X were accused by Y of ..."
         if not objs:
             continue
         head = objs[0]
@@ -269,8 +282,18 @@ def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Spa
         if not (head.pos_ == "PROPN" or head.lower_ in ACTOR_WORDS or actors.country_in(head.text)):
             continue  # "condemned the invasion": a deed, not a doer
         s, e = _strip_det(_text(doc), *_np(head))
+        if _text(doc)[s:e].lower() in ("group", "movement", "organisation", "organization"):
+            s, e = _named_group_before(doc, head) or (s, e)  # "blamed the group": the group named just before
         return _text(doc)[s:e], Span.of(_text(doc), s, e)
     return None, None
+
+
+def _named_group_before(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """The last organisation named in the sentence before "the group" (an ORG/NORP entity that is no demonym
+    and no place: "in Nabatieh")."""
+    ents = [e for e in doc.ents if e.label_ in ("ORG", "NORP") and tok.sent.start <= e.start and e.end <= tok.i
+            and not actors.country_in(e.text) and not (e.start and doc[e.start - 1].lower_ in ("in", "near", "at"))]
+    return (ents[-1].start_char, ents[-1].end_char) if ents else None
 
 
 def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Span | None]:
@@ -287,40 +310,6 @@ def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Spa
 
 def _targets(doc: Doc, start: int, end: int) -> list[Target]:
     return _harm_targets(doc, _text(doc), start, end)
-
-
-def _event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
-    """Places inside [start, end) that are not the speaker's base or title ("the Kyiv-based group")."""
-    text = _text(doc)
-    mention = st.speaker.mention
-    out = []
-    for p in places:
-        if not (start <= p.start and p.end <= end):
-            continue
-        if mention and mention.start <= p.start < mention.end:
-            continue
-        if not _locates(p):
-            continue
-        if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or (
-                re.search(r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p)):
-            continue
-        out.append(p)
-    return out
-
-
-def _locates(p: Place) -> bool:
-    """geo.py marks toponyms that only qualify something ("Azeri officials", "the Baku-based group")."""
-    role = (p.resolved_by or "").partition("role=")[2]
-    if not role:
-        return True
-    # a town inside a long name is more often a parser slip than an organisation ("the civilians of Ganja")
-    return role == "organisation" and p.precision in ("town", "district", "facility")
-
-
-def _near_cue(st: Statement, p: Place) -> bool:
-    """A place right after the reporting verb ("told reporters from Stepanakert") is where the speaker was."""
-    cue = st.cue_span
-    return bool(cue) and 0 <= p.start - cue.end <= 60 and not (st.content.start <= p.start < st.content.end)
 
 
 def _dates(text: str, published, start: int, end: int):
@@ -345,7 +334,7 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
         if mention and mention.start <= tok.idx < mention.end:
             continue
         cat = acts.category(tok, _weapons_near(tok, weapon_spans))
-        if cat is None or acts.is_negated(tok):
+        if cat is None or acts.is_negated(tok) or _back_reference(tok):
             continue
         if cat == "attack" and acts.is_planned(tok):
             cat = "planned"
@@ -360,8 +349,26 @@ def _scan(doc: Doc, st: Statement, index: int, lo: int, hi: int, threat_cue: boo
         # "accused X of ...": X beats a modifier of the act noun ("the Armenian genocide" names the victims)
         if acc[0] and (how in ("none", "pronoun") or (how == "named" and tok.pos_ == "NOUN" and _subject(tok) is None)):
             perp, pspan, how = acc[0], acc[1], "named"
-        frames.append(_Frame(index, cat, [tok], perp, pspan, how, tok.idx, tok.idx))
+        f = _Frame(index, cat, [tok], perp, pspan, how, tok.idx, tok.idx)
+        f.extra["doer"] = pspan.text if pspan else None
+        f.extra["own_word"] = how == "named" and _is_own_word(perp)
+        # "blamed X for the strike": a definite act noun points back to an act told before
+        f.extra["definite"] = tok.pos_ == "NOUN" and bool(acc[0]) and perp == acc[0] and any(
+            c.lower_ in ("the", "this", "that") for c in tok.children)
+        frames.append(f)
     return frames
+
+
+def _back_reference(tok: Token) -> bool:
+    """"fled after the strikes", "since the attack": an act told before, named only to date something else."""
+    return (tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.lower_ in ("after", "since", "following", "before")
+            and any(c.lower_ in ("the", "this", "that", "those", "these") for c in tok.children)
+            and _actor_modifiers(tok) is None)
+
+
+def _is_own_word(perp: str | None) -> bool:
+    """"troops", "the air force": an armed body named without any owner."""
+    return bool(perp) and re.sub(r"^(?:the|its|our)\s+", "", perp.lower()) in OWN_WORDS
 
 
 def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[str | None, Span | None]:
@@ -379,7 +386,8 @@ def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[s
     return None, None
 
 
-def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[str]) -> list[_Frame]:
+def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[str],
+            others: tuple[tuple[int, int], ...] = ()) -> list[_Frame]:
     """The acts one statement alleges (unmerged), or none for denials and assessments."""
     text = _text(doc)
     c0, c1 = st.content.start, st.content.end
@@ -391,12 +399,20 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     verifier = st.speaker.kind == "independent_verifier"
     if verifier and HEDGES.search(text[c0:c1]):
         return []
+    if st.speaker.kind != "party" and EVIDENCE.search(text[c0:c1]):
+        return []
     threat_cue = bool(re.search(r"\b(?:warn|threat|vow|pledg)", cue))
     acc = _accused(doc, st, s0, s1)
     frames = _scan(doc, st, index, c0, c1, threat_cue, acc)
+    conduct = acts.CONDUCT.search(text, c0, c1) if acc[0] else None
+    if conduct:  # "accused X of using villagers as human shields": conduct, not an attack
+        frames.append(_Frame(index, "other", [], acc[0], acc[1], "named", conduct.start(), conduct.start(),
+                             {"conduct": True}))
     if not frames and (c1 - c0) < 0.6 * (s1 - s0):  # a fragment: the act word may sit outside it
         frames = [f for f in _scan(doc, st, index, s0, s1, threat_cue, acc)
-                  if not (st.cue_span and st.cue_span.start <= f.start < st.cue_span.end)]
+                  if not (st.cue_span and st.cue_span.start <= f.start < st.cue_span.end)
+                  and not any(lo <= f.start < hi for lo, hi in others)]  # another statement's act
+        c1 = max([c1] + [s1 for f in frames if f.start >= c1])  # its details follow it
     if not frames and acc[0] and (munitions.find_weapons(text, c0, c1) or any(
             t.kind != "military" for t in _targets(doc, c0, c1))):  # "accused X of placing artillery among homes"
         frames.append(_Frame(index, "threat" if threat_cue else "other", [], acc[0], acc[1], "named", c0, c0))
@@ -404,10 +420,21 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
             r"\b(?:targets?|strike|attack|retaliat\w*|respond)\b", text[c0:c1], re.I):
         frames.append(_Frame(index, "threat", [], speaker_actor(st), None, "self", c0, c0))
     frames = _group(frames)
+    for f in frames:
+        f.extra["others"] = others
+    for a, b in zip(frames, frames[1:]):  # "stormed a camp near X, looting stores": one actor's series of acts
+        b.extra["series"] = bool(b.perp) and same_perpetrator(a.perp, b.perp)
     # each act reads its details from its own stretch of the content: up to the next act of another group
+    marks = sorted((t.idx if f.triggers else f.start, n) for n, f in enumerate(frames) for t in (f.triggers or [0]))
     for i, f in enumerate(frames):
         f.start = min(c0, f.start) if i == 0 else f.start
-        f.end = frames[i + 1].start if i + 1 < len(frames) else max(c1, f.end)
+        f.end = min([x for x, n in marks if x > f.start and n != i] + [max(c1, f.end)])
+    for f in frames:  # "..., and that air defences had shot down drones": another reported clause, no act
+        m = re.compile(r",? and that\b|;").search(text, max([f.start] + [t.idx for t in f.triggers]), f.end)
+        f.end = m.start() if m else f.end
+    for i, f in enumerate(frames):  # "storming a camp, looting stores and killing 23": the killing's own words
+        f.extra["more"] = [(t.idx, min([x for x, n in marks if x > t.idx and n != i] + [c1]))
+                           for t in f.triggers if t.idx >= f.end]
     for f in frames:
         if f.perp is None and f.perp_how == "event" and f.perp_span is not None:
             f.perp, f.perp_span = _event_antecedent(doc, doc[_tok_at(doc, f.perp_span.start)].lemma_.lower(), c0)
@@ -457,7 +484,7 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
             target.triggers += f.triggers
             continue
         if prev and prev.category == "killing" and f.category in attack_like and len(out) == 1 and (
-                not prev.perp or same_perpetrator(prev.perp, f.perp)):
+                not prev.perp or (not f.perp and f.perp_how != "named") or same_perpetrator(prev.perp, f.perp)):
             f.triggers = prev.triggers + f.triggers
             f.start = prev.start
             f.perp = f.perp or prev.perp
@@ -478,40 +505,21 @@ REASONS_NONE = {"pronoun": "unresolved pronoun", "vague": "unnamed", "event": "e
 REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent"}
 
 
-def _fine(places: list[Place]) -> list[Place]:
-    return [p for p in places if p.precision != "country"]
-
-
-def _act_places(doc: Doc, places: list[Place], f: _Frame, st: Statement, s0: int, s1: int) -> list[Place]:
-    """Where the act happened: places in its stretch, else in its sentence, else the town or region that
-    "the city" / "the region" points back to; countries only when nothing finer is named."""
-    text = _text(doc)
-    c0, c1 = st.content.start, st.content.end
-    found = _event_places(doc, places, f.start, f.end, st)
-    if not _fine(found):  # a fragment: "..., referring to an attack on the city of X"
-        found += [p for p in _event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)]
-    anaphor = re.search(r"\b(?:the|this) (city|town|village|region|area)\b(?! of [A-Z])", text[s0:s1], re.I)
-    if anaphor and not _fine(found):
-        if anaphor.group(1).lower() in ("region", "area"):  # the article's region, even as in "Karabakh Armenians"
-            found += [p for p in places if p.end <= s0 and p.precision == "region" and p.lat is not None][-1:]
-        else:  # the last town named in this paragraph or the one before
-            breaks = [m.end() for m in re.finditer(r"\n\s*", text[:s0])]
-            lo = breaks[-2] if len(breaks) >= 2 else 0
-            found += [p for p in places if lo <= p.start and p.end <= s0
-                      and p.precision in ("town", "district", "facility") and _locates(p)][-1:]
-    found = _fine(found) or found
-    return [p for i, p in enumerate(found) if p.name.lower() not in {q.name.lower() for q in found[:i]}]
-
-
 def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:
     """Targets, weapons, places, date and casualties of one act; None when too vague to keep."""
     text = _text(doc)
     c0, c1 = st.content.start, st.content.end
     s0, s1 = _sentences(doc, c0, c1)
-    weapons = [w for w in munitions.find_weapons(text, f.start, f.end)]
-    targets = _targets(doc, f.start, f.end)
+    weapons = [w for w in munitions.find_weapons(text, f.start, f.end) if not acts.not_used(_tokens(doc, w.span.start, w.span.end), w)]
+    ps = f.perp_span
+    targets = [x for x in _targets(doc, f.start, f.end)  # the doers are no target: "RSF fighters set fire to"
+               if not (ps and x.span.start < ps.end and ps.start < x.span.end)
+               and not (x.kind == "military" and acts.is_doer(_tokens(doc, x.span.start, x.span.end), f.triggers))]
     act_targets = targets
-    if f.category == "attack":  # civilian targets must be what the act hit, not the dead it counted
+    hit = [x for x in targets if any(x.span.start <= t.idx < x.span.end for t in acts.hit_words(f.triggers))]
+    if f.category == "attack" and hit:  # what the act word governs: "targeted fighters gathering in the town"
+        act_targets = hit
+    elif f.category == "attack":  # civilian targets must be what the act hit, not the dead it counted
         objs = set()
         for t in f.triggers:
             for c in t.subtree:
@@ -519,9 +527,12 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
         act_targets = [x for x in targets if x.span.start in objs or any(
             x.span.start <= i < x.span.end for i in objs)] or [x for x in targets if x.kind != "civilians"]
     act = acts.act(f.category, f.triggers, weapons, act_targets, f.extra.get("doer"))
-    found = _act_places(doc, places, f, st, s0, s1)
+    found = _act_places(doc, places, f.start, f.end, st, s0, s1, bool(f.extra.get("series")),
+                        f.extra.get("others", ()))
     dates = next((d for lo, hi in ((f.start, f.end), (c0, c1), (s0, s1)) if (d := _dates(text, published, lo, hi))), [])
-    casualties = _casualties(text, f.start, f.end) if f.category in ("attack", "killing", "other") else None
+    casualties = None
+    for lo, hi in [(f.start, f.end), *f.extra.get("more", ())] if f.category in ("attack", "killing", "other") else ():
+        casualties = casualties or _casualties(text, lo, hi)
     if f.perp is None:
         perp_reason = REASONS_NONE.get(f.perp_how, "no perpetrator named")
         if f.perp_how == "vague" and f.perp_span:
@@ -553,13 +564,6 @@ def _conflict(a: Allegation, b: Allegation, dates: bool = True) -> bool:
     if pa and pb and not (pa & pb) and not _close(a.places, b.places):
         return True
     return dates and bool(a.date and b.date and a.date_precision == "day" == b.date_precision and a.date != b.date)
-
-
-def _close(pa: list[Place], pb: list[Place], km: float = 10.0) -> bool:
-    from .geo import distance_km
-
-    return any(distance_km(p.lat, p.lon, q.lat, q.lon) <= km for p in pa for q in pb
-               if None not in (p.lat, p.lon, q.lat, q.lon))
 
 
 def _merged_act(acts: list[str]) -> str:
@@ -604,6 +608,7 @@ class _Group:
     self_claim: bool
     verifier_only: bool
     weak: bool = False  # only act words with nothing of war around them ("hit Trump hard")
+    conduct: bool = False  # conduct such as using human shields: joins only conduct
 
 
 def _side(st: Statement) -> str | None:
@@ -620,7 +625,9 @@ def _same_side(a: Statement, b: Statement) -> bool:
 
 
 def _weak(f: _Frame, alg: Allegation) -> bool:
-    return alg.act == "other" and f.category == "attack" and not (alg.weapons or alg.casualties)
+    return alg.act == "other" and f.category == "attack" and not (
+        alg.weapons or alg.casualties or any(t.kind == "military" for t in alg.targets)
+        or (f.perp_how == "self" and _told_as_done(f)))
 
 
 def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
@@ -628,7 +635,7 @@ def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
     st = statements[f.stmt]
     if st.speaker.kind in ("independent", "independent_verifier"):
         return False
-    return f.perp_how == "self" or same_perpetrator(alg.perpetrator, _side(st) or "")
+    return f.perp_how == "self" or bool(alg.perpetrator and same_perpetrator(alg.perpetrator, _side(st) or ""))
 
 
 def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
@@ -636,11 +643,17 @@ def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -
     ga = g.alg
     if not same_perpetrator(ga.perpetrator, alg.perpetrator) or _family(ga.act) != _family(alg.act):
         return False
+    if g.conduct != bool(f.extra.get("conduct")):
+        return False
     last = statements[max(g.stmts)]
+    a0, a1 = last.content.start, last.content.end
+    b0, b1 = statements[f.stmt].content.start, statements[f.stmt].content.end
+    if (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1):
+        return True  # one statement's words inside another's: "said it struck X and accused Y of Z"
     speaker_stems = _stem(last.speaker.name) & _stem(statements[f.stmt].speaker.name)
     if _is_self(f, alg, statements) != g.self_claim and not speaker_stems:
         return False  # a party's own account and its opponent's accusation stay apart
-    near = (f.stmt - max(g.stmts) <= 1 and (f.stmt != max(g.stmts) or _family(alg.act) != "attack")
+    near = (_follows(statements, max(g.stmts), f.stmt) and (f.stmt != max(g.stmts) or _family(alg.act) != "attack")
             and _same_side(last, statements[f.stmt]) and f.perp_how != "opponent")  # a guess joins by place only
     if _conflict(ga, alg, dates=not near):
         return False
@@ -648,6 +661,17 @@ def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -
         p.name.lower() for p in alg.places if p.precision != "country"} or _close(ga.places, alg.places, 3)
     same_day = not ga.places and not alg.places and ga.date and ga.date == alg.date
     return bool((near and ga.perpetrator is not None) or (ga.act == alg.act and (shared_place or same_day)))
+
+
+def _fine_places(alg: Allegation) -> list[Place]:
+    return [p for p in alg.places if p.precision != "country"]
+
+
+def _follows(statements: list[Statement], i: int, j: int) -> bool:
+    """Statement j comes right after i, or after more of its own speaker's words ("The planes came twice,"
+    said X. He said a school was destroyed.)."""
+    return 0 <= j - i <= 1 or (j - i <= 3 and all(
+        _stem(s.speaker.name) & _stem(statements[j].speaker.name) for s in statements[i + 1:j]))
 
 
 def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement]) -> list[Allegation]:
@@ -660,15 +684,22 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
                                     if _stem(s.speaker.name) & _stem(statements[f.stmt].speaker.name)
                                     and speaker_actor(s)), None)
         if (last and alg.perpetrator is None and f.perp_how in ("pronoun", "none", "event")
-                and f.stmt - max(last.stmts) <= 1 and _same_side(statements[max(last.stmts)], statements[f.stmt])
-                and (f.stmt != max(last.stmts) or f.perp_how == "pronoun")):
+                and _follows(statements, max(last.stmts), f.stmt)
+                and _same_side(statements[max(last.stmts)], statements[f.stmt]) and not last.conduct
+                and (f.stmt != max(last.stmts) or f.perp_how == "pronoun"
+                     or _family(alg.act) != _family(last.alg.act))):
             alg.perpetrator = last.alg.perpetrator
             alg.perpetrator_reason = "inferred from the preceding statement"
             alg.confidence = min(alg.confidence, 0.5)
         target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)
+        if target is None and f.extra.get("definite") and not _fine_places(alg):
+            # "... blamed X for the strike": the last strike told without a doer, now with its doer
+            target = next((g for g in reversed(groups) if g.alg.perpetrator is None
+                           and _family(g.alg.act) == _family(alg.act) and not g.conduct), None)
         verifier = bool(f.extra.get("verifier"))
         if target is None:
-            groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier, _weak(f, alg)))
+            groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier, _weak(f, alg),
+                                 bool(f.extra.get("conduct"))))
             continue
         target.weak = target.weak and _weak(f, alg)
         target.stmts.append(f.stmt)
@@ -687,12 +718,51 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
     return out
 
 
+def _own_side(statements: list[Statement], i: int, text: str) -> str | None:
+    """The side a party speaker speaks for; a bare "a spokesman" speaks for the party quoted just before
+    in the same paragraph ("The military denied ... A spokesman said ...")."""
+    st = statements[i]
+    if st.speaker.kind in ("independent", "independent_verifier", "third_party"):
+        return None
+    own = speaker_actor(st)
+    if own or not re.fullmatch(r"(?:an?|the) (?:\w+ )?spokes(?:man|woman|person)", (st.speaker.role or "").lower()):
+        return own
+    for prev in reversed(statements[:i]):
+        if "\n" in text[prev.content.end:st.content.start]:
+            break
+        if prev.speaker.kind == "party" and speaker_actor(prev):
+            return speaker_actor(prev)
+    return None
+
+
+def _own_side_claim(f: _Frame, alg: Allegation, statements: list[Statement], text: str) -> None:
+    """"troops had targeted camps" in a party's mouth: its own troops, unless civilians are said to be hit."""
+    if not f.extra.get("own_word") or alg.act == "attack_on_civilians" or re.search(
+            r"\b(?:our|us|we)\b", text[f.start:f.end], re.I):
+        return  # "the army shelled our positions": the speaker's side is the target
+    own = _own_side(statements, f.stmt, text)
+    if own:
+        alg.perpetrator, f.perp, f.perp_how = own, own, "self"
+        alg.perpetrator_reason = REASONS["self"]
+        alg.confidence = 0.6
+
+
 def _is_general_framing(f: _Frame, alg: Allegation) -> bool:
     """A party on its own conduct with no place: "only military targets were struck"."""
     if alg.act == "threat" or alg.places:
         return False
     military = alg.targets and all(t.kind == "military" for t in alg.targets)
-    return f.perp_how == "self" or bool(military and f.category == "attack")
+    return (f.perp_how == "self" or bool(military and f.category == "attack")) and not _told_as_done(f)
+
+
+def _told_as_done(f: _Frame) -> bool:
+    """"its aircraft had destroyed a depot": one act told in the past, not a standing policy
+    ("only military targets are being struck")."""
+    for t in f.triggers:
+        kids = {c.dep_: c.lower_ for c in t.children}
+        if t.tag_ == "VBD" or (t.tag_ == "VBN" and kids.get("aux") in ("had", "has", "have")):
+            return "auxpass" not in kids and not any(c.lower_ in ("only", "always", "never") for c in t.subtree)
+    return False
 
 
 def _with_quote_continuation(text: str, st: Statement, starts: list[int]) -> Statement:
@@ -722,11 +792,16 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
     items: list[tuple[_Frame, Allegation]] = []
     starts = sorted(x for st in statements for x in (st.content.start, st.cue_span.start if st.cue_span else None)
                     if x is not None)
+    contents = [(s.content.start, s.content.end) for s in statements]
     for i, st in enumerate(statements):
         st = _with_quote_continuation(_text(doc), st, starts)
-        for f in _frames(doc, st, i, published, belligerents):
+        others = tuple(c for j, c in enumerate(contents) if j != i)
+        for f in _frames(doc, st, i, published, belligerents, others):
             alg = _fill(doc, f, st, places, published)
-            if alg is None or _is_general_framing(f, alg):
+            if alg is None:
+                continue
+            _own_side_claim(f, alg, statements, _text(doc))
+            if _is_general_framing(f, alg):
                 continue
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements)
