@@ -113,11 +113,11 @@ def test_statements_relayed_once_with_reported_by(pipe):
 
 
 def test_statements_cited_witnesses_keep_original_source(pipe):
-    text = "The monitoring group cited farmers who said they had heard jets before the blast."
+    text = "The monitoring group cited farmers who said they saw jets circling before the blast."
     (st,) = run(pipe, text)
     assert st.speaker.name == "farmers"
     assert st.reported_by == "The monitoring group"
-    assert st.content.text.startswith("they had heard jets")
+    assert st.content.text.startswith("they saw jets")
 
 
 def test_statements_scare_quotes_and_titles_are_not_statements(pipe):
@@ -226,3 +226,242 @@ def test_statements_any_text_keeps_exact_offsets(pipe, words):
     for found in statements.extract(pipe(text), published=PUBLISHED):
         check_spans(text, found)
         assert found.content.end > found.content.start
+
+
+# ---------------------------------------------------------------- held-out constructions (own sentences)
+
+def test_statements_trailing_speaker_after_long_content(pipe):
+    text = ("Government helicopters shelled a market in Idlib province late on Monday, killing nine people "
+            "including three women, a spokesman for the local civil council said.")
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "a spokesman for the local civil council"
+    assert st.content.text.startswith("Government helicopters shelled")
+    assert st.content.text.endswith("including three women")
+
+
+def test_statements_negated_verb_inside_content_is_not_a_statement(pipe):
+    text = ("The UN refugee agency said on Tuesday it had heard accounts of mass arrests but could not yet "
+            "verify the numbers.")
+    (st,) = run(pipe, text)
+    assert st.cue == "said"
+    assert st.content.text.endswith("could not yet verify the numbers")
+
+
+def test_statements_evidence_inside_content_is_not_a_speaker(pipe):
+    text = ("The Red Cross said its team had found survivors, and that drone footage suggested the fire "
+            "spread from a warehouse.")
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "The Red Cross"
+    assert st.content.text.endswith("suggested the fire spread from a warehouse")
+
+
+def test_statements_passive_accusation_names_no_speaker(pipe):
+    assert run(pipe, "The militia has often been accused of burning crops in the valley.") == []
+
+
+def test_statements_citing_opener_relays_the_cited_source(pipe):
+    text = "Quoting village elders, the Anadolu news agency reported that a school near the bridge had its roof torn off."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "village elders"
+    assert st.reported_by == "the Anadolu news agency"
+    assert st.content.text == "a school near the bridge had its roof torn off"
+
+
+def test_statements_citing_after_cue_relays_the_cited_source(pipe):
+    text = "The Tass news agency reported, citing rescue workers, that two bridges had collapsed."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "rescue workers"
+    assert st.reported_by == "The Tass news agency"
+    assert st.content.text == "two bridges had collapsed"
+
+
+def test_statements_person_inherits_kind_of_organisation_in_relative_clause(pipe):
+    text = ("“The shells fell all night on the houses,” said Saw Htoo, who speaks for the Karen National Army "
+            "in Hpapun.")
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Saw Htoo"
+    assert (st.speaker.kind, st.speaker.side) == ("party", "Karen National Army")
+
+
+def test_statements_office_holder_inherits_side_of_the_last_party(pipe):
+    text = ("Serbia's interior ministry said on Monday that Croatian artillery shelled two villages. Croatian forces "
+            "denied firing at Serbian towns, and Croatia said it had hit only a depot.\n\n"
+            "In a televised statement, a spokesman, Colonel Dragan Ilic, said the villages had no troops.\n\n"
+            "The information minister, Mira Babic, wrote on Facebook that the shelling was deliberate.")
+    found = run(pipe, text)
+    ilic = next(s for s in found if s.speaker.name.endswith("Dragan Ilic"))
+    assert ilic.content.text == "the villages had no troops"
+    assert (ilic.speaker.kind, ilic.speaker.side) == ("party", "Croatia")
+    babic = next(s for s in found if s.speaker.name == "Mira Babic")
+    assert (babic.speaker.kind, babic.speaker.side) == ("party", "Croatia")
+
+
+def test_statements_appositive_verifier_group(pipe):
+    text = "Valley Watch, a small open-source investigation group, said drone photos showed 40 burned houses."
+    (st,) = run(pipe, text)
+    assert (st.speaker.name, st.speaker.kind) == ("Valley Watch", "independent_verifier")
+
+
+def test_statements_acronym_role_spelled_out_earlier(pipe):
+    text = ("The junta accused the Karen National Liberation Army of looting the town.\n\n"
+            "A KNLA commander, Saw Ler Moo, told reporters that his men were nowhere near the town.")
+    found = run(pipe, text)
+    saw = next(s for s in found if s.speaker.name == "Saw Ler Moo")
+    assert (saw.speaker.kind, saw.speaker.side) == ("party", "Karen National Liberation Army")
+
+
+def test_statements_date_from_pronoun_subject_previous_sentence(pipe):
+    text = ("The state news agency said nothing about the raid on Tuesday. It quoted a police source as saying "
+            "that the reports were “invented by foreign channels”.")
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "a police source"
+    assert st.date == "2024-03-12"
+
+
+def test_statements_date_from_same_kind_of_document_just_before(pipe):
+    text = ("The regional government accused the army of shelling schools in a video published Tuesday.\n\n"
+            "Its spokesman, Ilir Gashi, appeared in a video showing ruined classrooms. The soldiers, Gashi asserted, "
+            "“began shelling the schools on purpose.”")
+    found = run(pipe, text)
+    gashi = next(s for s in found if "Gashi" in s.speaker.name)
+    assert gashi.date == "2024-03-12"
+
+
+def test_statements_date_follows_the_speakers_single_occasion(pipe):
+    text = ("Human Rights Watch said on Monday that it had verified six videos of the strike.\n\n"
+            "The town had been shelled before.\n\n"
+            "The videos were filmed in the market, HRW noted, and showed the crater.")
+    found = run(pipe, text)
+    assert {s.date for s in found} == {"2024-03-11"}
+
+
+def test_statements_reaction_participle_dates_the_statement(pipe):
+    text = ("“The missiles were aimed at the power plant,” a statement from the regional ombudsman’s office said, "
+            "referring to an attack Sunday on the town of Gori.")
+    (st,) = run(pipe, text)
+    assert st.date == "2024-03-10"
+
+
+def test_statements_today_inside_a_quoted_document_is_not_publication_day(pipe):
+    text = ("Amnesty International said on Monday it had new evidence. “Civilians must be protected, Amnesty "
+            "International said today, after confirming the strikes,” the statement read.")
+    found = run(pipe, text)
+    assert all(s.date == "2024-03-11" for s in found)
+
+
+def test_statements_cue_date_phrases(pipe):
+    text = ("The mayor told reporters on Tuesday evening that the water plant was hit.\n\n"
+            "In a video on Sunday, the governor said the bridge was gone.\n\n"
+            "Olga Sirenko said on Monday that the shelling stopped at dawn. She added that two schools were closed.")
+    found = run(pipe, text)
+    by = {s.speaker.name: s for s in found if s.cue != "added"}
+    assert by["The mayor"].date == "2024-03-12"
+    assert by["the governor"].date == "2024-03-10"
+    assert by["Olga Sirenko"].date == "2024-03-11"
+    added = next(s for s in found if s.cue == "added")
+    assert added.date == "2024-03-11" and added.speaker.name == "Olga Sirenko"
+
+
+# ---------------------------------------------------------------- reporting constructions (own sentences)
+
+def test_statements_parenthetical_cue_inside_its_content(pipe):
+    text = "Although the truce held for a week, he said, the shelling resumed on Friday and killed four people."
+    (st,) = run(pipe, text)
+    assert st.content.text.startswith("Although the truce held")
+    assert st.content.text.endswith("killed four people")
+    (dated,) = run(pipe, "The bridge, Mr. Karimov said on Monday, would be rebuilt within a month.")
+    assert dated.content.text.endswith("would be rebuilt within a month")
+    assert dated.date == "2024-03-11"
+
+
+def test_statements_parenthetical_cue_before_a_quotation_takes_the_quotation(pipe):
+    text = "Asked to describe the device, Drago said, “We are not going to go into that today.”"
+    (st,) = run(pipe, text)
+    assert st.content.text == "We are not going to go into that today."
+    assert st.quote == "direct"
+
+
+def test_statements_colon_introduces_next_paragraph(pipe):
+    text = "Mayor Lena Vos added:\n\nThe water plant was hit twice and the pumps will be down for a month."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Lena Vos"
+    assert st.content.text == "The water plant was hit twice and the pumps will be down for a month."
+
+
+def test_statements_by_saying_takes_the_governing_subject(pipe):
+    text = "The governor responded to the mayor on Wednesday by saying the curfew was a necessary measure."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "The governor"
+    assert st.content.text == "the curfew was a necessary measure"
+
+
+def test_statements_told_listeners_that_clause(pipe):
+    text = ("In Tbilisi last week, she told a meeting of village elders that few people understood the risks of "
+            "the dam better than they did.")
+    (st,) = run(pipe, text)
+    assert st.content.text == "few people understood the risks of the dam better than they did"
+
+
+def test_statements_quote_noun_is_not_the_subject_of_an_inverted_cue(pipe):
+    text = "“The city is in chaos. Total chaos,” said Nadia Rusu, a Chisinau-based aid worker."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Nadia Rusu"
+    assert st.content.text == "The city is in chaos. Total chaos"
+
+
+def test_statements_follow_on_quote_after_long_appositive(pipe):
+    text = ("“This is a sad day,” said Anna Dorn (D-Ohio), head of the Rural Caucus. “The levee failed. "
+            "Nobody warned the farms.”")
+    (st,) = run(pipe, text)
+    assert st.content.text.endswith("Nobody warned the farms.")
+
+
+def test_statements_second_speaker_clause_is_cut_from_content(pipe):
+    text = ("Farmers said they are convinced the ministry mishandled the case and officials accused the farmers "
+            "of stoking the issue.")
+    found = run(pipe, text)
+    said = next(s for s in found if s.cue == "said")
+    assert said.content.text == "they are convinced the ministry mishandled the case"
+    assert any(s.cue == "accused" and s.speaker.name == "officials" for s in found)
+
+
+def test_statements_perfect_tense_conjunct_cue(pipe):
+    text = ("Candidate Vera Holm, like her rival, has urged neighbours to raise border spending but has said "
+            "she will keep every treaty commitment.")
+    found = run(pipe, text)
+    said = next(s for s in found if s.cue == "said")
+    assert said.speaker.name == "Vera Holm"
+    assert said.content.text == "she will keep every treaty commitment"
+
+
+def test_statements_name_between_quote_and_cue(pipe):
+    text = ('"He would be a fine mayor. Not good, fine. One of the best people in the whole city," '
+            'Rep. Tomas Novak (D-Md.) said in a phone interview.')
+    (st,) = run(pipe, text)
+    assert st.speaker.name.endswith("Novak")
+    assert st.content.text.startswith("He would be a fine mayor")
+    assert st.channel == "interview"
+
+
+def test_statements_according_to_opening_a_sentence(pipe):
+    text = "According to conservative radio host Ivan Drach, the decision smells of “panic” and weakness."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Ivan Drach"
+    assert st.content.text == "the decision smells of “panic” and weakness"
+
+
+def test_statements_two_word_quote_right_before_its_cue(pipe):
+    (st,) = run(pipe, "“It’s over,” she said of the long campaign, in which she was sure he would win.")
+    assert st.content.text == "It’s over" and st.quote == "direct"
+    assert run(pipe, "The “grey zone” grew, and the film “Night Convoy” opened in Lviv.") == []
+
+
+def test_statements_second_cue_of_same_speaker_ends_first_content(pipe):
+    text = ('In a statement, a spokesman, Colonel Ivo Marin, said troops had targeted "rebel training camps" and '
+            'accused the militia of using farmers as human shields.')
+    found = run(pipe, text)
+    said = next(s for s in found if s.cue == "said")
+    accused = next(s for s in found if s.cue == "accused")
+    assert said.content.text == 'troops had targeted "rebel training camps"'
+    assert accused.content.text == "the militia of using farmers as human shields"
+    assert said.speaker.name == accused.speaker.name == "Ivo Marin"

@@ -42,6 +42,16 @@ DEMONYMS = {
     "kiev": "Ukraine", "baku": "Azerbaijan", "yerevan": "Armenia", "damascus": "Syria", "ankara": "Turkey",
     "tehran": "Iran", "riyadh": "Saudi Arabia", "washington": "United States", "beijing": "China",
     "artsakh": "Armenia", "karabakh": "Nagorno-Karabakh",
+    "serbian": "Serbia", "croatian": "Croatia", "bosnian": "Bosnia and Herzegovina", "albanian": "Albania",
+    "kosovar": "Kosovo", "polish": "Poland", "hungarian": "Hungary", "romanian": "Romania", "moldovan": "Moldova",
+    "italian": "Italy", "spanish": "Spain", "dutch": "Netherlands", "belgian": "Belgium", "greek": "Greece",
+    "swedish": "Sweden", "norwegian": "Norway", "finnish": "Finland", "danish": "Denmark", "japanese": "Japan",
+    "thai": "Thailand", "cambodian": "Cambodia", "vietnamese": "Vietnam", "filipino": "Philippines",
+    "kenyan": "Kenya", "chadian": "Chad", "cameroonian": "Cameroon", "colombian": "Colombia",
+    "mexican": "Mexico", "venezuelan": "Venezuela", "tunisian": "Tunisia", "algerian": "Algeria",
+    "moroccan": "Morocco", "kuwaiti": "Kuwait", "bahraini": "Bahrain", "omani": "Oman", "tajik": "Tajikistan",
+    "kyrgyz": "Kyrgyzstan", "uzbek": "Uzbekistan", "kazakh": "Kazakhstan", "mozambican": "Mozambique",
+    "rwandan": "Rwanda", "ugandan": "Uganda", "burundian": "Burundi", "israelis": "Israel",
 }
 GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minister", "prime", "cabinet",
                     "office", "embassy", "spokesman", "spokesperson", "spokeswoman", "prosecutor", "authorities",
@@ -158,13 +168,14 @@ def classify(speaker: Speaker, parties: frozenset[str] = frozenset(), person: bo
         return replace(speaker, actor=actor.name, kind=kind, type=typ, side=side if kind in ("party", "third_party") else None)
     if VERIFIER_ROLE.search(speaker.role or "") or (not person and VERIFIER_ROLE.search(speaker.name)):
         return replace(speaker, kind="independent_verifier", type="person" if person else "organisation", side=None)
-    if person and speaker.role:  # "X, who speaks for the People's Defence Force": the organisation's kind and side
+    if person and speaker.role:  # "X, who speaks for the Karen National Army": the organisation's kind and side
         m = re.search(r"\b(?:for|of|at|with|from)\s+(.+?)(?:\s+in\s+.*)?$", speaker.role)
         org = classify(Speaker(name=m.group(1) if m else speaker.role), parties)
         if org.kind != "unknown":
             return replace(speaker, type="person", kind=org.kind, side=org.side, actor=org.actor)
     typ = "person" if person else actor_type(text)
     words = set(re.findall(r"[a-z]+", text.lower()))
+    words |= {w[:-1] for w in words if w.endswith("s")}  # "farmers" as "farmer"
     if words & INDEPENDENT_WORDS and not words & (GOVERNMENT_WORDS | MILITARY_WORDS):
         kind = "independent"
     elif side and side in parties:

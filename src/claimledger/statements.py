@@ -40,7 +40,7 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point"}
+          "agree", "acknowledge", "mention", "point", "assure", "remind"}
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
@@ -48,10 +48,11 @@ CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establis
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "demand", "urge", "recount", "testify",
-               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point"}
+               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind"}
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
-            "admit", "acknowledge", "refuse"}
+            "admit", "acknowledge", "refuse", "tell"}
+TELL = {"tell", "assure", "inform", "remind", "warn", "brief", "promise"}
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
                   "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
 SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
@@ -101,6 +102,7 @@ class _Raw:
     in_quote: tuple[int, int] | None = None  # the quotation this cue stands in (a relayed statement)
     date_from: "_Raw | None" = None  # statement whose date this one shares ("the statement continued")
     date: str | None = None
+    colon: bool = False  # content is the paragraph after "X said:"
 
 
 # ---------------------------------------------------------------- quotations
@@ -124,7 +126,14 @@ def is_real_quote(text: str, q: tuple[int, int]) -> bool:
     words = text[s:e].split()
     if len(words) < 8 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
         return False  # a title ("Fox News Sunday"), not speech
-    return len(words) >= 5 or (len(words) >= 3 and bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb"))))
+    punct = bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb'")))
+    if len(words) == 2 and punct:  # “It's finished,” she said: a short quotation right before its cue
+        return bool(CUE_AFTER.match(text, q[1]))
+    return len(words) >= 5 or (len(words) >= 3 and punct)
+
+
+CUE_AFTER = re.compile(r"\s*(?:(?:[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}|he|she|they|I|we)\s+"
+                       r"(?:said|says|asked|added|replied|wrote|told|shouted)\b|(?:said|says|asked|added|replied)\s+\w)")
 
 
 @lru_cache(maxsize=None)
@@ -251,14 +260,32 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
             s = _strip_mark(doc, obj[0])[0]
             return s, max(_subtree(c)[1] for c in obj)
     comps = [c for c in kids if (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)) and not _bare_cue(c)]
+    if not comps and lemma in TELL:
+        # "told a meeting of leaders that few people ...": the parser hung the complement on the listener
+        for obj in (c for c in kids if c.dep_ == "dobj"):
+            comps = [t for t in obj.subtree if t.dep_ in ("relcl", "acl") and
+                     any(k.dep_ == "mark" and k.lower_ == "that" for k in t.children)][:1]
+            if comps:
+                break
+    if not comps and lemma in ("say", "tell", "claim", "insist", "state", "add", "write", "argue"):
+        # "said after the summit he would ...": a complement the parser read as an adverbial clause
+        comps = [c for c in kids if c.dep_ == "advcl" and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
+                 and not any(k.dep_ == "mark" or k.tag_ in ("WRB",) for k in c.children) and c.tag_ != "VBG"]
     if comps:
         s = _strip_mark(doc, comps[0])[0]
-        return s, _to_sentence_end(doc, cue, max(_subtree(c)[1] for c in comps))
+        end = _to_sentence_end(doc, cue, max(_subtree(c)[1] for c in comps))
+        for t in (t for c in comps for t in c.subtree):
+            # "X said A and Y accused B": a second speaker's clause is not X's content
+            if t.dep_ == "conj" and t.lemma_.lower() in SPEECH and _subject(t) is not None and t.idx < end and \
+                    t.left_edge.lower_ != "that" and _subject(t).lemma_.lower() not in EVIDENCE_NOUNS:  # "and that X showed"
+                cut = doc[t.left_edge.i - 1] if doc[t.left_edge.i - 1].dep_ == "cc" else t.left_edge
+                end = min(end, _edges([x for x in doc[comps[0].left_edge.i:cut.i]])[1] or end)
+        return s, end
     if lemma == "call":  # "called for a ceasefire", "called the strikes “barbaric”"
         pobj = [c for c in kids if c.dep_ == "prep" and c.lower_ == "for"]
         if pobj:
             return _edges(list(pobj[0].subtree)[1:])
-        objs = [c for c in kids if c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP", "PRP")]
+        objs = [c for c in kids if c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP")]
         oprd = [c for c in kids if c.dep_ in ("oprd", "xcomp", "ccomp")]
         if objs and oprd:
             return _subtree(objs[0])[0], _subtree(oprd[-1])[1]
@@ -283,11 +310,17 @@ def _bare_cue(tok: Token) -> bool:
     return tok.lemma_.lower() in SPEECH and not any(c.dep_ in ("ccomp", "dobj", "xcomp", "prep") for c in tok.children)
 
 
+def _evidence_subject(tok: Token) -> bool:
+    subj = _subject(tok)
+    return subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS
+
+
 def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
     """Stretch a complement to the end of its sentence when the rest holds no other reporting verb
     (the parser often hangs trailing phrases elsewhere)."""
     rest = [t for t in cue.sent if t.idx >= end]
-    if any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" for t in rest) or any(t.lower_ == "according" for t in rest):
+    if any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" and not _evidence_subject(t) for t in rest) or \
+            any(t.lower_ == "according" for t in rest):
         return end
     return max(end, _edges(list(cue.sent))[1] if rest else end)
 
@@ -297,6 +330,9 @@ def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] |
     left = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
     if left:
         return _subtree(left[0])
+    around = _parenthetical(doc, cue, subj)
+    if around is not None:
+        return around
     if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and subj is not None and cue.head.i != cue.i:
         sub = sorted(cue.subtree, key=lambda t: t.i)
         first = next(t for t in sub if not t.is_punct)
@@ -306,10 +342,33 @@ def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] |
         if cue.head.i > cue.i and not head_toks:
             return None
         if head_toks and doc[first.i - 1].text in (",", "\u2014", "-", "\u2013"):
+            if after and any(QUOTE_MARK.match(t.text) for t in doc[cue.i:after[0].i + 1]):
+                return None  # "Asked about X, she said, “...”": the quotation is the content
             if len([t for t in after if not t.is_punct]) >= 3 and after[0].i == sub[-1].i + 1:
                 return _edges(head_toks + after)  # "X, he said, is Y": the content surrounds the cue
             return _edges(head_toks)
     return None
+
+
+def _parenthetical(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] | None:
+    """"Although A, he said, B.": a cue set off by commas inside its content; the content is the sentence."""
+    if subj is None or subj.i > cue.i or subj.left_edge.i - 1 <= cue.sent.start:
+        return None
+    if doc[subj.left_edge.i - 1].text != ",":
+        return None
+    j = cue.i + 1
+    while j < cue.sent.end and doc[j].text != "," and doc[j].head.i == cue.i and doc[j].dep_ in ("prep", "npadvmod", "advmod") \
+            or (j < cue.sent.end and doc[j].head.i != cue.i and doc[j].text != "," and doc[j].head.i < j and
+                cue.i < doc[j].head.i):
+        j += 1
+    if j >= cue.sent.end or doc[j].text != ",":
+        return None
+    before = [t for t in doc[cue.sent.start:subj.left_edge.i - 1] if not t.is_punct and not t.is_space]
+    after = [t for t in doc[j + 1:cue.sent.end] if not t.is_punct]
+    if len(before) < 2 or len(after) < 3 or any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" for t in after) \
+            or QUOTE_MARK.match(doc[j + 1].text if j + 1 < len(doc) else ""):
+        return None  # "Asked about X, she said, “...”": the quotation alone is the content
+    return _edges([t for t in cue.sent if not t.is_space])
 
 
 def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]) -> list[tuple[int, int]]:
@@ -318,7 +377,9 @@ def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]
     for q in quotes:
         if q[1] <= block[0] and re.fullmatch(r"[\s,\u2014\u2013-]*", text[q[1]:block[0]]):
             near.append(q)
-        elif q[0] >= block[1] and re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]):
+        elif q[0] >= block[1] and (re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]) or
+                                   # “A,” X said, referring to Y, “B.”
+                                   re.fullmatch(r",[^\n\"\u201c\u201d.!?;]{3,80},\s*", text[block[1]:q[0]])):
             near.append(q)
     return [q for q in near if is_real_quote(text, q)]
 
@@ -366,7 +427,9 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             continue
         if r is None or _is_headline(doc, tok):
             continue
-        r.content = _clip_line(text, r.content, tok.idx)
+        between = text[tok.idx:r.content[0]]
+        colon = r.colon or bool(re.fullmatch(r"[^\n]*:\s*\n\s*[\"\u201c]?", between))  # "He said:" ¶ “...”
+        r.content = _clip_line(text, r.content, r.content[0] if colon else tok.idx)
         if r.content[1] - r.content[0] < 2:
             continue
         q = next((q for q in real if q[0] < tok.idx < q[1]), None)
@@ -468,6 +531,14 @@ def _according(doc: Doc, tok: Token) -> _Raw | None:
         objs = [t for t in to.subtree if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "pobj", "nsubj")][:1]
     if not objs:
         return None
+    if tok.head.i == tok.i:  # "According to X, Y." parsed with "According" as the root: split at the comma
+        comma = next((t for t in doc[to.i + 1:tok.sent.end] if t.text == ","), None)
+        rest = [t for t in doc[comma.i + 1:tok.sent.end] if not t.is_space] if comma is not None else []
+        if len([t for t in rest if not t.is_punct]) < 3:
+            return None
+        src = [t for t in doc[to.i + 1:comma.i]]
+        return _Raw(cue=tok, content=_edges(rest), subject=src, subject_head=None,
+                    cue_span=(tok.idx, to.idx + len(to.text)), zone=[_edges(src)])
     phrase = (min(t.i for t in tok.subtree), max(t.i for t in tok.subtree))
     head = tok.head
     while head.dep_ in ("ccomp", "conj") and head.head.i != head.i and head.head.i < head.i:
@@ -488,10 +559,13 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         return _quoted_as(doc, cue, quotes, real)
     if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
         return None  # "what she called ...": a naming inside another statement
-    if any(c.dep_ == "neg" for c in cue.children) or (cue.dep_ == "conj" and any(c.dep_ == "neg" for c in cue.head.children)
-                                                      and not _subject(cue)):
+    if _negated(cue, quotes) or (cue.dep_ == "conj" and not _subject(cue) and _negated(cue.head, quotes)):
         return None  # "could not confirm", "did not say": a report of silence, not a statement
     subj = _subject(cue)
+    if subj is not None and any(q[0] <= subj.idx < q[1] and not q[0] <= cue.idx < q[1] for q in real):
+        # "“... Total chaos,” said X": the parser took the quote's last noun for a second subject
+        subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > cue.i), None) or \
+            _name_before(doc, cue, real)
     if subj is not None and subj.dep_ == "nsubjpass" and lemma != "quote":
         # "X was accused of Y" names the accused; the speaker, if any, is the agent ("by Z")
         agent = next((c for c in cue.children if c.dep_ == "agent"), None)
@@ -499,13 +573,16 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         if subj is None:
             return None
     trailing = _trailing_subject(doc, cue) if subj is None else None
+    if subj is None and trailing is None and cue.i > 0 and doc[cue.i - 1].ent_type_ == "PERSON" and \
+            doc[cue.i - 1].ent_iob_ in ("B", "I") and cue.dep_ == "ROOT":
+        subj = doc[cue.i - 1]  # "In a meeting with the board Petrov said that ...": the parser lost the subject
     subj = subj if trailing is None else trailing
     own = subj is not None
     if subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS and not _document_owner(subj):
         return None  # "satellite imagery suggested ...": no identifiable source
     if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
         subj = cue.head
-    elif subj is None and cue.tag_ == "VBN":
+    elif subj is None and cue.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children):
         return None  # "the report, published on Monday" is not a speech act
     elif subj is None and cue.dep_ in ("conj", "advcl"):
         anchor = _cue_ancestor(cue)
@@ -515,6 +592,11 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             subj = cue.head.head
     elif subj is None and cue.dep_ == "pcomp" and cue.tag_ == "VBG":
         subj = next((c for c in cue.head.children if c.dep_ == "pobj" and c.i < cue.i), None)  # "from X warning"
+        if subj is None and cue.head.lower_ in ("by", "after", "before", "for", "in", "while") and lemma not in ACCUSE \
+                and cue.head.head.i != cue.i:
+            subj = _subject(cue.head.head)  # "X responded by saying ...": the speaker of the governing verb
+            own = subj is not None and subj.lower_ not in ("who", "which", "that")
+            subj = subj if own else None
     elif subj is None and cue.dep_ == "acl" and cue.tag_ == "VBG":
         subj = cue.head  # "Foreign Minister X claiming ...", "a statement from X warning ..."
         if subj.pos_ != "PROPN" and subj.lemma_.lower() not in DOCUMENT_NOUNS | SPEECH_NOUNS and not subj.ent_type_:
@@ -546,7 +628,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     block_toks = [cue] + ((name_toks + role_toks) if own else [])
     for c in cue.children:
         if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr") and \
-                (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS:
+                (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS and \
+                not any(q[0] <= c.idx < q[1] for q in real):  # a quoted word the parser hung on the cue
             block_toks.extend(c.subtree)
     if content is not None and content[0] > cue.idx:  # keep the attribution words on the cue's side of the content
         block_toks = [t for t in block_toks if t.idx < content[0]] or [cue]
@@ -564,16 +647,26 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             near = sorted(set(near))[:2]
             content = (_inner(text, near[0])[0], _inner(text, near[-1])[1])
             direct = True
+    colon = False
     if content is None:
-        return None
-    surrounds = content[0] < block[0] and block[1] < content[1] and cue.dep_ == "parataxis"
+        m = re.match(r"[ \t]*:[ \t]*\n\s*(?=\S)", text[block[1]:block[1] + 20])
+        if m is None:
+            return None
+        # "X added:" closing a paragraph introduces the next paragraph as the content
+        start = block[1] + m.end()
+        end = text.find("\n", start)
+        content, colon = (start, len(text) if end < 0 else end), True
+        direct = _is_direct(text, content, quotes)
+    surrounds = content[0] < block[0] and block[1] < content[1] and (
+        cue.dep_ == "parataxis" or _parenthetical(doc, cue, subj) is not None)
     if content[0] < block[1] and block[0] < content[1] and not direct and not surrounds:
         # content must not swallow the speaker: keep the side of the cue it lies on
         content = (content[0], min(content[1], block[0])) if content[0] < block[0] else (max(content[0], block[1]), content[1])
     if not direct:
         direct = _is_direct(text, content, quotes)
     zone = [(c_s, c_e) for c in cue.children if c.dep_ in ("prep", "npadvmod", "advmod", "dative", "dobj", "agent")
-            for c_s, c_e in [_subtree(c)] if not (content[0] <= c_s < content[1])]
+            for c_s, c_e in [_subtree(c)] if not (content[0] <= c_s < content[1]) or block[0] <= c_s < block[1]
+            or (surrounds and c.i > cue.i and "," not in text[cue.idx:c_s])]  # "A, X said on Monday, B"
     lead = LEADING_DATE.match(text, content[0], content[1]) if not direct else None
     if lead:  # "said on Friday it had ...": the date belongs to the saying, not to the content
         zone.append((lead.start(), lead.end()))
@@ -586,6 +679,9 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         anc = anc.head
         zone += [_subtree(c) for c in anc.children if c.dep_ in ("prep", "npadvmod") and c.i != cue.i
                  and not (c.left_edge.i <= cue.i <= c.right_edge.i)]
+    # "..., referring to an attack on Sunday": a reaction is dated by what it reacts to (used only as a last resort)
+    zone += [_subtree(c) for c in cue.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+             and c.lemma_.lower() in ("refer", "respond", "react", "comment") and not (content[0] <= c.idx < content[1])]
     if subj.lemma_.lower() in DOCUMENT_NOUNS:  # "a statement in July ..."
         zone += [_subtree(c) for c in subj.children if c.dep_ in ("prep", "npadvmod") and c.i < cue.i]
     # "... in a video published Sunday": the channel phrase tells when, even inside the content
@@ -599,7 +695,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
                     reported_by=_name_of(name_toks), cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct,
                     zone=zone, block=block)
     return _Raw(cue=cue, content=content, subject=name_toks, subject_head=subj, own_subject=own,
-                cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct, zone=zone, block=block)
+                cue_span=(cue.idx, cue.idx + len(cue.text)), direct=direct, zone=zone, block=block, colon=colon)
 
 
 def _cited_source(doc: Doc, cue: Token) -> list[Token] | None:
@@ -623,6 +719,23 @@ def _cited_source(doc: Doc, cue: Token) -> list[Token] | None:
 def _is_citing(tok: Token) -> bool:
     """"citing X" / "quoting X" names a relayed source (see `_cited_source`), not a statement of its own."""
     return tok.lemma_.lower() in ("cite", "quote") and tok.tag_ == "VBG" and any(c.dep_ == "dobj" for c in tok.children)
+
+
+def _name_before(doc: Doc, cue: Token, real) -> Token | None:
+    """The proper name between a quotation and its cue (“...,” Rep. Jane Roe (D-Md.) said)."""
+    for t in reversed(doc[cue.sent.start:cue.i]):
+        if any(q[0] <= t.idx < q[1] for q in real):
+            return None
+        if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat") and t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return t
+    return None
+
+
+def _negated(cue: Token, quotes) -> bool:
+    """"did not say", "could not yet confirm": a negation just before the verb (not a quoted "not" the parser
+    hung on the cue)."""
+    return any(c.dep_ == "neg" and 1 <= cue.i - c.i <= 3 and not any(q[0] <= c.idx < q[1] for q in quotes)
+               and not any(t.is_punct for t in c.doc[c.i:cue.i]) for c in cue.children)
 
 
 def _trailing_subject(doc: Doc, cue: Token) -> Token | None:
@@ -688,6 +801,12 @@ def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_R
         if head is not None and r.cue.tag_ == "VBG" and r.cue.dep_ == "advcl" and head.cue.lemma_ in SPEECH:
             head.content = (min(head.content[0], r.content[0]), max(head.content[1], r.content[1]))
             continue  # ", saying ..." continues the head's statement
+        if head is not None and r.cue.dep_ == "conj" and head.content[0] < r.cue.idx < head.content[1] and not r.direct:
+            # "said A and accused B": the second cue starts a new statement, so A ends before it
+            left = r.cue.left_edge
+            cut = doc[left.i - 1] if left.i > 0 and doc[left.i - 1].dep_ == "cc" else left
+            if cut.idx > head.content[0]:
+                head.content = (head.content[0], len(text[:cut.idx].rstrip(" ,;")))
         keep.append(r)
     _follow_on_quotes(text, keep, [q for q in quotes if is_real_quote(text, q)])
     for r in keep:
@@ -721,16 +840,18 @@ def _covered(span: tuple[int, int], parts: list[tuple[int, int]]) -> float:
 def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) -> None:
     """“A,” she said. “B.” — a quotation straight after a direct statement, with no cue of its own,
     continues that statement."""
+    own = [r for r in raws if r.in_quote is None]  # a quotation relaying someone else still continues its speaker
     for q in real:
-        if any(r.content[0] < q[1] and q[0] < r.content[1] for r in raws) or \
-                any(q[0] <= r.cue.idx < q[1] for r in raws):
+        if any(r.content[0] < q[1] and q[0] < r.content[1] for r in own) or any(q[0] <= r.cue.idx < q[1] for r in own):
             continue
         prev = [r for r in raws if r.direct and r.content[1] <= q[0] and r.block and r.in_quote is None]
         if not prev:
             continue
         r = max(prev, key=lambda x: max(x.content[1], x.block[1]))
         gap = text[max(r.content[1], r.block[1]):q[0]]
-        if re.fullmatch(r"[^\n.!?]{0,40}[.!?]\s*", gap) or re.fullmatch(r"[\s,.]*", gap):
+        one_sentence = re.fullmatch(r"[^\n\"\u201c\u201d]{0,160}[.!?]\s*", gap) and \
+            not re.search(r"[.!?]['\")\]]*\s+\S", gap.rstrip())  # the rest of the attribution sentence only
+        if one_sentence or re.fullmatch(r"[\s,.]*", gap):
             r.content = (r.content[0], _inner(text, q)[1])
 
 
@@ -933,6 +1054,77 @@ def _when(text: str, r: _Raw, published: date | None, quotes: list[tuple[int, in
     return None, None
 
 
+RELATIVE_DAY = re.compile(r"\b(?:today|yesterday|tonight|overnight|this (?:morning|afternoon|evening)|Monday|Tuesday|"
+                          r"Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
+CHANNEL_NP = re.compile(r"\b(?:in|on|during)\s+(?:a|an|the|its|his|her|their)\s+(?:(?:televised|recorded|online|"
+                        r"press|joint|separate)\s+)?(video|statement|interview|post|briefing|broadcast|address|speech)\b",
+                        re.I)
+
+
+def _assign_dates(doc: Doc, raws: list[_Raw], published: date | None, quotes, spans: dict) -> None:
+    """Each statement's date: its own attribution words, else the occasion it continues (the statement it
+    shares a speaker, document or relayer with), else the reporting context the article set up."""
+    text = _text(doc)
+    last_by: dict[str, _Raw] = {}
+    ordered = sorted(raws, key=lambda x: x.cue.idx)  # in text order, so a statement can take an earlier one's date
+    for r in ordered:
+        r.date, spans[id(r)] = _when(text, r, published, quotes)
+        if r.in_quote is not None and spans[id(r)] is not None and RELATIVE_DAY.search(spans[id(r)].text):
+            r.date, spans[id(r)] = None, None  # a quoted document's "today" is its own day, not the article's
+        prev = last_by.get(r.speaker.name) if r.speaker else None
+        if prev is not None and len(re.findall(r"\n+", text[prev.cue.idx:r.cue.idx])) > 1:
+            prev = None  # only a speaker's statement in this or the previous paragraph continues the occasion
+        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None, prev):
+            if r.date is None and other is not None and other.date:
+                r.date = other.date
+        if r.date is None:
+            r.date = _context_date(doc, r, published, quotes, [o for o in ordered if o.date and o.cue.idx < r.cue.idx])
+        if r.speaker and r.in_quote is None:
+            last_by[r.speaker.name] = r
+    # a speaker the article quotes on a single dated occasion made its other statements then too
+    by_actor: dict[str, set[str]] = {}
+    for r in ordered:
+        if r.date and r.speaker and r.in_quote is None:
+            by_actor.setdefault(r.speaker.actor or r.speaker.name, set()).add(r.date)
+    for r in ordered:
+        dates = by_actor.get(r.speaker.actor or r.speaker.name, set()) if r.speaker else set()
+        if r.date is None and len(dates) == 1:
+            r.date = next(iter(dates))
+        outer = r.reported_by if isinstance(r.reported_by, _Raw) else None
+        if r.date is None and outer is not None and outer.date:
+            r.date = outer.date
+
+
+def _context_date(doc: Doc, r: _Raw, published, quotes, dated: list[_Raw]) -> str | None:
+    """The occasion set up just before: "SANA said nothing on Thursday. It quoted ..." (a pronoun subject takes
+    the time of the sentence before), or "X, in a video, urged ... . X asserted ..." (the same kind of document
+    as an earlier dated statement's)."""
+    text = _text(doc)
+    sent = r.cue.sent
+    subj = _subject(r.cue)
+    prev = doc[sent.start - 1].sent if sent.start > 0 else None
+    if subj is not None and subj.lower_ in PRONOUNS and prev is not None and "\n" not in text[prev.end_char:sent.start_char]:
+        skip = [_subtree(c) for c in prev.root.children if c.dep_ in ("ccomp", "xcomp")] + list(quotes)
+        for d in find_dates(text, published, prev.start_char, prev.end_char):
+            if not any(a <= d.span.start < b for a, b in skip):
+                return d.value
+    if r.speaker is None or not r.speaker.name or r.speaker.name == "unknown":
+        return None
+    surname = r.speaker.name.split()[-1]
+    lo = text.rfind("\n", 0, r.cue.idx) + 1
+    for m in CHANNEL_NP.finditer(text, lo, sent.end_char):
+        intro = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if intro is None or surname not in intro.sent.text:
+            continue
+        noun = m.group(1).lower()
+        back = len(text[:lo].rstrip("\n"))
+        back = text.rfind("\n", 0, back) + 1  # this paragraph and the one before
+        for d in reversed(dated):
+            if d.cue.idx >= back and any(noun in text[a:b].lower() for a, b in d.zone):
+                return d.date
+    return None
+
+
 def _channel(text: str, r: _Raw) -> str | None:
     words = " ".join(text[s:e] for s, e in r.zone)
     if r.cue.lemma_.lower() == "tweet":
@@ -956,17 +1148,7 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
     out: list[Statement] = []
     ids: dict[int, str] = {}
     spans: dict[int, Span | None] = {}
-    last_by: dict[str, _Raw] = {}
-    for r in sorted(found, key=lambda x: x.cue.idx):  # in text order, so a statement can take an earlier one's date
-        r.date, spans[id(r)] = _when(text, r, published, quotes)
-        prev = last_by.get(r.speaker.name) if r.speaker else None
-        if prev is not None and len(re.findall(r"\n+", text[prev.cue.idx:r.cue.idx])) > 1:
-            prev = None  # only a speaker's statement in this or the previous paragraph continues the occasion
-        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None, prev):
-            if r.date is None and other is not None and other.date:
-                r.date = other.date
-        if r.speaker and r.in_quote is None:
-            last_by[r.speaker.name] = r
+    _assign_dates(doc, found, published, quotes, spans)
     for r in sorted(raws, key=lambda x: (x.content[0], x.cue.idx)):
         date_value, date_span = r.date, spans[id(r)]
         relayer = r.reported_by
