@@ -10,13 +10,15 @@ Rules of English reporting grammar over the spaCy dependency parse:
 - pronouns and definite descriptions ("he", "the group") take the most recent fitting speaker;
 - a statement relayed by another ("..., Anadolu reported"; "X cited residents who said") is kept once, under
   its original source, with the relayer in `reported_by`.
+
+Quotation marks live in `quotes`, speaker resolution in `speakers`, dates and channels in `occasions`, and the
+raw record the stages share in `attribution`.
 """
 from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import spacy
@@ -24,9 +26,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import actors
+from .attribution import _Raw, _edges, _subject, _subtree, _text
 from .models import Span, Speaker, Statement
-from .nlp import CLOSE_QUOTES, QUOTE_MARK, find_quotes
-from .time import find_dates
+from .nlp import QUOTE_MARK, find_quotes
+from .occasions import LEADING_DATE, _assign_dates, _channel
+from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct, _opens_sentence, _quote_near,
+                     is_real_quote)
+from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _resolve_speakers, _speaker_tokens
 
 EXTRACTOR_VERSION = "statements-1"
 
@@ -53,87 +59,10 @@ ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "crit
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell"}
 TELL = {"tell", "assure", "inform", "remind", "warn", "brief", "promise"}
-DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
-                  "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
-SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
-ROLE_VERBS = {"speak", "represent", "work", "serve", "lead", "head", "command", "run", "direct", "chair"}
 EVIDENCE_NOUNS = {"imagery", "image", "evidence", "photo", "photograph", "picture", "data", "analysis", "record",
                   "finding", "sample", "result", "trace", "footage"}
-PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
-DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
-                  "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
-                  "monitor", "watchdog", "commission", "committee", "mission", "researcher", "investigator",
-                  "statement", "report", "charity", "coalition", "authorities", "prosecutor", "minister",
-                  "diplomat", "president", "command", "service", "observatory", "centre", "center", "team",
-                  "source", "officials", "rescuers", "medics", "witnesses", "residents"}
-CHANNELS = [
-    ("press conference", re.compile(r"\b(?:press|news) (?:conference|briefing)\b", re.I)),
-    ("interview", re.compile(r"\binterview\b", re.I)),
-    ("statement", re.compile(r"\b(?:statement|communiqu[eé]|press release)\b", re.I)),
-    ("video", re.compile(r"\bvideo\b", re.I)),
-    ("television", re.compile(r"\b(?:television|televised|TV|broadcast)\b")),
-    ("Facebook", re.compile(r"\bFacebook\b")),
-    ("Telegram", re.compile(r"\bTelegram\b")),
-    ("Twitter", re.compile(r"\bTwitter\b|\btweet", re.I)),
-    ("X", re.compile(r"\bon X\b")),
-    ("Instagram", re.compile(r"\bInstagram\b")),
-    ("telephone", re.compile(r"\b(?:tele)?phone\b", re.I)),
-    ("report", re.compile(r"\breport\b", re.I)),
-]
 CLAUSE_PREPS = {"after", "before", "because", "despite", "while", "as", "following", "since", "although"}
 _SENT_END = re.compile(r"[.!?:;…]['\"\u2019\u201d\u00bb)]*\s*$")
-
-
-@dataclass
-class _Raw:
-    cue: Token
-    content: tuple[int, int]
-    subject: list[Token] = field(default_factory=list)  # speaker words at this statement (may be a pronoun)
-    subject_head: Token | None = None
-    cue_span: tuple[int, int] | None = None
-    direct: bool = False
-    inherited: "_Raw | None" = None  # head statement whose speaker this one shares
-    reported_by: str | None = None
-    parent: "_Raw | None" = None
-    speaker: Speaker | None = None
-    zone: list[tuple[int, int]] = field(default_factory=list)  # attribution words (for date and channel)
-    block: tuple[int, int] | None = None  # speaker and cue words
-    own_subject: bool = True
-    in_quote: tuple[int, int] | None = None  # the quotation this cue stands in (a relayed statement)
-    date_from: "_Raw | None" = None  # statement whose date this one shares ("the statement continued")
-    date: str | None = None
-    colon: bool = False  # content is the paragraph after "X said:"
-
-
-# ---------------------------------------------------------------- quotations
-
-def _inner(text: str, q: tuple[int, int]) -> tuple[int, int]:
-    s, e = q
-    m = QUOTE_MARK.match(text, s)
-    s = m.end() if m else s + 1
-    if e - 2 >= s and text[e - 2:e] == "''":
-        e -= 2
-    elif e > s and text[e - 1] in CLOSE_QUOTES + '"':
-        e -= 1
-    while e > s and text[e - 1] in " ,\n":
-        e -= 1
-    return s, e
-
-
-def is_real_quote(text: str, q: tuple[int, int]) -> bool:
-    """A quotation of speech rather than a title or scare quote: several words, or a clause with punctuation."""
-    s, e = _inner(text, q)
-    words = text[s:e].split()
-    if len(words) < 8 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
-        return False  # a title ("Fox News Sunday"), not speech
-    punct = bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb'")))
-    if len(words) == 2 and punct:  # “It's finished,” she said: a short quotation right before its cue
-        return bool(CUE_AFTER.match(text, q[1]))
-    return len(words) >= 5 or (len(words) >= 3 and punct)
-
-
-CUE_AFTER = re.compile(r"\s*(?:(?:[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}|he|she|they|I|we)\s+"
-                       r"(?:said|says|asked|added|replied|wrote|told|shouted)\b|(?:said|says|asked|added|replied)\s+\w)")
 
 
 @lru_cache(maxsize=None)
@@ -179,30 +108,7 @@ def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
     return doc
 
 
-# ---------------------------------------------------------------- spans and speakers
-
-def _text(doc: Doc) -> str:
-    """`doc.text`, built once per document (spaCy rebuilds it from the tokens on every access)."""
-    got = doc.user_data.get("cl_text")
-    if got is None:
-        got = doc.user_data["cl_text"] = doc.text
-    return got
-
-
-def _edges(tokens) -> tuple[int, int]:
-    toks = [t for t in tokens if not t.is_space]
-    while toks and (toks[0].is_punct and toks[0].text not in "\"\u201c\u00ab"):
-        toks = toks[1:]
-    while toks and toks[-1].is_punct and toks[-1].text not in "\"\u201d\u00bb)":
-        toks = toks[:-1]
-    if not toks:
-        return (0, 0)
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
-
-
-def _subtree(tok: Token) -> tuple[int, int]:
-    return _edges(list(tok.subtree))
-
+# ---------------------------------------------------------------- content rules
 
 def _strip_mark(doc: Doc, tok: Token) -> tuple[int, int]:
     """A complement clause's span without its leading "that"/"whether"."""
@@ -211,44 +117,6 @@ def _strip_mark(doc: Doc, tok: Token) -> tuple[int, int]:
         toks = toks[1:]
     return _edges(toks)
 
-
-def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
-    """(name tokens, role tokens) of a subject noun phrase: appositives and relative clauses are the role."""
-    cut = {"appos", "relcl", "acl", "advcl", "punct", "cc", "parataxis"}
-    role, name = [], []
-    for child in subj.children:
-        if child.dep_ in ("appos",):
-            role.extend(child.subtree)
-        elif child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS and child.i > subj.i:
-            role.extend(t for t in child.subtree if t.dep_ != "punct" or t.i < child.right_edge.i)  # "who speaks for X"
-    skip = set()
-    for child in subj.children:
-        if child.dep_ in cut and child.i > subj.i:
-            skip.update(t.i for t in child.subtree)
-    for t in subj.subtree:
-        if t.i in skip:
-            continue
-        if t.i > subj.i and t.dep_ == "punct":
-            break
-        name.append(t)
-    # "the region's ombudsman, Aram X": the proper-noun appositive is the name
-    if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
-        name, role = [t for t in role if t.dep_ != "punct"], name
-    return name, role
-
-
-def _person_in(tokens: list[Token]) -> list[Token]:
-    return [t for t in tokens if t.ent_type_ == "PERSON"]
-
-
-def _subject(cue: Token) -> Token | None:
-    for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            return child
-    return None
-
-
-# ---------------------------------------------------------------- content rules
 
 def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     """Content to the right of the cue: complement clause, "accused X of Y", or an object."""
@@ -371,37 +239,6 @@ def _parenthetical(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] 
     return _edges([t for t in cue.sent if not t.is_space])
 
 
-def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]) -> list[tuple[int, int]]:
-    """Real quotes touching the attribution block: “Q,” X said / X said: “Q” / “A,” X said, “B.”"""
-    near = []
-    for q in quotes:
-        if q[1] <= block[0] and re.fullmatch(r"[\s,\u2014\u2013-]*", text[q[1]:block[0]]):
-            near.append(q)
-        elif q[0] >= block[1] and (re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]) or
-                                   # “A,” X said, referring to Y, “B.”
-                                   re.fullmatch(r",[^\n\"\u201c\u201d.!?;]{3,80},\s*", text[block[1]:q[0]])):
-            near.append(q)
-    return [q for q in near if is_real_quote(text, q)]
-
-
-def _opens_sentence(text: str, at: int) -> bool:
-    """Whether a quotation starts a sentence (“Q,” X said) rather than sitting inside one."""
-    lo = text.rfind("\n", 0, at) + 1
-    return not text[lo:at].strip() or bool(re.search(r"[.!?:]['\"\u201d\u2019]?\s*$", text[lo:at]))
-
-
-def _inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for q in quotes:
-        if q[0] <= span[0] and span[1] <= q[1]:
-            return q
-    return None
-
-
-def _quoted_share(text: str, span: tuple[int, int], quotes: list[tuple[int, int]]) -> float:
-    inside = sum(max(0, min(span[1], q[1]) - max(span[0], q[0])) for q in quotes)
-    return inside / max(1, span[1] - span[0])
-
-
 def _is_headline(doc: Doc, tok: Token) -> bool:
     """Title, byline and subheads: a line without final punctuation."""
     text = _text(doc)
@@ -509,19 +346,6 @@ def _is_place(name: str) -> bool:
     low = name.lower()
     return any(x in _place_names() for x in (low, re.sub(r"\s+city$", "", low))) or \
         actors.country_in(name.title()) is not None
-
-
-def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
-    """Keep a content span inside the paragraph of its cue (quotes never run across paragraphs here)."""
-    lo = text.rfind("\n", 0, at) + 1
-    hi = text.find("\n", at)
-    hi = len(text) if hi < 0 else hi
-    s, e = max(span[0], lo), min(span[1], hi)
-    while s < e and (text[s].isspace() or text[s] in ",;:\u2014\u2013-"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014\u2013-"):
-        e -= 1
-    return s, e
 
 
 def _according(doc: Doc, tok: Token) -> _Raw | None:
@@ -759,11 +583,6 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _is_direct(text: str, content: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
-    """Direct when the content is mostly quoted."""
-    return _quoted_share(text, content, quotes) >= 0.5
-
-
 def _quoted_as(doc: Doc, cue: Token, quotes, real) -> _Raw | None:
     """"X quoted Y as saying Z": Y is the speaker and X the relayer."""
     obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
@@ -789,7 +608,7 @@ def _quoted_as(doc: Doc, cue: Token, quotes, real) -> _Raw | None:
                 direct=direct, reported_by=relayer, zone=[])
 
 
-# ---------------------------------------------------------------- merging and speakers
+# ---------------------------------------------------------------- merging
 
 def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_Raw]:
     """Fold participial continuations and follow-on quotes into their statement; keep a relayed statement
@@ -835,304 +654,6 @@ def _covered(span: tuple[int, int], parts: list[tuple[int, int]]) -> float:
     for s, e in parts:
         hit.update(range(max(s, span[0]), min(e, span[1])))
     return len(hit) / max(1, span[1] - span[0])
-
-
-def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) -> None:
-    """“A,” she said. “B.” — a quotation straight after a direct statement, with no cue of its own,
-    continues that statement."""
-    own = [r for r in raws if r.in_quote is None]  # a quotation relaying someone else still continues its speaker
-    for q in real:
-        if any(r.content[0] < q[1] and q[0] < r.content[1] for r in own) or any(q[0] <= r.cue.idx < q[1] for r in own):
-            continue
-        prev = [r for r in raws if r.direct and r.content[1] <= q[0] and r.block and r.in_quote is None]
-        if not prev:
-            continue
-        r = max(prev, key=lambda x: max(x.content[1], x.block[1]))
-        gap = text[max(r.content[1], r.block[1]):q[0]]
-        one_sentence = re.fullmatch(r"[^\n\"\u201c\u201d]{0,160}[.!?]\s*", gap) and \
-            not re.search(r"[.!?]['\")\]]*\s+\S", gap.rstrip())  # the rest of the attribution sentence only
-        if one_sentence or re.fullmatch(r"[\s,.]*", gap):
-            r.content = (r.content[0], _inner(text, q)[1])
-
-
-def _name_of(tokens: list[Token]) -> str:
-    """The text the tokens cover, edge punctuation trimmed."""
-    if not tokens:
-        return ""
-    s, e = _edges(tokens)
-    return _text(tokens[0].doc)[s:e]
-
-
-def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> None:
-    """Speaker names, with pronouns, surnames and definite descriptions taking their antecedent."""
-    text = _text(doc)
-    seen: list[Speaker] = []
-    raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
-    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
-    for r in sorted(raws, key=lambda x: x.cue.idx):
-        if r.inherited is not None and r.inherited.speaker is not None and not r.subject:
-            r.speaker = r.inherited.speaker
-            continue
-        toks = r.subject
-        if not toks:
-            r.speaker = Speaker(name="unknown")
-            continue
-        s, e = _edges(toks)
-        mention = Span.of(text, s, e)
-        head = r.subject_head
-        low = mention.text.lower()
-        person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
-        if low in PRONOUNS and r.in_quote is not None:
-            # inside a quotation "they" is someone the quoted speaker just named, not the speaker
-            chunk = _recent_chunk(doc, r.in_quote[0], s, plural=low == "they")
-            r.speaker = Speaker(name=chunk or mention.text, mention=mention)
-        elif low in PRONOUNS:
-            want = PRONOUNS[low]
-            ante = next((x for x in reversed(seen) if (x.type == "person") == (want == "person")), None)
-            if ante is None and want == "person":
-                name = next((n for st, n in reversed(persons) if st < s), None)
-                ante = Speaker(name=name, type="person") if name else None
-            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
-            if ante is not None and (any(c.lower_ in ("also", "further") for c in r.cue.children) or
-                                     any(SAME_OCCASION.search(text, a, b) for a, b in r.zone)):
-                r.date_from = raw_of.get(id(ante))  # "It also accused ...": the same occasion
-        elif head is not None and _is_definite(head):
-            noun = head.lemma_.lower()
-            ante = next((x for x in reversed(seen) if noun in x.name.lower()), None)
-            if ante is None and noun in ORG_NOUNS:
-                ante = next((x for x in reversed(seen) if x.type != "person"), None)
-            if ante is None and noun in DOCUMENT_NOUNS:
-                ante = seen[-1] if seen else None
-            if ante is not None and noun in DOCUMENT_NOUNS:
-                r.date_from = raw_of.get(id(ante))  # "the statement continued": same statement, same date
-            if ante is None:
-                ante = next((x for x in reversed(seen) if noun in (x.role or "").lower()), None)
-            if ante is None:
-                titled = _titled_person(doc, noun, s)
-                ante = Speaker(name=titled, type="person", role=noun) if titled else None
-            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
-        elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS:
-            owner = _document_owner(head, r.cue.i if r.cue.i > head.i else None)
-            if owner:
-                r.speaker = Speaker(name=_name_of(_speaker_tokens(owner)[0]), mention=mention)
-            else:
-                r.speaker = replace(seen[-1], mention=mention) if seen else Speaker(name=mention.text, mention=mention)
-                r.date_from = raw_of.get(id(seen[-1])) if seen else None
-        else:
-            name_toks, role_toks = _speaker_tokens(head) if head is not None else (toks, [])
-            name = _name_of(name_toks) or mention.text
-            role = _name_of(role_toks) or None
-            ppl = _person_in(name_toks)
-            if ppl and len(ppl) < len([t for t in name_toks if t.pos_ != "DET"]):
-                role = role or _name_of([t for t in name_toks if t not in ppl and t.dep_ != "punct"]) or None
-                name = _name_of(ppl)
-            if person and len(name.split()) == 1:
-                full = next((x.name for x in reversed(seen) if x.name.split()[-1:] == [name]), None) or \
-                    next((n for st, n in reversed(persons) if n.split()[-1] == name and st < s), None)
-                name = full or name
-            r.speaker = _role_context(actors.classify(Speaker(name=name, mention=mention, role=_expand(text, role)),
-                                                      parties, person=person), seen)
-        if r.speaker.name and r.speaker.name != "unknown" and r.in_quote is None:  # quoted words are not the narrative
-            seen.append(r.speaker)
-            raw_of.setdefault(id(r.speaker), r)
-
-
-def _expand(text: str, role: str | None) -> str | None:
-    """"an RSF adviser" → "an Rapid Support Forces adviser" when the article spells the acronym out."""
-    for acro in re.findall(r"\b[A-Z]{2,6}\b", role or ""):
-        words = r"\s+".join(rf"{c}[\w'\-]+" for c in acro)
-        m = re.search(rf"\b{words}\b", text)
-        if m and actors.lookup(acro) is None:
-            role = role.replace(acro, m.group(0))
-    return role
-
-
-def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
-    """A person known only by an office ("the agency's director general", "a spokesman", "the information
-    minister") speaks for the organisation the article last quoted: the one the role names, else the last
-    party or government."""
-    if sp.kind != "unknown" or not sp.role or sp.type != "person":
-        return sp
-    orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
-    m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
-    ante = next((x for x in orgs if m and m.group(1).lower() in x.name.lower()), None) if m else None
-    words = set(re.findall(r"[a-z]+", sp.role.lower()))
-    if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
-        ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
-    return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
-
-
-ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
-             "monitor", "observatory", "team", "ministry", "government", "office", "army", "military", "mission",
-             "commission", "committee", "coalition", "command", "service", "centre", "center"}
-
-
-def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
-    """"the commissioner" → the person last introduced with that title ("the commissioner of X, Jane Roe")."""
-    best = None
-    for tok in doc:
-        if tok.idx >= before:
-            break
-        if tok.lemma_.lower() != noun:
-            continue
-        near = range(tok.i + 1, min(len(doc), tok.i + 10))
-        names = [doc[j] for j in near if doc[j].dep_ == "appos" and doc[j].pos_ == "PROPN"
-                 and doc[j].head.i in [t.i for t in tok.subtree]]
-        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
-            names.append(tok.head)
-        if tok.dep_ == "compound" and tok.head.pos_ == "PROPN":  # "Commissioner Jane Roe"
-            names.append(tok.head)
-        for n in names:
-            toks = [t for t in n.subtree if t.pos_ == "PROPN" and (t.i == n.i or t.dep_ in ("compound", "flat"))]
-            if len(toks) >= 2:
-                best = doc[toks[0].i:toks[-1].i + 1].text
-    return best
-
-
-def _recent_chunk(doc: Doc, start: int, end: int, plural: bool) -> str | None:
-    """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"."""
-    best = None
-    for chunk in doc.noun_chunks:
-        if start <= chunk.start_char and chunk.end_char <= end and chunk.root.pos_ in ("NOUN", "PROPN") and \
-                (chunk.root.tag_ in ("NNS", "NNPS")) == plural:
-            best = chunk.text
-    return best
-
-
-def _is_definite(head: Token) -> bool:
-    """"the group", "the rights group", "the ministry": a definite description without a proper name."""
-    kids = list(head.children)
-    return ((head.lemma_.lower() in DEFINITE_HEADS or head.pos_ == "NOUN") and any(k.lower_ == "the" for k in kids)
-            and not any(k.pos_ == "PROPN" or k.dep_ in ("poss", "prep") or (k.text[:1].isupper() and k.lower_ != "the")
-                        for k in kids))
-
-
-def _document_owner(head: Token, stop: int | None = None) -> Token | None:
-    """Who issued a statement: "a statement from X", "X's statement"."""
-    for c in head.children:
-        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
-            return c
-    for c in head.subtree:  # the parser may hang "from X" on a later word of the phrase
-        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") and head.i < c.i < (stop or head.i + 15):
-            obj = next((o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")), None)
-            if obj is not None and obj.lemma_.lower() not in DOCUMENT_NOUNS:
-                return obj
-    return None
-
-
-# ---------------------------------------------------------------- dates and channels
-
-LEADING_DATE = re.compile(r"(?:(?:late|early|earlier)\s+)?(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-                          r"Saturday|Sunday|yesterday|today|last\s+week)(?:\s+(?:morning|afternoon|evening|night))?"
-                          r",?\s+(?=\w)")
-SAME_OCCASION = re.compile(r"\bthe same (?:statement|interview|briefing|post|video|report|speech|address)\b", re.I)
-ANAPHORIC_DAYS = re.compile(r"\b(?:the\s+(?P<next>next|following)\s+day|the\s+day\s+(?P<before>before)|"
-                            r"(?P<same>at\s+the\s+time|that\s+day|the\s+same\s+day))\b", re.I)
-
-
-def _when(text: str, r: _Raw, published: date | None, quotes: list[tuple[int, int]] = ()) -> tuple[str | None, Span | None]:
-    """The date the statement was made: a date in the attribution words, or "the next day"/"at the time"
-    counted from the last date mentioned before the cue."""
-    for s, e in r.zone:
-        for m in find_dates(text, published, s, e):
-            return m.value, m.span
-    for s, e in r.zone:
-        m = ANAPHORIC_DAYS.search(text, s, e)
-        if not m:
-            continue
-        before = [d for d in find_dates(text, published, 0, r.cue.idx) if d.span.end <= m.start()
-                  and not any(q[0] <= d.span.start < q[1] for q in quotes)]  # a quote's "today" is the speaker's
-        if not before:
-            continue
-        value = before[-1].value
-        if len(value) == 10 and not m.group("same"):
-            shift = 1 if m.group("next") else -1
-            value = (date.fromisoformat(value) + timedelta(days=shift)).isoformat()
-            if published and value > published.isoformat():
-                continue
-        return value, Span.of(text, m.start(), m.end())
-    return None, None
-
-
-RELATIVE_DAY = re.compile(r"\b(?:today|yesterday|tonight|overnight|this (?:morning|afternoon|evening)|Monday|Tuesday|"
-                          r"Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
-CHANNEL_NP = re.compile(r"\b(?:in|on|during)\s+(?:a|an|the|its|his|her|their)\s+(?:(?:televised|recorded|online|"
-                        r"press|joint|separate)\s+)?(video|statement|interview|post|briefing|broadcast|address|speech)\b",
-                        re.I)
-
-
-def _assign_dates(doc: Doc, raws: list[_Raw], published: date | None, quotes, spans: dict) -> None:
-    """Each statement's date: its own attribution words, else the occasion it continues (the statement it
-    shares a speaker, document or relayer with), else the reporting context the article set up."""
-    text = _text(doc)
-    last_by: dict[str, _Raw] = {}
-    ordered = sorted(raws, key=lambda x: x.cue.idx)  # in text order, so a statement can take an earlier one's date
-    for r in ordered:
-        r.date, spans[id(r)] = _when(text, r, published, quotes)
-        if r.in_quote is not None and spans[id(r)] is not None and RELATIVE_DAY.search(spans[id(r)].text):
-            r.date, spans[id(r)] = None, None  # a quoted document's "today" is its own day, not the article's
-        prev = last_by.get(r.speaker.name) if r.speaker else None
-        if prev is not None and len(re.findall(r"\n+", text[prev.cue.idx:r.cue.idx])) > 1:
-            prev = None  # only a speaker's statement in this or the previous paragraph continues the occasion
-        for other in (r.date_from, r.inherited, r.reported_by if isinstance(r.reported_by, _Raw) else None, prev):
-            if r.date is None and other is not None and other.date:
-                r.date = other.date
-        if r.date is None:
-            r.date = _context_date(doc, r, published, quotes, [o for o in ordered if o.date and o.cue.idx < r.cue.idx])
-        if r.speaker and r.in_quote is None:
-            last_by[r.speaker.name] = r
-    # a speaker the article quotes on a single dated occasion made its other statements then too
-    by_actor: dict[str, set[str]] = {}
-    for r in ordered:
-        if r.date and r.speaker and r.in_quote is None:
-            by_actor.setdefault(r.speaker.actor or r.speaker.name, set()).add(r.date)
-    for r in ordered:
-        dates = by_actor.get(r.speaker.actor or r.speaker.name, set()) if r.speaker else set()
-        if r.date is None and len(dates) == 1:
-            r.date = next(iter(dates))
-        outer = r.reported_by if isinstance(r.reported_by, _Raw) else None
-        if r.date is None and outer is not None and outer.date:
-            r.date = outer.date
-
-
-def _context_date(doc: Doc, r: _Raw, published, quotes, dated: list[_Raw]) -> str | None:
-    """The occasion set up just before: "SANA said nothing on Thursday. It quoted ..." (a pronoun subject takes
-    the time of the sentence before), or "X, in a video, urged ... . X asserted ..." (the same kind of document
-    as an earlier dated statement's)."""
-    text = _text(doc)
-    sent = r.cue.sent
-    subj = _subject(r.cue)
-    prev = doc[sent.start - 1].sent if sent.start > 0 else None
-    if subj is not None and subj.lower_ in PRONOUNS and prev is not None and "\n" not in text[prev.end_char:sent.start_char]:
-        skip = [_subtree(c) for c in prev.root.children if c.dep_ in ("ccomp", "xcomp")] + list(quotes)
-        for d in find_dates(text, published, prev.start_char, prev.end_char):
-            if not any(a <= d.span.start < b for a, b in skip):
-                return d.value
-    if r.speaker is None or not r.speaker.name or r.speaker.name == "unknown":
-        return None
-    surname = r.speaker.name.split()[-1]
-    lo = text.rfind("\n", 0, r.cue.idx) + 1
-    for m in CHANNEL_NP.finditer(text, lo, sent.end_char):
-        intro = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if intro is None or surname not in intro.sent.text:
-            continue
-        noun = m.group(1).lower()
-        back = len(text[:lo].rstrip("\n"))
-        back = text.rfind("\n", 0, back) + 1  # this paragraph and the one before
-        for d in reversed(dated):
-            if d.cue.idx >= back and any(noun in text[a:b].lower() for a, b in d.zone):
-                return d.date
-    return None
-
-
-def _channel(text: str, r: _Raw) -> str | None:
-    words = " ".join(text[s:e] for s, e in r.zone)
-    if r.cue.lemma_.lower() == "tweet":
-        return "Twitter"
-    for name, pattern in CHANNELS:
-        if pattern.search(words):
-            return name
-    return None
 
 
 # ---------------------------------------------------------------- entry point

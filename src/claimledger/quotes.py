@@ -1,0 +1,104 @@
+"""Quotations on the raw text: which quote marks hold speech (not a title or scare quote), which quotations
+touch an attribution, how much of a span is quoted, and quotations that continue a statement."""
+from __future__ import annotations
+
+import re
+
+from .attribution import _Raw
+from .nlp import CLOSE_QUOTES, QUOTE_MARK
+
+
+def _inner(text: str, q: tuple[int, int]) -> tuple[int, int]:
+    s, e = q
+    m = QUOTE_MARK.match(text, s)
+    s = m.end() if m else s + 1
+    if e - 2 >= s and text[e - 2:e] == "''":
+        e -= 2
+    elif e > s and text[e - 1] in CLOSE_QUOTES + '"':
+        e -= 1
+    while e > s and text[e - 1] in " ,\n":
+        e -= 1
+    return s, e
+
+
+def is_real_quote(text: str, q: tuple[int, int]) -> bool:
+    """A quotation of speech rather than a title or scare quote: several words, or a clause with punctuation."""
+    s, e = _inner(text, q)
+    words = text[s:e].split()
+    if len(words) < 8 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return False  # a title ("Fox News Sunday"), not speech
+    punct = bool(re.search(r"[.,!?]$", text[q[0]:q[1]].rstrip("\"\u201d\u00bb'")))
+    if len(words) == 2 and punct:  # “It's finished,” she said: a short quotation right before its cue
+        return bool(CUE_AFTER.match(text, q[1]))
+    return len(words) >= 5 or (len(words) >= 3 and punct)
+
+
+CUE_AFTER = re.compile(r"\s*(?:(?:[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}|he|she|they|I|we)\s+"
+                       r"(?:said|says|asked|added|replied|wrote|told|shouted)\b|(?:said|says|asked|added|replied)\s+\w)")
+
+
+def _quote_near(text: str, quotes: list[tuple[int, int]], block: tuple[int, int]) -> list[tuple[int, int]]:
+    """Real quotes touching the attribution block: “Q,” X said / X said: “Q” / “A,” X said, “B.”"""
+    near = []
+    for q in quotes:
+        if q[1] <= block[0] and re.fullmatch(r"[\s,\u2014\u2013-]*", text[q[1]:block[0]]):
+            near.append(q)
+        elif q[0] >= block[1] and (re.fullmatch(r"[\s,:\u2014\u2013-]*", text[block[1]:q[0]]) or
+                                   # “A,” X said, referring to Y, “B.”
+                                   re.fullmatch(r",[^\n\"\u201c\u201d.!?;]{3,80},\s*", text[block[1]:q[0]])):
+            near.append(q)
+    return [q for q in near if is_real_quote(text, q)]
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether a quotation starts a sentence (“Q,” X said) rather than sitting inside one."""
+    lo = text.rfind("\n", 0, at) + 1
+    return not text[lo:at].strip() or bool(re.search(r"[.!?:]['\"\u201d\u2019]?\s*$", text[lo:at]))
+
+
+def _inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for q in quotes:
+        if q[0] <= span[0] and span[1] <= q[1]:
+            return q
+    return None
+
+
+def _quoted_share(text: str, span: tuple[int, int], quotes: list[tuple[int, int]]) -> float:
+    inside = sum(max(0, min(span[1], q[1]) - max(span[0], q[0])) for q in quotes)
+    return inside / max(1, span[1] - span[0])
+
+
+def _clip_line(text: str, span: tuple[int, int], at: int) -> tuple[int, int]:
+    """Keep a content span inside the paragraph of its cue (quotes never run across paragraphs here)."""
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    s, e = max(span[0], lo), min(span[1], hi)
+    while s < e and (text[s].isspace() or text[s] in ",;:\u2014\u2013-"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014\u2013-"):
+        e -= 1
+    return s, e
+
+
+def _is_direct(text: str, content: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
+    """Direct when the content is mostly quoted."""
+    return _quoted_share(text, content, quotes) >= 0.5
+
+
+def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) -> None:
+    """“A,” she said. “B.” — a quotation straight after a direct statement, with no cue of its own,
+    continues that statement."""
+    own = [r for r in raws if r.in_quote is None]  # a quotation relaying someone else still continues its speaker
+    for q in real:
+        if any(r.content[0] < q[1] and q[0] < r.content[1] for r in own) or any(q[0] <= r.cue.idx < q[1] for r in own):
+            continue
+        prev = [r for r in raws if r.direct and r.content[1] <= q[0] and r.block and r.in_quote is None]
+        if not prev:
+            continue
+        r = max(prev, key=lambda x: max(x.content[1], x.block[1]))
+        gap = text[max(r.content[1], r.block[1]):q[0]]
+        one_sentence = re.fullmatch(r"[^\n\"\u201c\u201d]{0,160}[.!?]\s*", gap) and \
+            not re.search(r"[.!?]['\")\]]*\s+\S", gap.rstrip())  # the rest of the attribution sentence only
+        if one_sentence or re.fullmatch(r"[\s,.]*", gap):
+            r.content = (r.content[0], _inner(text, q)[1])

@@ -1,0 +1,219 @@
+"""Who made a statement: the name and role in a subject phrase, and pronouns, surnames, offices and
+definite descriptions ("the group", "the statement") resolved to the speaker they refer to."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from . import actors
+from .attribution import _Raw, _edges, _text
+from .models import Span, Speaker
+
+DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
+                  "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
+SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
+ROLE_VERBS = {"speak", "represent", "work", "serve", "lead", "head", "command", "run", "direct", "chair"}
+PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
+DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
+                  "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
+                  "monitor", "watchdog", "commission", "committee", "mission", "researcher", "investigator",
+                  "statement", "report", "charity", "coalition", "authorities", "prosecutor", "minister",
+                  "diplomat", "president", "command", "service", "observatory", "centre", "center", "team",
+                  "source", "officials", "rescuers", "medics", "witnesses", "residents"}
+SAME_OCCASION = re.compile(r"\bthe same (?:statement|interview|briefing|post|video|report|speech|address)\b", re.I)
+
+
+def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
+    """(name tokens, role tokens) of a subject noun phrase: appositives and relative clauses are the role."""
+    cut = {"appos", "relcl", "acl", "advcl", "punct", "cc", "parataxis"}
+    role, name = [], []
+    for child in subj.children:
+        if child.dep_ in ("appos",):
+            role.extend(child.subtree)
+        elif child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS and child.i > subj.i:
+            role.extend(t for t in child.subtree if t.dep_ != "punct" or t.i < child.right_edge.i)  # "who speaks for X"
+    skip = set()
+    for child in subj.children:
+        if child.dep_ in cut and child.i > subj.i:
+            skip.update(t.i for t in child.subtree)
+    for t in subj.subtree:
+        if t.i in skip:
+            continue
+        if t.i > subj.i and t.dep_ == "punct":
+            break
+        name.append(t)
+    # "the region's ombudsman, Aram X": the proper-noun appositive is the name
+    if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
+        name, role = [t for t in role if t.dep_ != "punct"], name
+    return name, role
+
+
+def _person_in(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.ent_type_ == "PERSON"]
+
+
+def _name_of(tokens: list[Token]) -> str:
+    """The text the tokens cover, edge punctuation trimmed."""
+    if not tokens:
+        return ""
+    s, e = _edges(tokens)
+    return _text(tokens[0].doc)[s:e]
+
+
+def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> None:
+    """Speaker names, with pronouns, surnames and definite descriptions taking their antecedent."""
+    text = _text(doc)
+    seen: list[Speaker] = []
+    raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
+    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
+    for r in sorted(raws, key=lambda x: x.cue.idx):
+        if r.inherited is not None and r.inherited.speaker is not None and not r.subject:
+            r.speaker = r.inherited.speaker
+            continue
+        toks = r.subject
+        if not toks:
+            r.speaker = Speaker(name="unknown")
+            continue
+        s, e = _edges(toks)
+        mention = Span.of(text, s, e)
+        head = r.subject_head
+        low = mention.text.lower()
+        person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
+        if low in PRONOUNS and r.in_quote is not None:
+            # inside a quotation "they" is someone the quoted speaker just named, not the speaker
+            chunk = _recent_chunk(doc, r.in_quote[0], s, plural=low == "they")
+            r.speaker = Speaker(name=chunk or mention.text, mention=mention)
+        elif low in PRONOUNS:
+            want = PRONOUNS[low]
+            ante = next((x for x in reversed(seen) if (x.type == "person") == (want == "person")), None)
+            if ante is None and want == "person":
+                name = next((n for st, n in reversed(persons) if st < s), None)
+                ante = Speaker(name=name, type="person") if name else None
+            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+            if ante is not None and (any(c.lower_ in ("also", "further") for c in r.cue.children) or
+                                     any(SAME_OCCASION.search(text, a, b) for a, b in r.zone)):
+                r.date_from = raw_of.get(id(ante))  # "It also accused ...": the same occasion
+        elif head is not None and _is_definite(head):
+            noun = head.lemma_.lower()
+            ante = next((x for x in reversed(seen) if noun in x.name.lower()), None)
+            if ante is None and noun in ORG_NOUNS:
+                ante = next((x for x in reversed(seen) if x.type != "person"), None)
+            if ante is None and noun in DOCUMENT_NOUNS:
+                ante = seen[-1] if seen else None
+            if ante is not None and noun in DOCUMENT_NOUNS:
+                r.date_from = raw_of.get(id(ante))  # "the statement continued": same statement, same date
+            if ante is None:
+                ante = next((x for x in reversed(seen) if noun in (x.role or "").lower()), None)
+            if ante is None:
+                titled = _titled_person(doc, noun, s)
+                ante = Speaker(name=titled, type="person", role=noun) if titled else None
+            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+        elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS:
+            owner = _document_owner(head, r.cue.i if r.cue.i > head.i else None)
+            if owner:
+                r.speaker = Speaker(name=_name_of(_speaker_tokens(owner)[0]), mention=mention)
+            else:
+                r.speaker = replace(seen[-1], mention=mention) if seen else Speaker(name=mention.text, mention=mention)
+                r.date_from = raw_of.get(id(seen[-1])) if seen else None
+        else:
+            name_toks, role_toks = _speaker_tokens(head) if head is not None else (toks, [])
+            name = _name_of(name_toks) or mention.text
+            role = _name_of(role_toks) or None
+            ppl = _person_in(name_toks)
+            if ppl and len(ppl) < len([t for t in name_toks if t.pos_ != "DET"]):
+                role = role or _name_of([t for t in name_toks if t not in ppl and t.dep_ != "punct"]) or None
+                name = _name_of(ppl)
+            if person and len(name.split()) == 1:
+                full = next((x.name for x in reversed(seen) if x.name.split()[-1:] == [name]), None) or \
+                    next((n for st, n in reversed(persons) if n.split()[-1] == name and st < s), None)
+                name = full or name
+            r.speaker = _role_context(actors.classify(Speaker(name=name, mention=mention, role=_expand(text, role)),
+                                                      parties, person=person), seen)
+        if r.speaker.name and r.speaker.name != "unknown" and r.in_quote is None:  # quoted words are not the narrative
+            seen.append(r.speaker)
+            raw_of.setdefault(id(r.speaker), r)
+
+
+def _expand(text: str, role: str | None) -> str | None:
+    """"an RSF adviser" → "an Rapid Support Forces adviser" when the article spells the acronym out."""
+    for acro in re.findall(r"\b[A-Z]{2,6}\b", role or ""):
+        words = r"\s+".join(rf"{c}[\w'\-]+" for c in acro)
+        m = re.search(rf"\b{words}\b", text)
+        if m and actors.lookup(acro) is None:
+            role = role.replace(acro, m.group(0))
+    return role
+
+
+def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
+    """A person known only by an office ("the agency's director general", "a spokesman", "the information
+    minister") speaks for the organisation the article last quoted: the one the role names, else the last
+    party or government."""
+    if sp.kind != "unknown" or not sp.role or sp.type != "person":
+        return sp
+    orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
+    m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
+    ante = next((x for x in orgs if m and m.group(1).lower() in x.name.lower()), None) if m else None
+    words = set(re.findall(r"[a-z]+", sp.role.lower()))
+    if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
+        ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
+    return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
+
+
+ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
+             "monitor", "observatory", "team", "ministry", "government", "office", "army", "military", "mission",
+             "commission", "committee", "coalition", "command", "service", "centre", "center"}
+
+
+def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
+    """"the commissioner" → the person last introduced with that title ("the commissioner of X, Jane Roe")."""
+    best = None
+    for tok in doc:
+        if tok.idx >= before:
+            break
+        if tok.lemma_.lower() != noun:
+            continue
+        near = range(tok.i + 1, min(len(doc), tok.i + 10))
+        names = [doc[j] for j in near if doc[j].dep_ == "appos" and doc[j].pos_ == "PROPN"
+                 and doc[j].head.i in [t.i for t in tok.subtree]]
+        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
+            names.append(tok.head)
+        if tok.dep_ == "compound" and tok.head.pos_ == "PROPN":  # "Commissioner Jane Roe"
+            names.append(tok.head)
+        for n in names:
+            toks = [t for t in n.subtree if t.pos_ == "PROPN" and (t.i == n.i or t.dep_ in ("compound", "flat"))]
+            if len(toks) >= 2:
+                best = doc[toks[0].i:toks[-1].i + 1].text
+    return best
+
+
+def _recent_chunk(doc: Doc, start: int, end: int, plural: bool) -> str | None:
+    """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"."""
+    best = None
+    for chunk in doc.noun_chunks:
+        if start <= chunk.start_char and chunk.end_char <= end and chunk.root.pos_ in ("NOUN", "PROPN") and \
+                (chunk.root.tag_ in ("NNS", "NNPS")) == plural:
+            best = chunk.text
+    return best
+
+
+def _is_definite(head: Token) -> bool:
+    """"the group", "the rights group", "the ministry": a definite description without a proper name."""
+    kids = list(head.children)
+    return ((head.lemma_.lower() in DEFINITE_HEADS or head.pos_ == "NOUN") and any(k.lower_ == "the" for k in kids)
+            and not any(k.pos_ == "PROPN" or k.dep_ in ("poss", "prep") or (k.text[:1].isupper() and k.lower_ != "the")
+                        for k in kids))
+
+
+def _document_owner(head: Token, stop: int | None = None) -> Token | None:
+    """Who issued a statement: "a statement from X", "X's statement"."""
+    for c in head.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+            return c
+    for c in head.subtree:  # the parser may hang "from X" on a later word of the phrase
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") and head.i < c.i < (stop or head.i + 15):
+            obj = next((o for o in c.children if o.dep_ == "pobj" and o.pos_ in ("PROPN", "NOUN")), None)
+            if obj is not None and obj.lemma_.lower() not in DOCUMENT_NOUNS:
+                return obj
+    return None
