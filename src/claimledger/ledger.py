@@ -587,7 +587,8 @@ def weapon_identified(text: str, spans: list[tuple[int, int]], alg: Allegation) 
 
 # --- assessments ------------------------------------------------------------------------------------------
 
-def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V") -> list[Assessment]:
+def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V",
+           places: list | None = None) -> list[Assessment]:
     """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
 
     One assessment per (verifier, allegation), its status from all the verifier's statements about it."""
@@ -646,7 +647,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
                               weapon_identified=weapon.name if weapon else None, weapon=weapon,
                               id=f"{prefix}{len(out) + 1}"))
     for name, items in unlinked.items():
-        found = finding(doc, text, [st for st, _ in items])
+        found = finding(doc, text, [st for st, _ in items], places)
         total = Signals()
         for _, s in items:
             total = total.merge(s)
@@ -666,7 +667,7 @@ _ACT_ORDER = ("use_of_prohibited_weapon", "missile_strike", "drone_strike", "air
               "displacement", "looting", "killing")
 
 
-def finding(doc, text: str, items: list[Statement]) -> dict | None:
+def finding(doc, text: str, items: list[Statement], places: list | None = None) -> dict | None:
     """What a verifier found about an event its document reports no claim of, for the incident stage to
     match across documents: the resolved places, act and weapons named in its sentences (None without a
     place precise enough to match on)."""
@@ -674,7 +675,9 @@ def finding(doc, text: str, items: list[Statement]) -> dict | None:
 
     bounds = [sentence_around(text, st.content.start, st.content.end) for st in items]
     inside = lambda a, b: any(s <= a and b <= e for s, e in bounds)  # noqa: E731
-    places = [p for p in (geo.find_places(doc) if hasattr(doc, "ents") else [])
+    if places is None:  # the pipeline passes the document's places; geoparse only when called alone
+        places = geo.find_places(doc) if hasattr(doc, "ents") else []
+    places = [p for p in places
               if p.lat is not None and p.precision in SPECIFIC and inside(p.start, p.end)]
     if not places:
         return None

@@ -49,7 +49,7 @@ def analyze_parsed(spacy_doc, document_id: int, published: date | None) -> Docum
     stmts = statements.extract(spacy_doc, published=published, prefix=p + "S")
     places = geo.find_places(spacy_doc)
     algs = allegation_stage.extract(spacy_doc, stmts, places, published=published, prefix=p + "A")
-    asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V")
+    asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
     for rec in (*stmts, *places, *algs, *asmts):
         rec.document_id = document_id
     return DocumentResult(document_id, stmts, places, algs, asmts)
