@@ -153,17 +153,7 @@ def recluster(engine: Engine) -> int:
     """Cluster every stored allegation into incidents; analyst-edited incidents are kept as they are."""
     with engine.connect() as conn:
         stmts, algs, asmts, docs = load_all(conn)
-    found = incidents.cluster(algs, asmts, stmts, docs)
-    incidents_store = getattr(incidents, "store", None)
-    if incidents_store is not None:
-        return incidents_store(engine, found)
-    with engine.begin() as conn:
-        conn.execute(db.incidents.delete().where(db.incidents.c.edited.is_(False)))
-        for inc in found:
-            conn.execute(db.incidents.insert().values(id=inc.id, data=as_dict(inc), status=inc.status))
-            conn.execute(db.incident_members.insert(),
-                         [dict(incident_id=inc.id, allegation_id=a) for a in inc.allegation_ids])
-    return len(found)
+    return incidents.store(engine, incidents.cluster(algs, asmts, stmts, docs))
 
 
 def natural_key(record_id: str) -> list:
