@@ -212,3 +212,58 @@ def test_geo_unknown_street_is_placed_in_the_town_named(nlp):
     street = _one(_places(nlp, text), "Pushkinska Street")
     assert street.country == "UA" and street.resolved_by.startswith("inferred")
     assert geo.distance_km(street.lat, street.lon, 49.98, 36.25) < 25
+
+
+def test_geo_county_without_town_or_namesake_stays_unresolved(nlp):
+    # a state's centroid is no place for one of its counties
+    text = "Officials in Kentucky said flooding closed roads in Daviess County on Friday."
+    county = _one(_places(nlp, text), "Daviess County")
+    assert county.lat is None and county.resolved_by.startswith("unresolved")
+
+
+def test_geo_university_is_not_placed_in_the_nearest_town(nlp):
+    text = "Students from Washington University marched through Ciudad Juarez on Sunday, officials in Mexico said."
+    places = _places(nlp, text)
+    assert _one(places, "Washington University").lat is None
+    assert _one(places, "Ciudad Juarez").country == "MX"
+
+
+def test_geo_common_noun_town_is_left_unresolved(nlp):
+    places = _places(nlp, "Firefighters reached Summit after the storm, officials in Ohio said.")
+    summit = _one(places, "Summit")
+    assert summit.lat is None and "common noun" in summit.resolved_by
+    assert _one(places, "Ohio").lat is not None
+
+
+def test_geo_small_town_far_from_the_story_is_left_unresolved(nlp):
+    text = ("Artillery hit Kharkiv and Izium overnight, and residents of Kupiansk fled to Stonewall, "
+            "officials in Ukraine said.")
+    places = _places(nlp, text)
+    assert _one(places, "Stonewall").lat is None
+    assert _one(places, "Kupiansk").country == "UA"
+
+
+def test_geo_qualifying_state_follows_the_town_it_qualifies(nlp):
+    places = _places(nlp, "Police in Athens, Georgia, said two men were held after the raid.")
+    georgia = _one(places, "Georgia")
+    assert georgia.country == "US" and georgia.precision == "region"
+    state = _one(_places(nlp, "Firefighters in Spokane, Washington, said the blaze was contained."), "Washington")
+    assert state.precision == "region" and state.lon < -110
+
+
+def test_geo_names_in_a_list_do_not_qualify_each_other(nlp):
+    places = _places(nlp, "After stops in Washington, New York and Boston, the minister flew home.")
+    assert _one(places, "New York").precision == "town"
+    assert geo.distance_km(_one(places, "Washington").lat, _one(places, "Washington").lon, 38.9, -77.0) < 25
+
+
+def test_geo_residence_after_comma_of_is_a_place(nlp):
+    text = "Jane Roe, of Bellmore, won the prize on Friday, officials in New York said."
+    bellmore = _one(_places(nlp, text), "Bellmore")
+    assert bellmore.country == "US" and geo.distance_km(bellmore.lat, bellmore.lon, 40.67, -73.53) < 25
+
+
+def test_geo_upper_case_dateline_is_found(nlp):
+    text = "OKLAHOMA CITY (AP) \u2014 Teachers rallied at the statehouse on Monday."
+    city = _one(_places(nlp, text), "OKLAHOMA CITY")
+    assert "role=dateline" in city.resolved_by and geo.distance_km(city.lat, city.lon, 35.47, -97.52) < 25

@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -72,12 +73,17 @@ GENERIC_HEADS = {"village", "villages", "town", "towns", "city", "cities", "camp
                  "region", "district", "township", "province", "state", "border", "capital", "port", "coast",
                  "countryside", "side", "territory", "hospital", "school", "market", "base", "airport"}
 # features that lie inside a town: one the gazetteer lacks is placed in the town the text puts it in
+# (not universities: "Washington University" is often far from any town the story names)
 LOCAL_FEATURES = {"street", "st", "road", "avenue", "lane", "boulevard", "drive", "square", "plaza", "bridge",
-                  "hospital", "clinic", "church", "cathedral", "mosque", "chapel", "school", "college",
-                  "university", "centre", "center", "stadium", "hall", "estate", "court", "courthouse",
+                  "hospital", "clinic", "church", "cathedral", "mosque", "chapel", "school", "centre", "center",
+                  "stadium", "hall", "estate", "court", "courthouse",
                   "station", "market", "prison", "library", "museum", "theatre", "theater", "hotel", "tower",
                   "quarter", "embassy", "airport", "camp"}
+# further common nouns that name small towns
+NOUN_TOWNS = {"summit", "colony", "airport", "cape", "point", "salt", "harbour", "port", "mall", "plaza"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "prof", "professor", "mx"}
 BIG_CITY = 200_000  # a town this large may be named without its country
+REMOTE_POP, REMOTE_KM = 50_000, 1500  # a town this small, this far from the story's other places, is doubtful
 MODEL_CODE = re.compile(r"[A-Z][A-Za-z]{0,4}-\d[\w.-]*")  # "FAB-500", "Su-25", "Kh-101": weapon models
 
 
@@ -330,6 +336,7 @@ class Mention:
     demonym: bool = False
     strict: bool = False  # found outside a place entity: needs a well-known referent
     qualifier: str | None = None  # "Tripoli, Lebanon": the qualifying name
+    qualifies: str | None = None  # "Lebanon" in "Tripoli, Lebanon": the place it names the region of
     part: bool = False  # a word of a longer name ("Stonewall" in "Stonewall Golf Club")
 
 
@@ -407,16 +414,21 @@ def _role(doc: Doc, span: SpacySpan, in_org: bool, demonym: bool) -> str | None:
     head = span.root
     if head.dep_ in ("poss", "compound", "amod") and head.head.lower_ in TITLE_NOUNS:
         return "title"
+    return "dateline" if _dateline(doc, span.start, span.end) else None
+
+
+def _dateline(doc: Doc, i: int, j: int) -> bool:
+    """An upper-case name opening a line before a dash, comma or bracket ("KHARKIV, Ukraine (Reuters) -")."""
+    span = doc[i:j]
     line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-    if not doc.text[line_start:span.start_char].strip() and span.text.isupper() and len(span.text) > 3:
-        after = doc[span.end: span.end + 3].text
-        if after.startswith(("(", "-", "\u2014", "\u2013", ",")):
-            return "dateline"
-    return None
+    return (not doc.text[line_start:span.start_char].strip() and span.text.isupper() and len(span.text) > 3
+            and doc[j:j + 3].text.startswith(("(", "-", "\u2014", "\u2013", ",")))
 
 
 def _locative(doc: Doc, i: int) -> bool:
     """The word before is a locative preposition ("in Slidell", "near Nelson")."""
+    if i > 1 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in (",", "city", "town", "village", "suburb"):
+        return True  # "Jane Roe, of Hayes", "the town of Bakhmut"
     return i > 0 and doc[i - 1].lower_ in ("in", "at", "near", "from", "outside", "into", "across", "around",
                                            "towards", "toward", "through", "inside", "to")
 
@@ -424,7 +436,7 @@ def _locative(doc: Doc, i: int) -> bool:
 def _cued(doc: Doc, i: int, j: int) -> bool:
     """The grammar marks the name as a place: after a locative preposition, or the object of an attack."""
     root = doc[i:j].root
-    return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in ATTACK_VERBS)
+    return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in ATTACK_VERBS) or _dateline(doc, i, j)
 
 
 def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
@@ -457,12 +469,15 @@ def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
     also uses it as a word ("piano") or in a person's name ("Ms Heiden")."""
     names = {doc[i:j].text: (i, j) for i, j in found}
     persons = {t for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in range(e.start, e.end)}
-    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e}
+    # a lone PERSON word is a person after a title ("Ms Heiden") or when so labelled more often than place
+    labels = Counter((e.text, e.label_ in ("GPE", "LOC")) for e in doc.ents if e.label_ in ("PERSON", "GPE", "LOC"))
+    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and (len(e) > 1 or labels[e.text, False] >
+                    labels[e.text, True] or e.start and fold(doc[e.start - 1].text) in HONORIFICS) for t in e}
     lower_words = {t.text for t in doc if t.is_lower}
     for name, (i0, j0) in names.items():
         k = fold(name)
-        if (k in COMMON_WORDS or k in person_words or name.lower() in lower_words
-                or not any(kind == PRIMARY for _, kind in g.lookup(name)) and k not in g.demonyms):
+        if (k in COMMON_WORDS or k in person_words or name.lower() in lower_words or k not in g.demonyms
+                and not any(kind == PRIMARY or e.population >= 100_000 for e, kind in g.lookup(name))):
             continue
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.text):
             span = doc.char_span(m.start(), m.end())
@@ -541,7 +556,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     i = 0
     while i < len(doc):
         if (i in ent_tokens or i in taken or not doc[i].text[:1].isupper()
-                or doc[i].pos_ not in ("PROPN", "ADJ", "NOUN")):
+                or doc[i].pos_ not in ("PROPN", "ADJ", "NOUN") and not doc[i].is_upper):  # tags fail on capitals
             i += 1
             continue
         j = i
@@ -556,8 +571,10 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
-        if doc.text[a.end:b.start] == ", ":
-            a.qualifier = b.name
+        # ...unless the pair is part of a list ("Miami, Boston, New York and Detroit")
+        listed = doc.text[:a.start].endswith(", ") or re.match(r",? (and|or) ", doc.text[b.end:b.end + 5])
+        if doc.text[a.end:b.start] == ", " and not listed:
+            a.qualifier, b.qualifies = b.name, a.name
     return out
 
 
@@ -568,6 +585,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     if m.demonym:
         return [(g.entry(g.demonyms[fold(m.name)]), PRIMARY)]
     cands = g.lookup(m.name) or _admin_base(g, m.name)
+    if m.qualifies:  # "Spokane, Washington": the state, listed under "Washington State"
+        cands = cands + g.lookup(m.name + " State")
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
     if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
@@ -589,14 +608,16 @@ def _prior(e: Entry, kind: int) -> float:
 def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> bool:
     if not qualifier or e.precision == COUNTRY_PRECISION:
         return False
-    for q, _ in g.lookup(qualifier):
-        if q.precision == COUNTRY_PRECISION and q.country == e.country:
-            return True
-        if q.precision == "region" and q.country == e.country:
-            if q.admin1 and e.admin1:
-                return q.admin1 == e.admin1
-            return distance_km(q.lat, q.lon, e.lat, e.lon) < 600
-    return False
+    return any(_contains(q, e) for q, _ in g.lookup(qualifier))
+
+
+def _contains(q: Entry, e: Entry) -> bool:
+    """Whether country or region q contains place e."""
+    if q.country != e.country or e.precision == COUNTRY_PRECISION or q.precision not in ("region", "country"):
+        return False
+    if q.precision == COUNTRY_PRECISION:
+        return True
+    return q.admin1 == e.admin1 if q.admin1 and e.admin1 else distance_km(q.lat, q.lon, e.lat, e.lon) < 600
 
 
 def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
@@ -604,7 +625,7 @@ def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
     s = _prior(e, kind)
     if e.country:
         s += CONTEXT_WEIGHT * min(1.0, ctx.get(e.country, 0.0))
-    if _qualifies(g, e, m.qualifier):
+    if _qualifies(g, e, m.qualifier) or m.qualifies and any(_contains(e, c) for c, _ in g.lookup(m.qualifies)):
         s += QUALIFIER_WEIGHT
     if e.precision != COUNTRY_PRECISION:
         near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != fold(m.name)]
@@ -654,6 +675,21 @@ def _foreign(g: Gazetteer, e: Entry, m: Mention, ctx: dict[str, float], where: d
     return not any(distance_km(e.lat, e.lon, lat, lon) < 250 for key, lat, lon in anchors if key != k)
 
 
+def _doubtful_town(g: Gazetteer, e: Entry, m: Mention, ctx: dict[str, float], anchors) -> str | None:
+    """Why a small town is a doubtful reading: named like a common word ("Summit", "Plantation": far more
+    often part of a longer name), or far from every confidently placed name of the document and in a country
+    it names nowhere else (more likely a namesake street or venue the gazetteer lacks)."""
+    if e.source != "geonames" or e.precision != "town" or _qualifies(g, e, m.qualifier):
+        return None
+    k = fold(m.name)
+    if e.population < BIG_CITY and k in FEATURE_WORDS | LOCAL_FEATURES | COMMON_WORDS | NOUN_TOWNS:
+        return "a common noun's namesake town"
+    near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != k]
+    if e.population < REMOTE_POP and near and min(near) > REMOTE_KM and not ctx.get(e.country):
+        return "a small town far from the document's other places"
+    return None
+
+
 def _place(m: Mention, e: Entry | None, how: str, vouched: bool = False) -> Place:
     role = m.role or ("organisation" if e is not None and e.name in POLITICAL_BODIES else None)
     role = f"; role={role}" if role else ""
@@ -684,12 +720,14 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
         ctx = _context(chosen, exclude=k)
         cands = _candidates(g, ms[0])
         # a qualified mention ("Tripoli, Lebanon") decides for the whole group
-        lead = next((m for m in ms if m.qualifier), ms[0])
+        lead = next((m for m in ms if m.qualifier), next((m for m in ms if m.qualifies), ms[0]))
         e = _choose(g, cands, lead, ctx, anchors)
         why = None
         if e is not None and e.source == "geonames" and e.population < 5000 and all(
                 kind == ALIAS for c, kind in cands if c is e):
             e, why = None, "only a village's alternate name"  # too weak to place a name
+        elif e is not None and (doubt := _doubtful_town(g, e, lead, ctx, anchors)):
+            e, why = None, doubt
         elif e is not None and _foreign(g, e, lead, ctx, _context(chosen, exclude=k, where=True), anchors):
             e, why = None, "no candidate in the document's countries"
         # a town's name inside a longer name is kept when the document's other places vouch for it
@@ -733,10 +771,7 @@ def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
         role = f";{role}" if role else ""
         last = fold(p.name).split()[-1] if fold(p.name) else ""
         if last == "county":
-            q = _county(g, p, places)
-            if q is not None:
-                lat, lon, precision, cc, admin1, why = q
-                p = Place(p.name, p.start, p.end, lat, lon, precision, cc, admin1, None, f"inferred: {why}{role}")
+            p = _county(g, p, places, role) or p
         elif last in LOCAL_FEATURES and towns:
             t = min(towns, key=lambda t: abs(t.start - p.start))
             p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
@@ -745,9 +780,9 @@ def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
     return out
 
 
-def _county(g: Gazetteer, p: Place, places: list[Place]) -> tuple | None:
+def _county(g: Gazetteer, p: Place, places: list[Place], role: str) -> Place | None:
     """A US county: the nearest town the text names in a state having such a county, else the county's
-    namesake town there ("Orange County" -> Orange, California), else its state when only one has it."""
+    namesake town there ("Orange County" -> Orange, California)."""
     states = _us_counties().get(fold(p.name))
     if not states:
         return None
@@ -756,19 +791,12 @@ def _county(g: Gazetteer, p: Place, places: list[Place]) -> tuple | None:
     towns = [q for q in places if q.precision == "town" and q.country == "US" and q.admin1 in states]
     if towns:
         t = min(towns, key=lambda t: abs(t.start - p.start))
-        return t.lat, t.lon, "town", "US", t.admin1, f"in {t.name}, the nearest town named in its state"
-    base = p.name[: -len("county")].strip()
-    namesakes = [e for e, k in g.lookup(base) if k == PRIMARY and e.country == "US" and e.admin1 in states
-                 and e.precision == "town"]
-    if namesakes:
-        e = max(namesakes, key=lambda e: e.population)
-        return e.lat, e.lon, "town", "US", e.admin1, f"the county's namesake town ({e.name}, {e.admin1})"
-    if len(states) == 1:
-        region = next((g.entry(i) for i in g.regions.values() if g.rows[i][6] in states and g.rows[i][4] == "US"),
-                      None)
-        if region is not None:
-            return region.lat, region.lon, "region", "US", region.admin1, f"a county of {region.name}"
-    return None
+        why = f"in {t.name}, the nearest town named in its state"
+    else:  # no state centroid: it is usually over 161 km from one of its counties
+        t = max((e for e, k in g.lookup(p.name[: -len("county")].strip()) if k == PRIMARY and e.country == "US"
+                 and e.admin1 in states and e.precision == "town"), key=lambda e: e.population, default=None)
+        why = t and f"the county's namesake town ({t.name}, {t.admin1})"
+    return t and Place(p.name, p.start, p.end, t.lat, t.lon, "town", "US", t.admin1, None, f"inferred: {why}{role}")
 
 
 def find_places(doc: Doc) -> list[Place]:
@@ -784,11 +812,7 @@ def is_event_place(place: Place) -> bool:
 
 def document_country_context(places: list[Place]) -> list[str]:
     """ISO2 codes of the document's countries, most mentioned first."""
-    counts: dict[str, int] = {}
-    for p in places:
-        if p.country:
-            counts[p.country] = counts.get(p.country, 0) + 1
-    return sorted(counts, key=lambda c: -counts[c])
+    return [c for c, _ in Counter(p.country for p in places if p.country).most_common()]
 
 
 def resolve(name: str, context: list[str] | None = None) -> Place | None:
