@@ -9,16 +9,8 @@ import re
 from spacy.tokens import Doc, Token
 
 from . import munitions
+from .nlp import doc_text
 from .models import Place, Statement
-
-
-def doc_text(doc: Doc) -> str:
-    """doc.text, joined once per document (spaCy rebuilds it on every access)."""
-    key = ("claimledger_text", len(doc))
-    cached = doc.user_data.get(key)
-    if cached is None:
-        cached = doc.user_data[key] = doc.text
-    return cached
 
 
 def sentences(doc: Doc, start: int, end: int) -> tuple[int, int]:

@@ -33,6 +33,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .models import Place
+from .nlp import doc_text
 
 DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
 MIN_CITY_POPULATION = 1000
@@ -420,8 +421,8 @@ def _role(doc: Doc, span: SpacySpan, in_org: bool, demonym: bool) -> str | None:
 def _dateline(doc: Doc, i: int, j: int) -> bool:
     """An upper-case name opening a line before a dash, comma or bracket ("KHARKIV, Ukraine (Reuters) -")."""
     span = doc[i:j]
-    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-    return (not doc.text[line_start:span.start_char].strip() and span.text.isupper() and len(span.text) > 3
+    line_start = doc_text(doc).rfind("\n", 0, span.start_char) + 1
+    return (not doc_text(doc)[line_start:span.start_char].strip() and span.text.isupper() and len(span.text) > 3
             and doc[j:j + 3].text.startswith(("(", "-", "\u2014", "\u2013", ",")))
 
 
@@ -479,7 +480,7 @@ def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
         if (k in COMMON_WORDS or k in person_words or name.lower() in lower_words or k not in g.demonyms
                 and not any(kind == PRIMARY or e.population >= 100_000 for e, kind in g.lookup(name))):
             continue
-        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.text):
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc_text(doc)):
             span = doc.char_span(m.start(), m.end())
             if span is None or (span.start, span.end) == (i0, j0) or persons & set(range(span.start, span.end)):
                 continue
@@ -572,8 +573,8 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
         # ...unless the pair is part of a list ("Miami, Boston, New York and Detroit")
-        listed = doc.text[:a.start].endswith(", ") or re.match(r",? (and|or) ", doc.text[b.end:b.end + 5])
-        if doc.text[a.end:b.start] == ", " and not listed:
+        listed = doc_text(doc)[:a.start].endswith(", ") or re.match(r",? (and|or) ", doc_text(doc)[b.end:b.end + 5])
+        if doc_text(doc)[a.end:b.start] == ", " and not listed:
             a.qualifier, b.qualifies = b.name, a.name
     return out
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .models import Allegation, Assessment, Span, Statement, Weapon
+from .nlp import doc_text
 
 # --- verifiers -----------------------------------------------------------------------------------------
 
@@ -592,7 +593,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
 
     One assessment per (verifier, allegation), its status from all the verifier's statements about it."""
-    text = doc.text if hasattr(doc, "text") else str(doc)
+    text = doc_text(doc) if hasattr(doc, "user_data") else str(doc)
     promoted = promote_verifiers(text, statements)
     statements = [replace(s, speaker=replace(s.speaker, kind="independent_verifier")) if s.id in promoted else s
                   for s in statements]  # copies: the caller's statements are left as they are

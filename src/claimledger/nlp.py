@@ -115,3 +115,12 @@ def register_extensions() -> None:
     """`doc._.cl_quotes`: quotation offsets, set by the claimledger_quotes component."""
     if not Doc.has_extension("cl_quotes"):
         Doc.set_extension("cl_quotes", default=None)
+
+
+def doc_text(doc) -> str:
+    """`doc.text`, joined once per document: spaCy rebuilds it from the tokens on every access."""
+    key = ("claimledger_text", len(doc))
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = doc.text
+    return cached
