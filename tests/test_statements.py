@@ -465,3 +465,89 @@ def test_statements_second_cue_of_same_speaker_ends_first_content(pipe):
     assert said.content.text == 'troops had targeted "rebel training camps"'
     assert accused.content.text == "the militia of using farmers as human shields"
     assert said.speaker.name == accused.speaker.name == "Ivo Marin"
+
+
+def test_statements_possessive_claim_noun_with_that_clause(pipe):
+    text = "Fact-checkers examined Senator Mara Quill's claim that crime had doubled in Denver since 2020."
+    found = run(pipe, text)
+    st = next(s for s in found if s.cue == "claim")
+    assert st.speaker.name == "Mara Quill"
+    assert st.content.text == "crime had doubled in Denver since 2020"
+
+
+def test_statements_report_noun_owned_by_a_proper_noun(pipe):
+    text = "The governor seized on a New York Times report that the pension fund had lost money."
+    found = run(pipe, text)
+    st = next(s for s in found if s.cue == "report")
+    assert st.speaker.name == "New York Times"
+    assert st.content.text == "the pension fund had lost money"
+
+
+def test_statements_possessive_pronoun_owner_takes_its_antecedent(pipe):
+    text = ("Tomas Ferreira, the mayor of Lyon, spoke on Monday. Contrary to his promise that taxes would "
+            "fall, the city raised them.")
+    found = run(pipe, text)
+    st = next(s for s in found if s.cue == "promise")
+    assert st.speaker.name == "Tomas Ferreira"
+    assert st.speaker.mention.text == "his"
+    assert st.content.text == "taxes would fall"
+
+
+def test_statements_speech_noun_with_relative_clause_is_no_statement(pipe):
+    text = "Analysts examined Ilse Brandt's statement that she made in Berlin."
+    assert not any(s.cue == "statement" for s in run(pipe, text))
+
+
+def test_statements_speech_noun_as_sentence_topic_is_no_new_statement(pipe):
+    text = "Norway's accusation that Russia is jamming its radar follows a warning issued in June."
+    assert not any(s.cue == "accusation" for s in run(pipe, text))
+
+
+def test_statements_lost_subject_between_quote_and_cue(pipe, monkeypatch):
+    text = ("The city is investigating the crash.\n“We will find out what happened,” Tulsa fire Chief Dana Wells "
+            "said Monday.")
+    doc = pipe(text)
+    cue = next(t for t in doc if t.text == "said")
+    real = [q for q in doc._.cl_quotes]
+    words = statements._name_after_quote(doc, cue, [tuple(q) for q in real])
+    assert words and words[-1].text == "Wells" and words[0].text == "Tulsa"
+    st = next(s for s in run(pipe, text) if s.cue == "said")
+    assert "Dana Wells" in st.speaker.name
+    assert st.content.text == "We will find out what happened"
+
+
+def test_statements_follow_on_quote_not_joined_across_a_long_attribution(pipe):
+    text = ("“Budgets are not optional,” Rep. Carla Mendes said after the transport agency failed to send anyone "
+            "to the second committee hearing in two weeks. “We expect answers.”")
+    st = next(s for s in run(pipe, text) if s.cue == "said")
+    assert st.content.text == "Budgets are not optional"
+
+
+def test_statements_adding_that_is_a_statement_of_its_own(pipe):
+    text = "“We need more buses,” Mayor Ruth Okafor said, adding that the city would hire forty drivers."
+    found = run(pipe, text)
+    said = next(s for s in found if s.cue == "said")
+    adding = next(s for s in found if s.cue == "adding")
+    assert said.content.text == "We need more buses"
+    assert adding.content.text == "the city would hire forty drivers"
+    assert adding.speaker.name == said.speaker.name
+
+
+def test_statements_adding_that_continues_reported_speech(pipe):
+    text = "The port authority said the cranes were idle, adding that no ship had docked since March."
+    (st,) = [s for s in run(pipe, text) if s.cue in ("said", "adding")]
+    assert st.cue == "said" and st.content.text.endswith("no ship had docked since March")
+    assert text[st.content.start:st.content.end] == st.content.text
+
+
+def test_statements_trailing_concession_is_cut_from_content(pipe):
+    text = "Senator Ivo Brandt claimed that the tariff was fair, although he again refused to publish the study."
+    st = next(s for s in run(pipe, text) if s.cue == "claimed")
+    assert st.content.text == "the tariff was fair"
+
+
+def test_statements_complement_hung_on_a_time_phrase(pipe):
+    text = "Lena Varga tweeted in the early morning hours that the council was corrupt."
+    st = next(s for s in run(pipe, text) if s.cue == "tweeted")
+    assert st.speaker.name == "Lena Varga"
+    assert st.content.text.startswith("the council was corrupt")

@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Token
 
 from . import actors, acts, munitions
 from .act_places import act_places as _act_places, close as _close
-from .act_places import doc_text as _text, sentences as _sentences, tokens as _tokens
+from .act_places import sentences as _sentences, tokens as _tokens
+from .nlp import doc_text as _text
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
 

@@ -29,14 +29,6 @@ class _Raw:
     colon: bool = False  # content is the paragraph after "X said:"
 
 
-def _text(doc: Doc) -> str:
-    """`doc.text`, built once per document (spaCy rebuilds it from the tokens on every access)."""
-    got = doc.user_data.get("cl_text")
-    if got is None:
-        got = doc.user_data["cl_text"] = doc.text
-    return got
-
-
 def _edges(tokens) -> tuple[int, int]:
     toks = [t for t in tokens if not t.is_space]
     while toks and (toks[0].is_punct and toks[0].text not in "\"\u201c\u00ab"):

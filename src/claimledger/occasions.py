@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
-from .attribution import _Raw, _subject, _subtree, _text
+from .attribution import _Raw, _subject, _subtree
+from .nlp import doc_text as _text
 from .models import Span
 from .speakers import PRONOUNS
 from .time import find_dates

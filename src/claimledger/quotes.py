@@ -98,7 +98,7 @@ def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) 
             continue
         r = max(prev, key=lambda x: max(x.content[1], x.block[1]))
         gap = text[max(r.content[1], r.block[1]):q[0]]
-        one_sentence = re.fullmatch(r"[^\n\"\u201c\u201d]{0,160}[.!?]\s*", gap) and \
+        one_sentence = re.fullmatch(r"[^\n\"\u201c\u201d]{0,70}[.!?]\s*", gap) and \
             not re.search(r"[.!?]['\")\]]*\s+\S", gap.rstrip())  # the rest of the attribution sentence only
         if one_sentence or re.fullmatch(r"[\s,.]*", gap):
             r.content = (r.content[0], _inner(text, q)[1])

@@ -8,7 +8,8 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from . import actors
-from .attribution import _Raw, _edges, _text
+from .attribution import _Raw, _edges
+from .nlp import doc_text as _text
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
@@ -16,6 +17,7 @@ DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release",
 SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
 ROLE_VERBS = {"speak", "represent", "work", "serve", "lead", "head", "command", "run", "direct", "chair"}
 PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
+POSSESSIVES = {"his": "he", "her": "she", "their": "they"}  # owners of a speech noun ("his claim that ...")
 DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
                   "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",
                   "monitor", "watchdog", "commission", "committee", "mission", "researcher", "investigator",
@@ -43,7 +45,8 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
             continue
         if t.i > subj.i and t.dep_ == "punct":
             break
-        name.append(t)
+        if t.dep_ != "case" or t.head.i != subj.i:  # "Vance's claim": the possessive mark is no part of the name
+            name.append(t)
     # "the region's ombudsman, Aram X": the proper-noun appositive is the name
     if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
         name, role = [t for t in role if t.dep_ != "punct"], name
@@ -80,6 +83,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         mention = Span.of(text, s, e)
         head = r.subject_head
         low = mention.text.lower()
+        low = POSSESSIVES.get(low, low) if head is not None and head.dep_ == "poss" else low
         person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
         if low in PRONOUNS and r.in_quote is not None:
             # inside a quotation "they" is someone the quoted speaker just named, not the speaker

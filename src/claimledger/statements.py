@@ -26,9 +26,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import actors
-from .attribution import _Raw, _edges, _subject, _subtree, _text
+from .attribution import _Raw, _edges, _subject, _subtree
 from .models import Span, Speaker, Statement
 from .nlp import QUOTE_MARK, find_quotes
+from .nlp import doc_text as _text
 from .occasions import LEADING_DATE, _assign_dates, _channel
 from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct, _opens_sentence, _quote_near,
                      is_real_quote)
@@ -62,6 +63,17 @@ TELL = {"tell", "assure", "inform", "remind", "warn", "brief", "promise"}
 EVIDENCE_NOUNS = {"imagery", "image", "evidence", "photo", "photograph", "picture", "data", "analysis", "record",
                   "finding", "sample", "result", "trace", "footage"}
 CLAUSE_PREPS = {"after", "before", "because", "despite", "while", "as", "following", "since", "although"}
+# nouns naming a speech act whose content is a "that"-clause: "X's claim that ...", "warnings from X that ..."
+CLAIM_NOUNS = {"claim", "statement", "report", "warning", "argument", "assertion", "allegation", "accusation",
+               "acknowledgment", "acknowledgement", "announcement", "insistence", "suggestion", "prediction",
+               "promise", "pledge", "vow", "declaration", "denial", "admission", "contention", "charge", "boast"}
+# verbs of a relative clause on such a noun ("the claim that he made"): "that" is their object, not a complementiser
+_REL_VERBS = {"make", "issue", "release", "publish", "file", "write", "send", "post", "hear", "see", "read", "repeat",
+              "cite", "receive", "get", "give", "deliver", "reject", "dismiss", "deny", "retract", "echo", "prepare",
+              "present", "submit", "dispute", "believe", "accept", "investigate", "examine", "check", "have", "do"}
+# after a direct quote, ", adding that ..." is a further claim of its own (merging would swallow the
+# speaker and cue); after reported speech it continues the statement, like ", saying ..."
+SEPARATE = {"add", "argue", "insist", "warn", "accuse", "claim", "predict", "promise", "vow", "urge", "suggest"}
 _SENT_END = re.compile(r"[.!?:;…]['\"\u2019\u201d\u00bb)]*\s*$")
 
 
@@ -135,6 +147,11 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                      any(k.dep_ == "mark" and k.lower_ == "that" for k in t.children)][:1]
             if comps:
                 break
+    if not comps:
+        # "tweeted in the early hours that X ...": the parser hung the complement on the time noun as a relative
+        comps = [t for c in kids if c.dep_ in ("prep", "npadvmod") for t in c.subtree if t.dep_ in ("relcl", "acl")
+                 and t.left_edge.lower_ == "that" and t.left_edge.dep_ in ("mark", "advmod")
+                 and any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in t.children)][:1]
     if not comps and lemma in ("say", "tell", "claim", "insist", "state", "add", "write", "argue"):
         # "said after the summit he would ...": a complement the parser read as an adverbial clause
         comps = [c for c in kids if c.dep_ == "advcl" and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
@@ -257,6 +274,8 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         lemma = tok.lemma_.lower()
         if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             r = _according(doc, tok)
+        elif tok.pos_ == "NOUN" and lemma in CLAIM_NOUNS:
+            r = _noun_statement(doc, tok)
         elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and not _is_citing(tok) and (
                 tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj") and _subject(tok) is not None)):
             r = _verb_statement(doc, tok, lemma, quotes, real)
@@ -267,6 +286,8 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         between = text[tok.idx:r.content[0]]
         colon = r.colon or bool(re.fullmatch(r"[^\n]*:\s*\n\s*[\"\u201c]?", between))  # "He said:" ¶ “...”
         r.content = _clip_line(text, r.content, r.content[0] if colon else tok.idx)
+        if not r.direct:
+            r.content = _cut_concession(text, r.content)
         if r.content[1] - r.content[0] < 2:
             continue
         q = next((q for q in real if q[0] < tok.idx < q[1]), None)
@@ -284,6 +305,18 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         if anchor is not None and anchor.i in by_cue:
             r.inherited = by_cue[anchor.i]
     return raws
+
+
+_CONCESSION = re.compile(r",[ \u00a0]+(?:although|though|even though)[ \u00a0]")
+
+
+def _cut_concession(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """"He claimed X was smart, although he again refused ...": a trailing concession outside quotation marks
+    is the reporter's aside, not part of the report."""
+    m = _CONCESSION.search(text, span[0], span[1])
+    if m is None or any(c in text[m.start():span[1]] for c in "\"\u201c\u201d"):
+        return span
+    return (span[0], m.start()) if m.start() - span[0] > 10 else span
 
 
 def _cue_ancestor(cue: Token) -> Token | None:
@@ -377,6 +410,34 @@ def _according(doc: Doc, tok: Token) -> _Raw | None:
                 cue_span=(tok.idx, to.idx + len(to.text)), zone=[_subtree(objs[0])])
 
 
+def _noun_statement(doc: Doc, noun: Token) -> _Raw | None:
+    """"X's claim that Y", "a Daily Herald report that Y", "warnings from X that Y": a speech noun with a
+    complement clause and a named owner (possessor, "from"/"by" phrase or proper-noun modifier)."""
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
+                   and c.left_edge.dep_ == "mark" and c.left_edge.lower_ in ("that", "whether")), None)
+    if clause is None or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
+        return None
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return None  # "X's accusation that Y follows ...": a topic recalling statements already reported
+    if clause.lemma_.lower() in _REL_VERBS and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in clause.children):
+        return None  # "the claim that he made"
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i < clause.i), None)
+        owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if owner is None:
+        owner = next((c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+    if owner is None or owner.lower_ in ("its", "my", "our", "your", "whose"):
+        return None
+    subject = [t for t in owner.subtree if t.dep_ != "case"] if owner.dep_ != "compound" else \
+        [t for t in doc[owner.left_edge.i:noun.i] if t.dep_ == "compound" or t.i == owner.i]
+    content = _strip_mark(doc, clause)
+    start = min(t.idx for t in subject + [noun])
+    return _Raw(cue=noun, content=content, subject=subject, subject_head=owner,
+                cue_span=(noun.idx, noun.idx + len(noun.text)), zone=[(start, noun.idx + len(noun.text))],
+                block=(start, noun.idx + len(noun.text)))
+
+
 def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | None:
     text = _text(doc)
     if lemma == "quote":
@@ -396,6 +457,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subj is None:
             return None
+    lost = _name_after_quote(doc, cue, real) if subj is None and cue.dep_ in ("conj", "ccomp", "parataxis") else []
+    subj = lost[-1] if lost else subj
     trailing = _trailing_subject(doc, cue) if subj is None else None
     if subj is None and trailing is None and cue.i > 0 and doc[cue.i - 1].ent_type_ == "PERSON" and \
             doc[cue.i - 1].ent_iob_ in ("B", "I") and cue.dep_ == "ROOT":
@@ -449,7 +512,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         content = (content[0], min(content[1], doc[trailing.left_edge.i - 1].idx))
     # the attribution block: speaker, cue and their modifiers outside the content
     name_toks, role_toks = _speaker_tokens(subj)
-    block_toks = [cue] + ((name_toks + role_toks) if own else [])
+    block_toks = [cue] + ((name_toks + role_toks) if own else []) + lost
     for c in cue.children:
         if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr") and \
                 (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS and \
@@ -555,6 +618,23 @@ def _name_before(doc: Doc, cue: Token, real) -> Token | None:
     return None
 
 
+def _name_after_quote(doc: Doc, cue: Token, real) -> list[Token]:
+    """“...,” Police Chief Tom Harlan said — when the parser lost the subject between a quotation and its cue,
+    the name just before the cue is the speaker (only names, titles and punctuation may stand between)."""
+    text = _text(doc)
+    q = next((q for q in real if q[1] <= cue.idx and re.fullmatch(r"[^\n\"\u201c\u201d]{1,80}", text[q[1]:cue.idx])), None)
+    prev = doc[cue.i - 1] if cue.i > 0 else None
+    if q is None or prev is None or prev.pos_ not in ("PROPN", "NOUN") or prev.idx < q[1]:
+        return []
+    first = prev
+    while first.i > 0 and doc[first.i - 1].idx >= q[1]:
+        first = doc[first.i - 1]
+    between = doc[first.i:cue.i]
+    if any(t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") and not t.is_title for t in between):  # "Tulsa" tagged VERB
+        return []
+    return [t for t in between if not t.is_punct]
+
+
 def _negated(cue: Token, quotes) -> bool:
     """"did not say", "could not yet confirm": a negation just before the verb (not a quoted "not" the parser
     hung on the cue)."""
@@ -617,7 +697,8 @@ def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_R
     keep = []
     for r in raws:
         head = r.inherited
-        if head is not None and r.cue.tag_ == "VBG" and r.cue.dep_ == "advcl" and head.cue.lemma_ in SPEECH:
+        if head is not None and r.cue.tag_ == "VBG" and r.cue.dep_ == "advcl" and head.cue.lemma_ in SPEECH \
+                and not (r.cue.lemma_ in SEPARATE and head.direct):
             head.content = (min(head.content[0], r.content[0]), max(head.content[1], r.content[1]))
             continue  # ", saying ..." continues the head's statement
         if head is not None and r.cue.dep_ == "conj" and head.content[0] < r.cue.idx < head.content[1] and not r.direct:
