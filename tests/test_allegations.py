@@ -176,8 +176,8 @@ def test_allegations_verifier_assessment_carries_no_allegation(nlp):
 
 
 def test_allegations_general_framing_by_a_party_carries_none(nlp):
-    text = "The defence ministry said only legitimate military targets were being struck with precision weapons."
-    s = stmt(text, "only legitimate military targets were being struck with precision weapons",
+    text = "The defence ministry said its units were hitting nothing but lawful military objectives with guided arms."
+    s = stmt(text, "its units were hitting nothing but lawful military objectives with guided arms",
              "The defence ministry")
     assert run(nlp, text, [s]) == []
 
