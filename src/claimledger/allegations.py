@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from . import actors, acts, munitions
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
-from .nlp import doc_text as _text
+from .nlp import doc_text as _text, noun_chunks
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
 
@@ -236,12 +236,12 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
         return _named(doc, *mod)
     subj = _subject(tok)
     if subj is None and _verb_like(tok):  # the parse is broken too: the actor opening the clause
-        chunks = [c for c in doc.noun_chunks if c.end <= tok.i and c.start >= tok.sent.start]
+        chunks = [c for c in noun_chunks(doc) if c.end <= tok.i and c.start >= tok.sent.start]
         subj = chunks[0].root if chunks else None
     elif subj is None and tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "ROOT") and not any(
             c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):  # a headline broke the parse
         lo = max(st.content.start, _text(doc).rfind("\n", 0, tok.idx) + 1)
-        chunks = [c for c in doc.noun_chunks if lo <= c.root.idx and c.root.i < tok.i]
+        chunks = [c for c in noun_chunks(doc) if lo <= c.root.idx and c.root.i < tok.i]
         subj = chunks[0].root if chunks else None
     if subj is None:
         return None, None, "none"

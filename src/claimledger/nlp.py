@@ -124,3 +124,12 @@ def doc_text(doc) -> str:
     if cached is None:
         cached = doc.user_data[key] = doc.text
     return cached
+
+
+def noun_chunks(doc) -> list:
+    """`doc.noun_chunks`, computed once per document (spaCy re-walks the parse on every access)."""
+    key = ("claimledger_noun_chunks", len(doc))
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = list(doc.noun_chunks)
+    return cached

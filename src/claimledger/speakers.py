@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .attribution import _Raw, _edges
-from .nlp import doc_text as _text
+from .nlp import doc_text as _text, noun_chunks
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
@@ -195,7 +195,7 @@ def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
 def _recent_chunk(doc: Doc, start: int, end: int, plural: bool) -> str | None:
     """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"."""
     best = None
-    for chunk in doc.noun_chunks:
+    for chunk in noun_chunks(doc):
         if start <= chunk.start_char and chunk.end_char <= end and chunk.root.pos_ in ("NOUN", "PROPN") and \
                 (chunk.root.tag_ in ("NNS", "NNPS")) == plural:
             best = chunk.text
