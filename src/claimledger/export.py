@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from . import db
-from .pipeline import natural_key
+from .models import natural_key
 
 SCHEMA = "claimledger/ledger@1"
 

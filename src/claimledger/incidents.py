@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .models import Allegation, Assessment, Incident, Statement, as_dict
+from .geo import distance_km
+from .models import Allegation, Assessment, Incident, Statement, as_dict, natural_key
 
 NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 ATTACKS = {"attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
@@ -26,17 +27,6 @@ BUCKET_DAYS = 7
 SLACK_DAYS = 1  # "overnight" and time zones: reports of one strike may differ by a day
 UNDATED_DAYS = 14  # an undated allegation is taken to be about the fortnight before publication
 RANK = {"corroborated": 4, "partially_corroborated": 3, "insufficient_evidence": 2, "alleged": 1}
-
-
-def natural_key(record_id: str | None) -> list:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", record_id or "")]
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def date_window(value: str | None, published: date | None) -> tuple[date, date] | None:
@@ -113,7 +103,7 @@ class _Cluster:
     def fits(self, a: _Anchor) -> float | None:
         """Distance to the cluster's first member when `a` is compatible with every member, else None."""
         for m in self.members:
-            if km(a.lat, a.lon, m.lat, m.lon) > max(a.radius, m.radius):
+            if distance_km(a.lat, a.lon, m.lat, m.lon) > max(a.radius, m.radius):
                 return None
             if a.window and m.window and (a.window[0] - m.window[1]).days > SLACK_DAYS \
                     or a.window and m.window and (m.window[0] - a.window[1]).days > SLACK_DAYS:
@@ -123,7 +113,7 @@ class _Cluster:
         if not all(same_perpetrator(a.alg.perpetrator, p) for p in self.perpetrators):
             return None
         first = self.members[0]
-        return km(a.lat, a.lon, first.lat, first.lon)
+        return distance_km(a.lat, a.lon, first.lat, first.lon)
 
 
 def _same_kind(a: str, b: str) -> bool:
@@ -151,7 +141,7 @@ def _anchors(alg: Allegation, published: date | None, text: str | None = None) -
     kept = [p for p in places if not _reference_only(p, text)]
     for p in kept or places:
         radius = RADIUS_KM.get(p.precision or "town", RADIUS_KM["town"])
-        if any(km(p.lat, p.lon, o.lat, o.lon) <= max(radius, o.radius) for o in out):
+        if any(distance_km(p.lat, p.lon, o.lat, o.lon) <= max(radius, o.radius) for o in out):
             continue
         out.append(_Anchor(alg, p.lat, p.lon, radius, window,
                            {"name": p.name, "lat": p.lat, "lon": p.lon, "precision": p.precision}))
@@ -365,7 +355,7 @@ def attach_findings(findings: list[Assessment], groups: list[list[_Anchor]], sta
                                             or (m.window[0] - window[1]).days > SLACK_DAYS):
                     continue
                 radius = RADIUS_KM.get(p.get("precision") or "town", RADIUS_KM["town"])
-                d = km(p["lat"], p["lon"], m.lat, m.lon)
+                d = distance_km(p["lat"], p["lon"], m.lat, m.lon)
                 if d > max(radius, m.radius):
                     continue
                 key = (not _weapon_agrees(info, m.alg), d)

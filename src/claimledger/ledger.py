@@ -317,14 +317,14 @@ def _mentioned_points(ctx: _Context, text: str) -> list[tuple[float, float]]:
 
 
 def _place_hit(alg: Allegation, points: list[tuple[float, float]], names_text: str) -> bool:
-    from .incidents import km
+    from .geo import distance_km
 
     for p in alg.places:
         if p.precision not in SPECIFIC:
             continue
         if p.name and re.search(rf"\b{re.escape(_fold(p.name))}\b", names_text):
             return True
-        if p.lat is not None and p.lon is not None and any(km(p.lat, p.lon, la, lo) <= 10 for la, lo in points):
+        if p.lat is not None and p.lon is not None and any(distance_km(p.lat, p.lon, la, lo) <= 10 for la, lo in points):
             return True
     return False
 

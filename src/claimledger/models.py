@@ -6,6 +6,7 @@ slice itself, so a reader (and a test) can check `text[start:end] == span.text`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -161,6 +162,11 @@ class Incident:
     reasoning: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # independent source keys
     attached: list[dict[str, Any]] = field(default_factory=list)  # findings matched here: {assessment_id, allegation_id}
+
+
+def natural_key(record_id: str | None) -> list:
+    """Sort record ids as people read them: "D2.S10" after "D2.S9"."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", record_id or "")]
 
 
 def as_dict(obj: Any) -> Any:

@@ -5,7 +5,6 @@ a re-run replaces machine results idempotently (analyst edits are kept).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
@@ -154,8 +153,3 @@ def recluster(engine: Engine) -> int:
     with engine.connect() as conn:
         stmts, algs, asmts, docs = load_all(conn)
     return incidents.store(engine, incidents.cluster(algs, asmts, stmts, docs))
-
-
-def natural_key(record_id: str) -> list:
-    """Sort "D2.S10" after "D2.S9"."""
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", record_id or "")]

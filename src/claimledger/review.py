@@ -6,7 +6,7 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from .models import STATUSES, Assessment
+from .models import STATUSES, Assessment, natural_key
 
 # --- analyst review -----------------------------------------------------------------------------------------
 # Each function works inside the caller's transaction (`with engine.begin() as conn`), checks its input
@@ -45,7 +45,6 @@ def _members(conn, incident_id: str) -> list[str]:
     from sqlalchemy import select
 
     from . import db
-    from .incidents import natural_key
 
     ids = conn.execute(select(db.incident_members.c.allegation_id)
                        .where(db.incident_members.c.incident_id == incident_id)).scalars()
@@ -99,7 +98,6 @@ def needs_review(conn, include_all: bool = False) -> list[dict]:
     from sqlalchemy import select
 
     from . import db
-    from .incidents import natural_key
 
     out = []
     for row in conn.execute(select(db.incidents)):
@@ -159,7 +157,6 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
 
     from . import db
     from .audit import append_event
-    from .incidents import natural_key
 
     why = _rationale(rationale)
     sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
@@ -191,7 +188,6 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
 
     from . import db
     from .audit import append_event
-    from .incidents import natural_key
 
     why = _rationale(rationale)
     row = _incident_row(conn, incident_id)
