@@ -69,3 +69,16 @@ def test_actors_user_registry_layers_over_shipped(tmp_path):
                      'type = "organisation"\nkind = "independent_verifier"\n', encoding="utf-8")
     names = {a.name for a in actors.registry(str(extra))}
     assert "Valley Watch" in names and "Human Rights Watch" in names
+
+
+def test_speaker_role_of_an_organisation_named_by_a_generic_noun():
+    """"a researcher at the group" speaks for the organisation last quoted; the role keeps no quote marks."""
+    from claimledger import statements
+    text = ('The Norwegian Refugee Council said the camp was hit twice.\n\n'
+            '"We saw no soldiers there," said Mira Olsen, a field coordinator at the organisation.\n\n'
+            '"The militia is shelling the hospital," an army spokesman, Colonel Adil Umar, said.')
+    found = statements.extract(statements.pipeline()(text))
+    olsen = next(s.speaker for s in found if s.speaker.name == "Mira Olsen")
+    assert (olsen.kind, olsen.side) == ("independent", None)
+    umar = next(s.speaker for s in found if s.speaker.name == "Adil Umar")
+    assert umar.role == "an army spokesman"

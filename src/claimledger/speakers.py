@@ -62,7 +62,7 @@ def _name_of(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     s, e = _edges(tokens)
-    return _text(tokens[0].doc)[s:e]
+    return _text(tokens[0].doc)[s:e].strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb ,")
 
 
 def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> None:
@@ -158,7 +158,8 @@ def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
         return sp
     orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
     m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
-    ante = next((x for x in orgs if m and m.group(1).lower() in x.name.lower()), None) if m else None
+    noun = m.group(1).lower() if m else None
+    ante = next((x for x in orgs if noun in x.name.lower() or noun in ORG_NOUNS), None) if m else None
     words = set(re.findall(r"[a-z]+", sp.role.lower()))
     if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
         ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
