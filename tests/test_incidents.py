@@ -107,6 +107,17 @@ def test_incidents_relays_of_one_statement_are_one_source():
     assert any("counted as one source" in r and "city administration" in r for r in inc.reasoning)
 
 
+def test_incidents_one_sides_spokespeople_are_one_source():
+    text = "Russian shelling hit a school."
+    ss = [Statement(Speaker(name, kind="party", side="Ukraine"), "said", Span.of(text, 0, len(text)), id=f"D{d}.S1",
+                    document_id=d) for d, name in ((1, "the city administration"), (2, "Ukraine's defence ministry"))]
+    ss.append(Statement(Speaker("Lena Marsh", kind="independent"), "said", Span.of(text, 0, len(text)), id="D3.S1",
+                        document_id=3))
+    algs = [alg(f"D{d}.A1", d, ("Kyiv", *KYIV), sids=[f"D{d}.S1"]) for d in (1, 2, 3)]
+    [inc] = incidents.cluster(algs, [], ss, docs(1, 2, 3))
+    assert inc.sources == ["lena marsh", "ukraine (party)"]
+
+
 def test_incidents_wire_copies_are_noted_as_one():
     wire = " ".join(f"word{i}" for i in range(300))
     ds = [{"id": 1, "published": "2022-03-02", "text": wire}, {"id": 2, "published": "2022-03-02", "text": wire + " extra"},

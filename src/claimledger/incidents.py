@@ -237,6 +237,10 @@ def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
 
 
 def _speaker_key(stmt: Statement) -> str:
+    """One key per independent origin: officials of one belligerent echo one another, so a party's
+    speakers count as their side; anyone else counts as themselves."""
+    if stmt.speaker.kind == "party" and stmt.speaker.side:
+        return f"{stmt.speaker.side.lower()} (party)"
     name = stmt.speaker.actor or stmt.speaker.name or "?"
     name = re.sub(r"['\u2019]s\b", "", name.lower())
     return re.sub(r"^(the|a|an)\s+", "", re.sub(r"\s+", " ", name)).strip()
@@ -269,7 +273,7 @@ def independent_sources(members: list[Allegation], statements: dict[str, Stateme
     """The independent original sources behind an incident, and notes on what was counted as one.
 
     Relays of one original statement (the same speaker, whichever outlet carries it) count once; so do
-    near-duplicate documents (wire copy)."""
+    a belligerent's several spokespeople and near-duplicate documents (wire copy)."""
     sources: dict[str, set[int | None]] = {}
     notes = []
     for alg in members:
