@@ -82,3 +82,10 @@ def test_speaker_role_of_an_organisation_named_by_a_generic_noun():
     assert (olsen.kind, olsen.side) == ("independent", None)
     umar = next(s.speaker for s in found if s.speaker.name == "Adil Umar")
     assert umar.role == "an army spokesman"
+
+
+def test_actors_a_place_after_a_military_word_is_no_named_force():
+    officer = actors.classify(Speaker(name="An army officer in Kassala"))
+    assert (officer.kind, officer.side) == ("unknown", None)
+    group = actors.classify(Speaker(name="the Wagner Group forces"))
+    assert (group.kind, group.side) == ("party", "Wagner Group")

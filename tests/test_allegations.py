@@ -566,3 +566,44 @@ def test_allegations_came_under_fire_from_and_passive_accused(nlp):
     by_stmt = {a.statement_ids[0]: a for a in algs}
     assert by_stmt["S1"].perpetrator == "JNIM fighters" and by_stmt["S1"].casualties.injured_min == 12
     assert by_stmt["S2"].perpetrator == "M23 rebels" and by_stmt["S2"].act == "killing"
+
+
+def test_allegations_a_weapon_is_no_perpetrator_its_operator_is(nlp):
+    text = ("The Sudanese army and the RSF have traded attacks for months. An RSF statement said Bayraktar drones "
+            "flown by the army had struck a market in Kassala on Sunday. Sudan's army denied it struck Kassala.")
+    s = stmt(text, "Bayraktar drones flown by the army had struck a market in Kassala on Sunday", "An RSF statement",
+             kind="party", side="Rapid Support Forces")
+    (a,) = run(nlp, text, [s], [place(text, "Kassala", 15.45, 36.4)])
+    assert a.perpetrator == "Sudan army"  # the one state the article is about
+    assert a.perpetrator_span.text == "army"
+    assert a.act == "drone_strike"
+
+
+def test_allegations_a_military_jet_is_the_states_air_arm(nlp):
+    text = ("Myanmar's junta has stepped up air attacks in Sagaing. A military jet bombed a school in Kawlin on "
+            "Tuesday, killing four pupils, a rescue worker said. Myanmar state media said rebels attacked a post.")
+    s = stmt(text, "A military jet bombed a school in Kawlin on Tuesday, killing four pupils", "a rescue worker",
+             kind="independent")
+    (a,) = run(nlp, text, [s], [place(text, "Kawlin", 23.79, 95.68)])
+    assert a.perpetrator == "Myanmar military"
+    assert a.act == "airstrike"
+
+
+def test_allegations_launch_site_is_not_the_place_struck(nlp):
+    text = "Officials said a missile fired from the Belgorod region struck a dormitory in Sumy overnight."
+    s = stmt(text, "a missile fired from the Belgorod region struck a dormitory in Sumy overnight", "Officials")
+    places = [place(text, "Belgorod region", 50.7, 37.4, "region"), place(text, "Sumy", 50.91, 34.8)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Sumy"]
+
+
+def test_allegations_the_doer_named_later_joins_the_strike_told_without_one(nlp):
+    text = ("A drone struck the market in Dalang on Saturday, killing nine people, medics said. "
+            "The medics blamed the Rapid Support Forces, saying the drone was launched from territory to the west.")
+    s1 = stmt(text, "A drone struck the market in Dalang on Saturday, killing nine people", "medics", kind="independent")
+    s2 = stmt(text, "the Rapid Support Forces, saying the drone was launched from territory to the west",
+              "The medics", cue="blamed", kind="independent", sid="S2")
+    (a,) = run(nlp, text, [s1, s2], [place(text, "Dalang", 11.94, 29.7)])
+    assert a.perpetrator == "Rapid Support Forces"
+    assert a.statement_ids == ["S1", "S2"]
+    assert [p.name for p in a.places] == ["Dalang"]

@@ -45,8 +45,15 @@ def event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statem
         if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or (
                 re.search(r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p)):
             continue
+        if ORIGIN.search(text[max(start, p.start - 60):p.start]):
+            continue  # "fired from the Kursk region", "from positions north of X": where the fire came from
         out.append(p)
     return out
+
+
+# "fired from X", "from positions north of X": where the fire came from, not where it struck
+ORIGIN = re.compile(r"(?:\b(?:fired|launched|shot|released|came|coming|flown)\b[^.,;]{0,25}\bfrom\b|\bfrom\s+"
+                    r"(?:[\w'\u2019\-]+\s+){0,3}(?:positions?|territory|bases?|airspace)\b)[^.,;]{0,40}$")
 
 
 def _names_people(doc: Doc, p: Place) -> bool:
@@ -83,7 +90,8 @@ def act_places(doc: Doc, places: list[Place], f0: int, f1: int, st: Statement, s
     found = event_places(doc, places, f0, f1, st)
     if not _fine(found):  # a fragment: "..., referring to an attack on the city of X"
         found += [p for p in event_places(doc, places, s0, s1, st) if not (c0 <= p.start < c1)
-                  and not any(lo <= p.start < hi for lo, hi in others)]  # another statement's place
+                  and not any(lo <= p.start < hi for lo, hi in others)  # another statement's place
+                  and not (st.cue_span and p.end <= st.cue_span.start < c0)]  # "In Kyiv, X told ... that"
     anaphor = re.search(r"\b(?:the|this) (city|town|village|region|area)\b(?! of [A-Z])", text[s0:s1], re.I)
     if anaphor and not _fine(found):
         if anaphor.group(1).lower() in ("region", "area"):  # the article's region, even as in "Karabakh Armenians"

@@ -59,6 +59,11 @@ GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minist
                     "governor", "kremlin", "pentagon", "administration", "ombudsman", "commissioner"}
 MILITARY_WORDS = {"army", "military", "forces", "force", "troops", "command", "brigade", "battalion", "navy",
                   "air force", "general", "commander", "coalition", "peacekeepers", "colonel"}
+# a capitalised name ending in a word for a force: "Arakan Army", "Kachin Independence Army" (not "an army officer
+# in El Obeid", whose capitals are a place)
+NAMED_FORCE = re.compile(r"((?:(?!(?:The|An?)\b)[A-Z][\w'\u2019\-]*\s+)+(?:Army|Forces|Force|Brigade|Battalion|Command|"
+                         r"Militia|Guard|Corps|Group)\b(?!\s+[A-Z])|(?:(?!(?:The|An?)\b)[A-Z][\w'\u2019\-]*\s+)+(?=forces|"
+                         r"fighters|troops|militia))")
 ARMED_GROUP_WORDS = {"rebels", "rebel", "militants", "militia", "insurgents", "insurgent", "fighters", "separatists",
                      "jihadists", "resistance", "guerrillas"}
 # an appositive that describes an organisation as one that checks claims ("an open-source investigation group")
@@ -184,11 +189,9 @@ def classify(speaker: Speaker, parties: frozenset[str] = frozenset(), person: bo
         kind = "third_party"
     elif typ == "armed_group":
         kind = "party"
-    elif not person and not side and words & MILITARY_WORDS and not words & {"peacekeepers", "coalition"} and \
-            re.search(r"\b(?!The\b)[A-Z]", speaker.name):
+    elif not person and not side and not words & {"peacekeepers", "coalition"} and (m := NAMED_FORCE.search(speaker.name)):
         # a named force with no state behind it ("the Arakan Army"): a non-state armed group, its own side
-        runs = re.findall(r"(?:(?!(?:The|An?)\b)[A-Z][\w'\u2019\-]*\s*)+", speaker.name)
-        typ, kind, side = "armed_group", "party", max(runs, key=len).strip()
+        typ, kind, side = "armed_group", "party", m.group(1).strip()
     else:
         kind = "unknown"
     return replace(speaker, type=typ, kind=kind, side=side)

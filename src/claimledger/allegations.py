@@ -110,7 +110,8 @@ def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
 def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     """"Azerbaijani strikes", "Syrian government helicopters", "Russia's aircraft": the actor inside."""
     mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
-            and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))]
+            and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))
+            and not munitions.lookup(c.text)]  # "Bayraktar drones": a make, not who flew them
     if not mods:
         return None
     first, last = mods[0].left_edge, mods[-1].right_edge
@@ -129,7 +130,8 @@ def speaker_actor(st: Statement) -> str | None:
     sp = st.speaker
     return (sp.side or actors.country_in(" ".join(x for x in (sp.name, sp.role or "") if x))
             or (sp.actor if sp.kind == "party" else None)
-            or (sp.name if sp.type in ("government", "armed_group") else None))
+            or (sp.name if sp.type in ("government", "armed_group")  # not "an army officer", "its media office"
+                and not re.match(r"(?:an?|its|their|his|her)\s", sp.name, re.I) else None))
 
 
 def _belligerents(text: str) -> list[str]:
@@ -255,17 +257,30 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
         return None, _tok_span(subj), "pronoun"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
     if munitions.lookup(subj.text) or subj.lemma_.lower() in EVENT_NOUNS:
-        mod, by = _actor_modifiers(subj), _subject(subj)
+        mod, by = _actor_modifiers(subj), _subject(subj) or _operator(subj)
         if mod:
             return _named(doc, *mod)
         if by is not None:
             return _named(doc, *_strip_det(_text(doc), *_np(by)))
+        if any(c.lower_ == "military" for c in subj.lefts) or munitions.lookup(subj.text) and \
+                munitions.lookup(subj.text).get("platform"):  # "a military jet bombed": some state's forces
+            return None, _tok_span(subj), "force"
         return (None, _tok_span(subj), "event") if subj.lemma_.lower() in EVENT_NOUNS else (None, None, "none")
     start, end = _np(subj)
     s, e = _strip_det(_text(doc), start, end)
     if _text(doc)[start:end].lower() in VAGUE or _text(doc)[s:e].lower() in VAGUE:
         return None, Span.of(_text(doc), s, e), "vague"
     return _named(doc, s, e) if _is_actor_phrase(doc, s, e) else (None, None, "none")
+
+
+def _operator(weapon: Token) -> Token | None:
+    """"drones flown by the army", "rockets fired by the militia": who used the weapon."""
+    for c in weapon.children:
+        if c.dep_ == "acl":
+            for g in c.children:
+                if g.dep_ == "agent":
+                    return next((o for o in g.children if o.dep_ == "pobj"), None)
+    return None
 
 
 def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Span | None]:
@@ -448,6 +463,8 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
         if f.perp_how == "vague":
             f.perp = _opponent(st, belligerents)
             f.perp_how = "opponent" if f.perp else "vague"
+        if f.perp_how == "force" or (f.perp_how == "named" and _strip_the(f.perp or "") in GENERIC_FORCES):
+            _state_force(f, st, belligerents)
     if denial:  # a denial alleges nothing against the denier; a counter-accusation in it still counts
         own = _side(st)
         frames = [f for f in frames if f.perp and f.perp_how == "named" and not (own and same_perpetrator(f.perp, own))]
@@ -462,6 +479,22 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
 def _tok_at(doc: Doc, char: int) -> int:
     span = doc.char_span(char, char + 1, alignment_mode="expand")
     return span[0].i if span is not None and len(span) else 0
+
+
+STATE_FORCES = {"army", "military", "air force", "armed forces", "navy", "security forces", "junta", "regime"}
+GENERIC_FORCES = STATE_FORCES | {"troops", "soldiers"}
+
+
+def _state_force(f: _Frame, st: Statement, belligerents: list[str]) -> None:
+    """"the army", "a military jet": the forces of the one state the article is about, else, in a party's mouth,
+    its opponent's; left unnamed when neither is clear."""
+    word = _strip_the(f.perp) if f.perp else "military"
+    if len(belligerents) == 1:
+        f.perp, f.perp_how = f"{belligerents[0]} {word}", "inferred"
+    elif f.perp is None and (other := _opponent(st, belligerents)):
+        f.perp, f.perp_how = other, "opponent"
+    elif f.perp is None:
+        f.perp_how = "vague"
 
 
 def _opponent(st: Statement, belligerents: list[str]) -> str | None:
@@ -503,7 +536,8 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
 
 
 REASONS_NONE = {"pronoun": "unresolved pronoun", "vague": "unnamed", "event": "event without a named actor"}
-REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent"}
+REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent",
+           "inferred": "inferred: the forces of the state the article is about"}
 
 
 def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:
@@ -549,7 +583,7 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
         targets=targets, weapons=weapons, places=found,
         date=d.value if d else None, date_precision=d.precision if d else None, date_span=d.span if d else None,
         casualties=casualties,
-        confidence={"named": 0.7, "self": 0.6, "opponent": 0.4}.get(f.perp_how, 0.3))
+        confidence={"named": 0.7, "self": 0.6, "opponent": 0.4, "inferred": 0.4}.get(f.perp_how, 0.3))
 
 
 # ---------------------------------------------------------------- across statements
@@ -658,10 +692,15 @@ def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -
             and _same_side(last, statements[f.stmt]) and f.perp_how != "opponent")  # a guess joins by place only
     if _conflict(ga, alg, dates=not near):
         return False
-    shared_place = {p.name.lower() for p in ga.places if p.precision != "country"} & {
-        p.name.lower() for p in alg.places if p.precision != "country"} or _close(ga.places, alg.places, 3)
+    shared_place = _shared(ga, alg)
     same_day = not ga.places and not alg.places and ga.date and ga.date == alg.date
-    return bool((near and ga.perpetrator is not None) or (ga.act == alg.act and (shared_place or same_day)))
+    return bool((near and (ga.perpetrator is not None or not _fine_places(alg)))
+                or (ga.act == alg.act and (shared_place or same_day)))
+
+
+def _shared(a: Allegation, b: Allegation) -> bool:
+    return bool({p.name.lower() for p in _fine_places(a)} & {p.name.lower() for p in _fine_places(b)}
+                or _close(a.places, b.places, 3))
 
 
 def _fine_places(alg: Allegation) -> list[Place]:
@@ -675,7 +714,8 @@ def _follows(statements: list[Statement], i: int, j: int) -> bool:
         _stem(s.speaker.name) & _stem(statements[j].speaker.name) for s in statements[i + 1:j]))
 
 
-def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement]) -> list[Allegation]:
+def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement],
+                       belligerents: list[str]) -> list[Allegation]:
     """Pronoun and unnamed perpetrators take the previous act's; acts told twice become one allegation."""
     groups: list[_Group] = []
     for f, alg in items:
@@ -687,16 +727,21 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
         if (last and alg.perpetrator is None and f.perp_how in ("pronoun", "none", "event")
                 and _follows(statements, max(last.stmts), f.stmt)
                 and _same_side(statements[max(last.stmts)], statements[f.stmt]) and not last.conduct
+                and not _conflict(last.alg, alg)
                 and (f.stmt != max(last.stmts) or f.perp_how == "pronoun"
                      or _family(alg.act) != _family(last.alg.act))):
             alg.perpetrator = last.alg.perpetrator
             alg.perpetrator_reason = "inferred from the preceding statement"
             alg.confidence = min(alg.confidence, 0.5)
         target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)
-        if target is None and f.extra.get("definite") and not _fine_places(alg):
-            # "... blamed X for the strike": the last strike told without a doer, now with its doer
-            target = next((g for g in reversed(groups) if g.alg.perpetrator is None
-                           and _family(g.alg.act) == _family(alg.act) and not g.conduct), None)
+        if target is None and alg.perpetrator and f.perp_how == "named" and not _is_self(f, alg, statements):
+            # "... blamed X for the strike", "X fired rockets into the camp": the last act of this kind told
+            # without a doer, now with its doer, when nothing places it elsewhere
+            last_of_kind = next((g for g in reversed(groups) if _family(g.alg.act) == _family(alg.act)), None)
+            if (last_of_kind and last_of_kind.alg.perpetrator is None and not last_of_kind.conduct
+                    and not _conflict(last_of_kind.alg, alg) and (f.extra.get("definite") or (
+                        f.stmt - max(last_of_kind.stmts) <= 4 and (not _fine_places(alg) or _shared(last_of_kind.alg, alg))))):
+                target = last_of_kind
         verifier = bool(f.extra.get("verifier"))
         if target is None:
             groups.append(_Group(alg, [f.stmt], [alg.act], _is_self(f, alg, statements), verifier, _weak(f, alg),
@@ -715,6 +760,13 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
             alg.statement_ids = [s for s in alg.statement_ids if s not in verifier_ids] or alg.statement_ids
         if g.weak or (alg.perpetrator is None and not alg.places and not alg.casualties and not alg.weapons):
             continue  # "the other side fired first": nothing to check
+        speakers = [statements[i] for i in g.stmts if statements[i].speaker.kind == "party"]
+        if alg.perpetrator is None and _family(alg.act) == "attack" and speakers and all(
+                _same_side(s, speakers[0]) for s in speakers):
+            # a party telling of a strike on its side without naming the doer: its opponent, as a guess
+            alg.perpetrator = _opponent(speakers[0], belligerents)
+            if alg.perpetrator:
+                alg.perpetrator_reason, alg.confidence = REASONS["opponent"], min(alg.confidence, 0.4)
         out.append(alg)
     return out
 
@@ -742,6 +794,9 @@ def _own_side_claim(f: _Frame, alg: Allegation, statements: list[Statement], tex
             r"\b(?:our|us|we)\b", text[f.start:f.end], re.I):
         return  # "the army shelled our positions": the speaker's side is the target
     own = _own_side(statements, f.stmt, text)
+    word = _strip_the(f.perp_span.text) if f.perp_span else ""
+    if own and word in STATE_FORCES and not actors.country_in(own) and word not in own.lower():
+        return  # "the army" in a rebel group's mouth is the state's army, not its own
     if own:
         alg.perpetrator, f.perp, f.perp_how = own, own, "self"
         alg.perpetrator_reason = REASONS["self"]
@@ -805,5 +860,5 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             if _is_general_framing(f, alg):
                 continue
             items.append((f, alg))
-    algs = _resolve_and_merge(items, statements)
+    algs = _resolve_and_merge(items, statements, belligerents)
     return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
