@@ -393,3 +393,28 @@ def test_ledger_unplaced_finding_skips_a_party_claim_of_its_own_strike(nlp):
     algs = [alg("A1", ["S1"], "airstrike", "Israel", targets=["rocket launcher"]),
             alg("A2", ["S2"], "airstrike", None, targets=["family home"])]
     assert {k: v.status for k, v in run(nlp, text, ss, algs).items()} == {"A2": "corroborated"}
+
+
+def _strike_and_counter_claim(nlp, finding):
+    text = ("Ukrainian officials said Russian bombs hit a clinic in Izium on Monday. "
+            "Russia's defence ministry said its aircraft had struck a command post in Izium. "
+            "Kestrel Watch, an open-source investigation group, said it had geolocated four videos of the clinic in Izium. "
+            + finding)
+    ss = [stmt(text, "S1", "Ukrainian officials", "Russian bombs hit a clinic in Izium on Monday", side="Ukraine"),
+          stmt(text, "S2", "Russia's defence ministry", "its aircraft had struck a command post in Izium", side="Russia"),
+          stmt(text, "S3", "Kestrel Watch", "it had geolocated four videos of the clinic in Izium", kind=VERIFIER),
+          stmt(text, "S4", "Kestrel Watch", finding.split(" said ", 1)[1].rstrip("."), kind=VERIFIER)]
+    algs = [alg("A1", ["S1"], "airstrike", "Russia", ["Izium"]), alg("A2", ["S2"], "airstrike", "Russia", ["Izium"])]
+    return run(nlp, text, ss, algs)
+
+
+def test_ledger_a_verified_strike_does_not_corroborate_the_strikers_target_claim(nlp):
+    got = _strike_and_counter_claim(nlp, "The group said the videos showed no trace of soldiers at the clinic in Izium.")
+    assert got["A1"].status == "corroborated"
+    assert got["A2"].status == "refuted"  # no military target where the striker claims one
+
+
+def test_ledger_a_military_presence_not_ruled_out_leaves_the_target_claim_open(nlp):
+    got = _strike_and_counter_claim(nlp, "The group said it could not rule out that troops had used the clinic in Izium.")
+    assert got["A1"].status == "corroborated"
+    assert got["A2"].status == "insufficient_evidence"

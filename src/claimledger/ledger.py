@@ -144,7 +144,7 @@ REFUTE = [
 PART_REFUTE = re.compile(r"\b(?:(?:found|find|finds|saw|seen|see|was|were|is|there\s+is|there\s+was)\s+)?no\s+"
                          r"(?:\w+\s+)?(?:evidence|signs?|indications?|traces?)\s+(?:that|of)\s+")
 _WHOLE_EVENT = re.compile(r"(?:an?\s+|any\s+|the\s+)?(?:strike|airstrike|air strike|attack|shelling|bombing|explosions?|"
-                          r"damage|craters?|impact|(?:legitimate\s+)?(?:military|combatants?|fighters|armed))\b")
+                          r"damage|craters?|impact|(?:legitimate\s+)?(?:military|combatants?|fighters|armed|soldiers|troops))\b")
 CONTRADICT = [r"\bcontradict(?:s|ed|ing)?\b", r"\binconsistent with\b", r"\bat odds with\b",
               r"\b(?:does|did|do)\s+not\s+match\b"]
 POSITIVE = [
@@ -156,7 +156,8 @@ POSITIVE = [
     r"\b(?:analy[sz]ed|reviewed|examined|authenticated)\s+(?:(?:\d+|\w+)\s+){0,2}(?:videos?|footage|photos?|photographs?|images?|pictures?)",
     r"\b(?:locations?|landmarks?|buildings?|it|they|footage|videos?|images?)\s+(?:closely\s+)?matched\b",
     r"\bsatellite\s+(?:imagery|images|photos|pictures)\b[^.;]{0,40}?\b(?:show|showed|shows|reveal\w*)",
-    r"\bno\s+evidence\s+of\s+(?:any\s+)?(?:legitimate\s+)?(?:military|combatants?|fighters|armed)",
+    r"\bno\s+(?:evidence|traces?|signs?|indications?)\s+of\s+(?:any\s+)?(?:legitimate\s+)?(?:military|combatants?|"
+    r"fighters|armed|soldiers|troops)",
     r"\bappears?\s+to\s+have\s+been\s+(?:used|fired|dropped|launched)",
 ]
 _NEGATED = re.compile(rf"(?:{_NEG}|\bno\b|\bunable\b|\binsufficient\b|\bwithout\b|\bnor\b)[^.,;]{{0,40}}$")
@@ -214,7 +215,7 @@ def rate(text: str) -> Signals:
             s.part = re.split(r"[;,]|\band that\b|\bbut\b", t[m.end():m.end() + 120])[0].strip()
     for p in POSITIVE:
         for m in re.finditer(p, t):
-            if "evidence of" in m.group(0) and m.group(0).startswith("no"):
+            if m.group(0).startswith("no "):
                 s.positive = True  # "no evidence of military objectives" supports the civilian claim
             elif not _NEGATED.search(t[max(0, m.start() - 40):m.start()]):
                 s.positive = True
@@ -484,6 +485,8 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
     if top >= 2:
         tied = [a for sc, a in scored if sc == top and a not in found]
         earlier = [a for a in tied if ctx.first_source.get(a.id, 0) < start]
+        # a finding that the strike happened speaks to the accusation, not to the striker's own account of it
+        earlier = [a for a in earlier if not _self_claim(ctx, a)] or earlier
         # a tie goes to the claims already reported (verifiers answer claims), and among those to one
         # reported in the same passage, just before
         near = [a for a in earlier if 0 <= start - _source_end_before(ctx, a, start) <= 400]
@@ -549,8 +552,10 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
     Maps each id to why: "staff" (speaks for the verifier before it) or "language" (speaks for itself)."""
     out: dict[str, str] = {}
     people: set[str] = set()
-    seen_verifier = False
+    selves: set[str] = set()  # sources promoted by their own words: the same name later is the same verifier
+    seen_verifier = last_verifier = False
     for s in sorted(statements, key=lambda s: s.content.start):
+        after_verifier, last_verifier = last_verifier, s.speaker.kind == "independent_verifier" or s.id in out
         if s.speaker.kind == "independent_verifier":
             seen_verifier = True
             continue
@@ -560,11 +565,15 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
         outside = text[start:s.content.start] + " " + text[s.content.end:end]
         role = " ".join(x for x in (s.speaker.role, s.speaker.actor) if x)
         words = _fold(text[s.content.start:s.content.end])
-        if s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)):
+        if s.speaker.name in people or _known_verifier(role) or (seen_verifier and _ROLE_AT.search(outside + " " + role)) \
+                or (after_verifier and re.match(r"(?:its|their)\s", s.speaker.name, re.I)):  # "Its reporters said"
             out[s.id] = "staff"
             people.add(s.speaker.name)
-        elif s.speaker.kind == "independent" and VERIFICATION_LANGUAGE.search(words) or OSINT_LANGUAGE.search(words):
+        elif s.speaker.name in selves or s.speaker.kind == "independent" and VERIFICATION_LANGUAGE.search(words) \
+                or OSINT_LANGUAGE.search(words):
             out[s.id] = "language"
+            selves.add(s.speaker.name)
+        last_verifier = s.id in out
     return out
 
 
@@ -587,6 +596,19 @@ def weapon_identified(text: str, spans: list[tuple[int, int]], alg: Allegation) 
 
 
 # --- assessments ------------------------------------------------------------------------------------------
+
+# a verifier finding no military presence where a party says it struck a military target
+NO_MILITARY = re.compile(r"\bno\s+(?:(?:sign|trace|evidence|indication)s?\s+of\s+(?:any\s+)?)?(?:legitimate\s+)?"
+                         r"(?:soldiers|troops|fighters|combatants|military|armed\s+(?:men|groups?))\b")
+RULE_OUT = re.compile(rf"\b(?:could|can|did|does)\s*{_NEG}\s+(?:rule\s+out|exclude)\b|\bno\s+independent\s+confirmation\b")
+
+
+def _military_target_claims(ctx: _Context, linked: list[Allegation], before: int) -> list[Allegation]:
+    """Parties' own accounts of striking where the linked claims place the event ("we hit a command post")."""
+    return [a for a in ctx.allegations if a not in linked and _self_claim(ctx, a) and a.act not in NO_INCIDENT_ACTS
+            and ctx.first_source.get(a.id, 0) < before
+            and any(_stem_match(p.name, q.name, 5) for b in linked for p in a.places for q in b.places)]
+
 
 def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V",
            places: list | None = None) -> list[Assessment]:
@@ -621,6 +643,12 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
             if s.part and _part_is_whole(alg, s.part):
                 s.refute = True  # the contradicted part is all this allegation claims
             groups.setdefault((name, alg.id), []).append((stmt, s))
+        counter = _fold(text[start:end])
+        if links and (NO_MILITARY.search(counter) or RULE_OUT.search(counter)):
+            for alg in _military_target_claims(ctx, links, start):
+                rule_out = bool(RULE_OUT.search(counter))
+                groups.setdefault((name, alg.id), []).append((stmt, Signals(refute=not rule_out,
+                                                                            insufficient=rule_out)))
         if links:
             prev_links[name] = [a for a in links]
         elif sig.status() is not None and not own and (name in unlinked or name not in prev_links) \
@@ -635,6 +663,8 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
         for _, s in items:
             total = total.merge(s)
         status = total.status()
+        if total.refute and total.insufficient and _self_claim(ctx, ctx.allegations[order[alg_id]]):
+            status = "insufficient_evidence"  # "no trace of soldiers, but troops elsewhere cannot be ruled out"
         if status is None:
             continue
         alg = ctx.allegations[order[alg_id]]

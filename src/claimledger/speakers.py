@@ -159,13 +159,17 @@ def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
     orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
     m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
     noun = m.group(1).lower() if m else None
-    ante = next((x for x in orgs if noun in x.name.lower() or noun in ORG_NOUNS), None) if m else None
+    ante = next((x for x in orgs if noun in x.name.lower() or (  # "a researcher at the group": the one last quoted
+        noun in GENERIC_ORGS and (x.type in ("organisation", "group") or x.kind == "independent_verifier"))),
+        None) if m else None
     words = set(re.findall(r"[a-z]+", sp.role.lower()))
     if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
         ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
     return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
 
 
+GENERIC_ORGS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
+                "monitor", "observatory", "team", "project", "outlet", "network"}
 ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
              "monitor", "observatory", "team", "ministry", "government", "office", "army", "military", "mission",
              "commission", "committee", "coalition", "command", "service", "centre", "center"}
