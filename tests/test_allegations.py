@@ -607,3 +607,11 @@ def test_allegations_the_doer_named_later_joins_the_strike_told_without_one(nlp)
     assert a.perpetrator == "Rapid Support Forces"
     assert a.statement_ids == ["S1", "S2"]
     assert [p.name for p in a.places] == ["Dalang"]
+
+
+def test_allegations_a_place_after_the_launch_site_is_still_struck(nlp):
+    text = "The army said a missile fired by the militia from Lebanon had hit a house in Metula on Sunday."
+    s = stmt(text, "a missile fired by the militia from Lebanon had hit a house in Metula on Sunday", "The army")
+    places = [place(text, "Lebanon", 33.9, 35.9, "country"), place(text, "Metula", 33.28, 35.58)]
+    (a,) = run(nlp, text, [s], places)
+    assert [p.name for p in a.places] == ["Metula"]

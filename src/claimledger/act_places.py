@@ -52,8 +52,8 @@ def event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statem
 
 
 # "fired from X", "from positions north of X": where the fire came from, not where it struck
-ORIGIN = re.compile(r"(?:\b(?:fired|launched|shot|released|came|coming|flown)\b[^.,;]{0,25}\bfrom\b|\bfrom\s+"
-                    r"(?:[\w'\u2019\-]+\s+){0,3}(?:positions?|territory|bases?|airspace)\b)[^.,;]{0,40}$")
+ORIGIN = re.compile(r"(?:\b(?:fired|launched|shot|released|came|coming|flown)\b[^.,;]{0,25}\bfrom\s+|\bfrom\s+"
+                    r"(?:[\w'\u2019\-]+\s+){0,3}(?:positions?|territory|bases?|airspace)\s+)(?:[\w'\u2019\-]+\s+){0,4}$")
 
 
 def _names_people(doc: Doc, p: Place) -> bool:
