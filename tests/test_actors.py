@@ -82,3 +82,18 @@ def test_speaker_role_of_an_organisation_named_by_a_generic_noun():
     assert (olsen.kind, olsen.side) == ("independent", None)
     umar = next(s.speaker for s in found if s.speaker.name == "Adil Umar")
     assert umar.role == "an army spokesman"
+
+
+def test_actors_researcher_at_the_group_takes_the_organisation_not_the_country_word():
+    from claimledger import statements
+
+    text = "Israeli shells hit two villages in south Lebanon, killing a farmer. Israel said it struck Hezbollah " \
+           "sites in Lebanon after rockets were fired. Human Rights Watch said it had verified the videos. “The " \
+           "strikes were unlawful,” said Jane Roe, a Lebanon researcher at the group."
+    sts = statements.extract(statements.pipeline()(text))
+    roe = sts[-1]
+    assert roe.speaker.name == "Jane Roe" and roe.speaker.role == "a Lebanon researcher at the group"
+    assert (roe.speaker.kind, roe.speaker.side) == ("independent_verifier", None)
+    assert roe.speaker.actor == "Human Rights Watch"
+    assert roe.content.text == "The strikes were unlawful"
+    assert text[roe.content.start:roe.content.end] == roe.content.text
