@@ -671,3 +671,10 @@ def test_statements_dated_by_the_speakers_own_publication(pipe):
     assert st.date == "2024-03-10" and st.date_span.text == "on Sunday evening"
     founded = "Valley Watch, which was founded in 2015, said its analysts had found burning phosphorus in two photos."
     assert run(pipe, founded)[0].date is None
+
+
+def test_statements_asking_not_to_be_named_is_no_statement(pipe):
+    text = "A member of the panel, who asked not to be named, said the craters matched rockets fired from the north."
+    (st,) = run(pipe, text)
+    assert st.cue == "said" and st.speaker.name.startswith("A member of the panel")
+    assert st.content.text == "the craters matched rockets fired from the north"

@@ -321,6 +321,8 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
     return raws
 
 
+_ANONYMITY = re.compile(r"\s+(?:that\s+(?:he|she|they|his|her|their)\s+(?:name\s+)?)?not\s+(?:to\s+)?be\s+"
+                        r"(?:named|identified|quoted|cited)\b", re.I)
 _PUBLISH = {"publish", "release", "issue", "post", "announce", "say", "speak", "tell"}
 _INDEFINITE = {"whoever", "whatever", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "nobody",
                "one"}
@@ -461,6 +463,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         return _quoted_as(doc, cue, quotes, real)
     if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
         return None  # "what she called ...": a naming inside another statement
+    if lemma in ("ask", "request") and _ANONYMITY.match(_text(doc), cue.idx + len(cue.text)):
+        return None  # "asked not to be named": a condition of the interview, not a statement
     if _negated(cue, quotes) or (cue.dep_ == "conj" and not _subject(cue) and _negated(cue.head, quotes)):
         return None  # "could not confirm", "did not say": a report of silence, not a statement
     subj = _subject(cue)
