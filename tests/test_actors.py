@@ -94,3 +94,18 @@ def test_actors_a_place_after_a_military_word_is_no_named_force():
 def test_actors_congo_by_any_of_its_names():
     for text in ("the DRC army", "Congo's government", "the Democratic Republic of the Congo", "Congolese troops"):
         assert actors.country_in(text) == "DR Congo", text
+
+
+def test_actors_researcher_at_the_group_takes_the_organisation_not_the_country_word():
+    from claimledger import statements
+
+    text = "Israeli shells hit two villages in south Lebanon, killing a farmer. Israel said it struck Hezbollah " \
+           "sites in Lebanon after rockets were fired. Human Rights Watch said it had verified the videos. “The " \
+           "strikes were unlawful,” said Jane Roe, a Lebanon researcher at the group."
+    sts = statements.extract(statements.pipeline()(text))
+    roe = sts[-1]
+    assert roe.speaker.name == "Jane Roe" and roe.speaker.role == "a Lebanon researcher at the group"
+    assert (roe.speaker.kind, roe.speaker.side) == ("independent_verifier", None)
+    assert roe.speaker.actor == "Human Rights Watch"
+    assert roe.content.text == "The strikes were unlawful"
+    assert text[roe.content.start:roe.content.end] == roe.content.text

@@ -551,3 +551,130 @@ def test_statements_complement_hung_on_a_time_phrase(pipe):
     st = next(s for s in run(pipe, text) if s.cue == "tweeted")
     assert st.speaker.name == "Lena Varga"
     assert st.content.text.startswith("the council was corrupt")
+
+
+def test_statements_trailing_relay_quoting_a_source(pipe):
+    text = "Two shells struck the market in Kherson on Monday, the state broadcaster Suspilne reported, quoting a " \
+           "regional police spokesman."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "a regional police spokesman" and st.cue == "reported"
+    assert st.reported_by == "the state broadcaster"
+    assert st.content.text == "Two shells struck the market in Kherson on Monday"
+
+
+def test_statements_trailing_relay_citing_after_a_date(pipe):
+    text = "Drones dropped bombs on a clinic in Monywa overnight, wounding two nurses, the state-run Daily Mirror of " \
+           "Yangon reported on Saturday, citing the information ministry."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "the information ministry" and st.cue == "reported"
+    assert st.reported_by == "the state-run Daily Mirror of Yangon"
+    assert st.content.text == "Drones dropped bombs on a clinic in Monywa overnight, wounding two nurses"
+
+
+def test_statements_citing_evidence_is_no_relayed_source(pipe):
+    text = "Strikes on homes in Izium on Monday killed at least two civilians, including a child, Valley Watch said " \
+           "on Thursday, citing footage verified by its own analysts."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Valley Watch" and st.reported_by is None and st.cue == "said"
+    assert st.content.text == "Strikes on homes in Izium on Monday killed at least two civilians, including a child"
+
+
+def test_statements_accused_with_a_conjoined_object_keeps_the_act(pipe):
+    text = "He accused the army and allied militias of shelling the camp from their positions to the south."
+    (st,) = run(pipe, text)
+    assert st.cue == "accused"
+    assert st.content.text == "the army and allied militias of shelling the camp from their positions to the south"
+
+
+def test_statements_verb_inside_a_quotation_attributed_outside_is_no_cue(pipe):
+    text = "Serbia “rejects with contempt the lies of a government that has lost its way,” government spokeswoman " \
+           "Mira Lovric said in Belgrade."
+    (st,) = run(pipe, text)
+    assert st.cue == "said" and st.quote == "direct"
+    assert st.speaker.name == "Mira Lovric" and st.speaker.role == "government spokeswoman"
+    assert st.content.text.endswith("rejects with contempt the lies of a government that has lost its way")
+
+
+def test_statements_whoever_inside_a_quotation_is_no_speaker(pipe):
+    text = "The envoy said attacks on clinics “can never be justified, whoever claims to be fighting crime”."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "The envoy" and st.cue == "said"
+    assert st.content.text == "attacks on clinics “can never be justified, whoever claims to be fighting crime”"
+
+
+def test_statements_outlet_with_acronym_after_a_participle_clause(pipe):
+    text = "Shells hit the village of Khiam overnight, setting fire to olive groves and at least two homes, " \
+           "Lebanon's state-run National News Agency (NNA) reported."
+    (st,) = run(pipe, text)
+    assert st.cue == "reported"
+    assert "National News Agency" in st.speaker.name
+    assert st.content.text == "Shells hit the village of Khiam overnight, setting fire to olive groves and at " \
+                              "least two homes"
+
+
+def test_statements_definite_description_takes_the_named_organisation(pipe):
+    text = "Shells hit a farm overnight, setting fire to olive groves and two barns, Lebanon's state-run Regional " \
+           "News Agency (RNA) reported. Farmers said the fields burned. The agency also reported that two shepherds " \
+           "were hurt."
+    sts = run(pipe, text)
+    assert [s.speaker.name for s in sts] == ["Lebanon's state-run Regional News Agency", "Farmers",
+                                             "Lebanon's state-run Regional News Agency"]
+    assert sts[0].content.text == "Shells hit a farm overnight, setting fire to olive groves and two barns"
+    assert sts[2].content.text == "two shepherds were hurt"
+
+
+def test_statements_definite_description_of_an_organisation_not_yet_quoted(pipe):
+    text = "Analysts at the Orbital Review Lab examined the town. Farmers said the fields burned. The lab said " \
+           "images showed burn scars on the market."
+    sts = run(pipe, text)
+    assert sts[1].speaker.name == "Orbital Review Lab" and sts[1].cue == "said"
+    assert sts[1].content.text == "images showed burn scars on the market"
+
+
+def test_statements_title_before_a_person_name_and_his_next_quote(pipe):
+    text = "Local doctor Kasongo Ndala said many were hurt.\n\nIn Kinshasa, government spokesman Didier Lukusa " \
+           "Mbayo told reporters that the rebels had fired rockets into the camp. “This is a massacre, and the world " \
+           "can no longer look away,” he said."
+    sts = run(pipe, text)
+    told, said = sts[1], sts[2]
+    assert (told.speaker.name, told.speaker.role, told.cue) == ("Didier Lukusa Mbayo", "government spokesman", "told")
+    assert told.content.text == "the rebels had fired rockets into the camp"
+    assert said.speaker.name == "Didier Lukusa Mbayo" and said.cue == "said"
+    assert said.content.text == "This is a massacre, and the world can no longer look away"
+
+
+def test_statements_he_after_a_speaker_known_by_title(pipe):
+    text = "Major General Aung Min Tun, a spokesman for the army, said the strike hit a camp. A spokesman for a " \
+           "local rebel battalion said by phone that its fighters had not fired. “We know exactly where their guns " \
+           "are,” he said."
+    sts = run(pipe, text)
+    assert sts[2].speaker.name == "A spokesman for a local rebel battalion" and sts[2].cue == "said"
+    assert sts[2].content.text == "We know exactly where their guns are"
+
+
+def test_statements_parenthetical_cue_on_the_subject_of_a_later_verb(pipe):
+    text = "The Orbital Review Lab said images showed burn scars on the market.\n\nFor Kadugli, it said, cloud " \
+           "cover and the lack of imagery after Sunday morning left it with “insufficient evidence to assess " \
+           "either account”."
+    sts = run(pipe, text)
+    assert sts[1].speaker.name == "The Orbital Review Lab" and sts[1].cue == "said"
+    assert sts[1].content.text.endswith("left it with “insufficient evidence to assess either account”")
+    assert "cloud cover" in sts[1].content.text
+
+
+def test_statements_dated_by_the_speakers_own_publication(pipe):
+    text = "Valley Watch, which published its own assessment on Sunday evening, said its analysts had identified " \
+           "burning phosphorus in two photographs."
+    (st,) = run(pipe, text)
+    assert st.speaker.name == "Valley Watch" and st.cue == "said"
+    assert st.content.text == "its analysts had identified burning phosphorus in two photographs"
+    assert st.date == "2024-03-10" and st.date_span.text == "on Sunday evening"
+    founded = "Valley Watch, which was founded in 2015, said its analysts had found burning phosphorus in two photos."
+    assert run(pipe, founded)[0].date is None
+
+
+def test_statements_asking_not_to_be_named_is_no_statement(pipe):
+    text = "A member of the panel, who asked not to be named, said the craters matched rockets fired from the north."
+    (st,) = run(pipe, text)
+    assert st.cue == "said" and st.speaker.name.startswith("A member of the panel")
+    assert st.content.text == "the craters matched rockets fired from the north"

@@ -53,6 +53,38 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
     return name, role
 
 
+PERSON_TITLES = {"spokesman", "spokeswoman", "spokesperson", "minister", "official", "commander", "general",
+                 "colonel", "governor", "mayor", "president", "director", "chief", "envoy", "ambassador", "prosecutor",
+                 "researcher", "doctor", "officer", "lawyer", "analyst", "adviser", "advisor", "secretary", "deputy",
+                 "lieutenant", "captain", "major", "sergeant", "spokesmen", "investigator", "surgeon", "nurse",
+                 "journalist", "reporter", "correspondent", "activist", "chairman", "chairwoman", "coordinator"}
+
+
+def _personal(sp: Speaker) -> bool:
+    """A person, or one known only by a title ("a spokesman for the battalion", "the district governor")."""
+    if sp.type == "person":
+        return True
+    words = sp.name.split()
+    k = next((i for i, w in enumerate(words) if w.lower() in PERSON_TITLES), None)
+    return k is not None and all(w.islower() or i == 0 for i, w in enumerate(words[:k])) and \
+        (k + 1 == len(words) or words[k + 1] in ("for", "of", "at", "with", "from", "in"))
+
+
+def _title_split(tokens: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """(title, name) of "government spokesman Didier Mbayo": lower-case words ending in a person's title, then
+    two or more capitalised proper nouns ending the phrase."""
+    toks = [t for t in tokens if not t.is_punct]
+    k = len(toks)
+    while k > 0 and toks[k - 1].pos_ == "PROPN" and toks[k - 1].text[:1].isupper():
+        k -= 1
+    title, name = toks[:k], toks[k:]
+    if len(name) < 2 or not title or title[-1].lower_ not in PERSON_TITLES or \
+            any(t.text[:1].isupper() and t.pos_ != "DET" and not t.is_sent_start for t in title) or \
+            any(t.dep_ == "poss" for t in title):
+        return None
+    return title, name
+
+
 def _person_in(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.ent_type_ == "PERSON"]
 
@@ -91,7 +123,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
             r.speaker = Speaker(name=chunk or mention.text, mention=mention)
         elif low in PRONOUNS:
             want = PRONOUNS[low]
-            ante = next((x for x in reversed(seen) if (x.type == "person") == (want == "person")), None)
+            ante = next((x for x in reversed(seen) if _personal(x) == (want == "person")), None)
             if ante is None and want == "person":
                 name = next((n for st, n in reversed(persons) if st < s), None)
                 ante = Speaker(name=name, type="person") if name else None
@@ -102,6 +134,10 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         elif head is not None and _is_definite(head):
             noun = head.lemma_.lower()
             ante = next((x for x in reversed(seen) if noun in x.name.lower()), None)
+            if ante is None and noun in ORG_NOUNS:
+                # "the agency" after "the National News Agency (NNA)" was named, though not yet as a speaker
+                org = _named_org(doc, noun, s)
+                ante = actors.classify(Speaker(name=org), parties) if org else None
             if ante is None and noun in ORG_NOUNS:
                 ante = next((x for x in reversed(seen) if x.type != "person"), None)
             if ante is None and noun in DOCUMENT_NOUNS:
@@ -126,7 +162,10 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
             name = _name_of(name_toks) or mention.text
             role = _name_of(role_toks) or None
             ppl = _person_in(name_toks)
-            if ppl and len(ppl) < len([t for t in name_toks if t.pos_ != "DET"]):
+            titled = _title_split(name_toks) if not ppl else None
+            if titled is not None:  # "government spokesman Didier Mbayo": a common-noun title before a name
+                role, name, person = role or _name_of(titled[0]), _name_of(titled[1]), True
+            elif ppl and len(ppl) < len([t for t in name_toks if t.pos_ != "DET"]):
                 role = role or _name_of([t for t in name_toks if t not in ppl and t.dep_ != "punct"]) or None
                 name = _name_of(ppl)
             if person and len(name.split()) == 1:
@@ -154,7 +193,12 @@ def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
     """A person known only by an office ("the agency's director general", "a spokesman", "the information
     minister") speaks for the organisation the article last quoted: the one the role names, else the last
     party or government."""
-    if sp.kind != "unknown" or not sp.role or sp.type != "person":
+    if not sp.role or sp.type != "person":
+        return sp
+    # a side read off a country word in the role ("a Lebanon researcher at the group") yields to the organisation
+    by_country = sp.side is not None and actors.country_in(sp.role) == sp.side and actors.country_in(sp.name) is None \
+        and sp.actor is None
+    if sp.kind != "unknown" and not by_country:
         return sp
     orgs = [x for x in reversed(seen) if x.type != "person" and x.kind != "unknown"]
     m = re.search(r"\b(?:the|its|their)\s+(\w+)(?:'s|\u2019s)?", sp.role, re.I)
@@ -162,6 +206,8 @@ def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
     ante = next((x for x in orgs if noun in x.name.lower() or (  # "a researcher at the group": the one last quoted
         noun in GENERIC_ORGS and (x.type in ("organisation", "group") or x.kind == "independent_verifier"))),
         None) if m else None
+    if sp.kind != "unknown":
+        return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
     words = set(re.findall(r"[a-z]+", sp.role.lower()))
     if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
         ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
@@ -173,6 +219,18 @@ GENERIC_ORGS = {"group", "organisation", "organization", "agency", "lab", "labor
 ORG_NOUNS = {"group", "organisation", "organization", "agency", "lab", "laboratory", "charity", "watchdog",
              "monitor", "observatory", "team", "ministry", "government", "office", "army", "military", "mission",
              "commission", "committee", "coalition", "command", "service", "centre", "center"}
+
+
+def _named_org(doc: Doc, noun: str, before: int) -> str | None:
+    """The organisation last named before an offset whose name holds `noun` ("National News Agency" for
+    "the agency")."""
+    best = None
+    for ent in doc.ents:
+        if ent.start_char >= before:
+            break
+        if ent.label_ in ("ORG", "FAC", "NORP") and noun in (t.lower_ for t in ent):
+            best = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
+    return best
 
 
 def _titled_person(doc: Doc, noun: str, before: int) -> str | None:

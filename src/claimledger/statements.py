@@ -138,7 +138,14 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                and c.lower_ not in ("in", "on", "during", "at")]
         if obj and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in obj):
             s = _strip_mark(doc, obj[0])[0]
-            return s, max(_subtree(c)[1] for c in obj)
+            end = max(_subtree(c)[1] for c in obj)
+            if lemma in ACCUSE and not any(t.lower_ == "of" for c in obj for t in c.subtree):
+                # "accused the army and allied militias of shelling ...": the parser read "allied" as a second verb;
+                # the "of" phrase (the act) still belongs to the accusation
+                more = [c for c in kids if c.dep_ == "conj" and c.lemma_.lower() not in SPEECH and _subject(c) is None
+                        and any(t.lower_ == "of" and t.dep_ == "prep" for t in c.subtree)]
+                end = max([end] + [_subtree(c)[1] for c in more])
+            return s, end
     comps = [c for c in kids if (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)) and not _bare_cue(c)]
     if not comps and lemma in TELL:
         # "told a meeting of leaders that few people ...": the parser hung the complement on the listener
@@ -222,8 +229,12 @@ def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] |
         sub = sorted(cue.subtree, key=lambda t: t.i)
         first = next(t for t in sub if not t.is_punct)
         inside = {t.i for t in sub}
-        head_toks = [t for t in cue.head.subtree if t.i < first.i]
-        after = [t for t in cue.head.subtree if t.i > sub[-1].i and t.i not in inside]
+        clause = cue.head
+        while clause.dep_ in ("nsubj", "nsubjpass") and clause.head.i > clause.i and \
+                clause.head.pos_ in ("VERB", "AUX"):
+            clause = clause.head  # "For X, it said, cloud cover ... left it with ...": the cue hung on the subject
+        head_toks = [t for t in clause.subtree if t.i < first.i]
+        after = [t for t in clause.subtree if t.i > sub[-1].i and t.i not in inside]
         if cue.head.i > cue.i and not head_toks:
             return None
         if head_toks and doc[first.i - 1].text in (",", "\u2014", "-", "\u2013"):
@@ -296,6 +307,9 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             if not r.own_subject or r.subject_head is None or r.subject_head.lower_ in ("i", "we", "you") \
                     or not (q[0] <= r.content[0] and r.content[1] <= q[1]):
                 continue
+            if r.subject_head.idx < q[0] or r.subject_head.tag_ in ("WP", "WDT") or \
+                    r.subject_head.lower_ in _INDEFINITE:
+                continue  # X “rejects the lies ...,” Y said: the quotation opens inside X's clause; “whoever claims”
             r.in_quote = q
         raws.append(r)
         by_cue[tok.i] = r
@@ -307,6 +321,11 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
     return raws
 
 
+_ANONYMITY = re.compile(r"\s+(?:that\s+(?:he|she|they|his|her|their)\s+(?:name\s+)?)?not\s+(?:to\s+)?be\s+"
+                        r"(?:named|identified|quoted|cited)\b", re.I)
+_PUBLISH = {"publish", "release", "issue", "post", "announce", "say", "speak", "tell"}
+_INDEFINITE = {"whoever", "whatever", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "nobody",
+               "one"}
 _CONCESSION = re.compile(r",[ \u00a0]+(?:although|though|even though)[ \u00a0]")
 
 
@@ -444,6 +463,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         return _quoted_as(doc, cue, quotes, real)
     if lemma == "call" and any(c.lower_ == "what" for c in cue.children):
         return None  # "what she called ...": a naming inside another statement
+    if lemma in ("ask", "request") and _ANONYMITY.match(_text(doc), cue.idx + len(cue.text)):
+        return None  # "asked not to be named": a condition of the interview, not a statement
     if _negated(cue, quotes) or (cue.dep_ == "conj" and not _subject(cue) and _negated(cue.head, quotes)):
         return None  # "could not confirm", "did not say": a report of silence, not a statement
     subj = _subject(cue)
@@ -460,6 +481,14 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     lost = _name_after_quote(doc, cue, real) if subj is None and cue.dep_ in ("conj", "ccomp", "parataxis") else []
     subj = lost[-1] if lost else subj
     trailing = _trailing_subject(doc, cue) if subj is None else None
+    absorbed = None
+    if subj is not None and subj.i < cue.i and subj.pos_ == "NOUN" and \
+            any(c.dep_ == "ccomp" and c.i < subj.i for c in cue.children):
+        # "A, setting fire to two homes, the agency NNA reported": the parser took the content's last noun for the
+        # subject and hung the speaker on it as an appositive
+        late = _trailing_subject(doc, cue)
+        if late is not None and late.dep_ == "appos" and late.head.i == subj.i and late.i > subj.i:
+            absorbed, trailing, subj = subj, late, None
     if subj is None and trailing is None and cue.i > 0 and doc[cue.i - 1].ent_type_ == "PERSON" and \
             doc[cue.i - 1].ent_iob_ in ("B", "I") and cue.dep_ == "ROOT":
         subj = doc[cue.i - 1]  # "In a meeting with the board Petrov said that ...": the parser lost the subject
@@ -508,6 +537,11 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
             content = None
     if content is None:
         content = _left_content(doc, cue, subj)
+    if content is None and trailing is not None:  # "A, setting fire to B, the agency X reported." (cue hung on A)
+        before = [t for t in doc[cue.sent.start:trailing.left_edge.i - 1] if not t.is_space]
+        content = _edges(before) if len([t for t in before if not t.is_punct]) >= 3 else None
+    if content is not None and absorbed is not None:
+        content = (min(content[0], _subtree(absorbed)[0]), max(content[1], doc[trailing.left_edge.i - 1].idx))
     if content is not None and trailing is not None:  # the content ends at the comma before the speaker
         content = (content[0], min(content[1], doc[trailing.left_edge.i - 1].idx))
     # the attribution block: speaker, cue and their modifiers outside the content
@@ -571,11 +605,15 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
              and c.lemma_.lower() in ("refer", "respond", "react", "comment") and not (content[0] <= c.idx < content[1])]
     if subj.lemma_.lower() in DOCUMENT_NOUNS:  # "a statement in July ..."
         zone += [_subtree(c) for c in subj.children if c.dep_ in ("prep", "npadvmod") and c.i < cue.i]
+    # "X, which published its assessment on Sunday, said ...": the speaker's own publication dates the statement
+    zone += [_subtree(k) for c in subj.children if c.dep_ == "relcl" and c.i < cue.i and c.lemma_.lower() in _PUBLISH
+             for k in c.children if k.dep_ in ("prep", "npadvmod")]
     # "... in a video published Sunday": the channel phrase tells when, even inside the content
     zone += [_subtree(t.head) for t in doc[cue.sent.start:cue.sent.end] if t.lemma_.lower() in DOCUMENT_NOUNS
              and t.dep_ == "pobj" and t.head.lower_ in ("in", "on", "via", "through")]
     if source is not None:
-        content = _clip_line(text, (max(content[0], source[-1].idx + len(source[-1].text)), content[1]), cue.idx)
+        start = content[0] if content[1] <= cue.idx else max(content[0], source[-1].idx + len(source[-1].text))
+        content = _clip_line(text, (start, content[1]), cue.idx)  # "A, Y reported, quoting X.": the clause before
         if text.startswith("that ", content[0]):
             content = (content[0] + 5, content[1])
         return _Raw(cue=cue, content=content, subject=source, subject_head=None,
@@ -593,9 +631,14 @@ def _cited_source(doc: Doc, cue: Token) -> list[Token] | None:
         comma = next((t for t in doc[first.i + 1:cue.i] if t.text == ","), None)
         if comma is not None and comma.i > first.i + 1:
             return list(doc[first.i + 1:comma.i])
-    if cue.i + 3 < sent.end and doc[cue.i + 1].text == "," and doc[cue.i + 2].lower_ in ("citing", "quoting"):
+    # "Y reported on Saturday, citing X": the participle may follow the cue's own modifiers
+    cite = next((t for t in doc[cue.i + 2:sent.end] if t.lower_ in ("citing", "quoting")
+                 and (t.head.i == cue.i or t.i == cue.i + 2)
+                 and doc[t.i - 1].text == "," and "," not in doc[cue.i + 1:t.i - 1].text
+                 and not any(o.dep_ == "dobj" and o.lemma_.lower() in EVIDENCE_NOUNS for o in t.children)), None)
+    if cite is not None and cite.i + 1 < sent.end:
         out = []
-        for t in doc[cue.i + 3:sent.end]:
+        for t in doc[cite.i + 1:sent.end]:
             if t.text in (",", ":") or t.lower_ == "that" or t.is_punct and t.is_sent_end:
                 break
             out.append(t)
