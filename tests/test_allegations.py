@@ -615,3 +615,13 @@ def test_allegations_a_place_after_the_launch_site_is_still_struck(nlp):
     places = [place(text, "Lebanon", 33.9, 35.9, "country"), place(text, "Metula", 33.28, 35.58)]
     (a,) = run(nlp, text, [s], places)
     assert [p.name for p in a.places] == ["Metula"]
+
+
+def test_allegations_an_accusation_names_its_target_not_the_speakers_side(nlp):
+    text = ("A rebel spokesman accused the army and allied Mai-Mai militias of shelling the camp near Sake on "
+            "Sunday to manufacture a pretext.")
+    s = stmt(text, "the army and allied Mai-Mai militias of shelling the camp near Sake on Sunday to manufacture a "
+             "pretext", "A rebel spokesman", cue="accused", side="M23")
+    (a,) = run(nlp, text, [s], [place(text, "Sake", -1.57, 29.04)])
+    assert a.perpetrator == "army and allied Mai-Mai militias"
+    assert a.act == "shelling"

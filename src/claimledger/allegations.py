@@ -317,6 +317,9 @@ def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Spa
         if not (head.pos_ == "PROPN" or head.lower_ in ACTOR_WORDS or actors.country_in(head.text)):
             continue  # "condemned the invasion": a deed, not a doer
         s, e = _strip_det(_text(doc), *_np(head))
+        more = re.match(r"\s+(?:and|or)\s+[^,.;]{1,40}?(?=\s+(?:of|for)\s)", _text(doc)[e:e + 60])
+        if more:  # "accused the army and allied militias of": the parser split the pair
+            e += more.end()
         if _text(doc)[s:e].lower() in ("group", "movement", "organisation", "organization"):
             s, e = _named_group_before(doc, head) or (s, e)  # "blamed the group": the group named just before
         return _text(doc)[s:e], Span.of(_text(doc), s, e)
@@ -811,8 +814,9 @@ def _own_side(statements: list[Statement], i: int, text: str) -> str | None:
 def _own_side_claim(f: _Frame, alg: Allegation, statements: list[Statement], text: str) -> None:
     """"troops had targeted camps" in a party's mouth: its own troops, unless civilians are said to be hit."""
     if not f.extra.get("own_word") or alg.act == "attack_on_civilians" or re.search(
-            r"\b(?:our|us|we)\b", text[f.start:f.end], re.I):
-        return  # "the army shelled our positions": the speaker's side is the target
+            r"\b(?:our|us|we)\b", text[f.start:f.end], re.I) or re.match(
+            r"(?:accus|blam|charg|denounc|condemn)", statements[f.stmt].cue or "", re.I):
+        return  # "the army shelled our positions", "accused the army of": the speaker's side is not the doer
     own = _own_side(statements, f.stmt, text)
     word = _strip_the(f.perp_span.text) if f.perp_span else ""
     if own and word in STATE_FORCES and not actors.country_in(own) and word not in own.lower():
