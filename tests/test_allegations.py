@@ -625,3 +625,13 @@ def test_allegations_an_accusation_names_its_target_not_the_speakers_side(nlp):
     (a,) = run(nlp, text, [s], [place(text, "Sake", -1.57, 29.04)])
     assert a.perpetrator == "army and allied Mai-Mai militias"
     assert a.act == "shelling"
+
+
+def test_allegations_a_state_officer_telling_of_its_air_force_is_a_self_claim(nlp):
+    text = ("Myanmar's junta has bombed villages across Sagaing for months. A spokesman for the military government "
+            "said the air force struck a rebel training camp near Kawlin on Friday.")
+    s = stmt(text, "the air force struck a rebel training camp near Kawlin on Friday", "Zaw Min", kind="unknown",
+             role="a spokesman for the military government")
+    (a,) = run(nlp, text, [s], [place(text, "Kawlin", 23.79, 95.68)])
+    assert a.perpetrator == "Myanmar air force"
+    assert a.perpetrator_reason == allegations.REASONS["self"]

@@ -231,3 +231,15 @@ def test_incidents_finding_skips_a_counter_claim_the_verifier_rated_otherwise():
     out = incidents.cluster([claim, counter], [rated, f], [s], docs(1, 2))
     assert [i.allegation_ids for i in out] == [["D1.A1", "D2.A1"]]
     assert f.allegation_id == "D1.A1" and out[0].status == "corroborated"
+
+
+def test_incidents_the_strikers_own_account_does_not_change_the_status():
+    from claimledger.allegations import REASONS
+    accusation = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    own = alg("D1.A2", 1, ("Kyiv", *KYIV), perpetrator_reason=REASONS["self"])
+    found = Assessment("D1.A1", "Bellingcat", "corroborated", id="D1.V1")
+    refuted = Assessment("D1.A2", "Bellingcat", "refuted", id="D1.V2")
+    [inc] = incidents.cluster([accusation, own], [found, refuted], [], docs(1))
+    assert inc.status == "corroborated"
+    [inc] = incidents.cluster([own], [refuted], [], docs(1))
+    assert inc.status == "refuted"  # alone, its own assessment is all there is

@@ -512,11 +512,21 @@ def _state_force(f: _Frame, st: Statement, belligerents: list[str]) -> None:
     its opponent's; left unnamed when neither is clear."""
     word = _strip_the(f.perp) if f.perp else "military"
     if len(belligerents) == 1:
-        f.perp, f.perp_how = f"{belligerents[0]} {word}", "inferred"
+        f.perp, f.perp_how = f"{belligerents[0]} {word}", "self" if _states_own(st, belligerents[0]) else "inferred"
     elif f.perp is None and (other := _opponent(st, belligerents)):
         f.perp, f.perp_how = other, "opponent"
     elif f.perp is None:
         f.perp_how = "vague"
+
+
+def _states_own(st: Statement, state: str) -> bool:
+    """An officer or official of that state ("an army officer", "a spokesman for the military government")
+    telling of its forces' act: a self-claim."""
+    sp = st.speaker
+    if sp.kind not in ("unknown", "party") or sp.type == "armed_group" or (sp.side and sp.side != state):
+        return False
+    words = set(re.findall(r"[a-z]+", f"{sp.name} {sp.role or ''}".lower()))
+    return bool(words & (actors.MILITARY_WORDS | {"junta", "government"})) and not words & actors.ARMED_GROUP_WORDS
 
 
 def _opponent(st: Statement, belligerents: list[str]) -> str | None:

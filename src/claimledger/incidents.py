@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .allegations import REASONS
 from .geo import distance_km
 from .models import Allegation, Assessment, Incident, Statement, as_dict, natural_key
 
@@ -199,6 +200,9 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
 
 
 # --- status and independence ------------------------------------------------------------------------
+
+SELF_CLAIM = REASONS["self"]
+
 
 def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     """An incident's status from its verifiers' assessments, with the reasoning.
@@ -411,7 +415,10 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
-        status, reasoning = derive_status([x for a in algs for x in by_alg.get(a.id, [])])
+        # a striker's own account ("we hit a command post") is a counter-claim: its assessment does not change
+        # the status of the accusation it answers
+        core = [a for a in algs if a.perpetrator_reason != SELF_CLAIM and by_alg.get(a.id)] or algs
+        status, reasoning = derive_status([x for a in core for x in by_alg.get(a.id, [])])
         reasoning = notes_f + reasoning
         sources, notes = independent_sources(algs, stmts, copies)
         dated = [a.date for a in algs if a.date]

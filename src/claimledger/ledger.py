@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .allegations import REASONS
 from .models import Allegation, Assessment, Span, Statement, Weapon
 from .nlp import doc_text
 
@@ -37,6 +38,7 @@ VERIFIERS = {
     "Forensic Architecture": ("forensic architecture",),
 }
 
+SELF_CLAIM = REASONS["self"]
 NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 
 
@@ -424,6 +426,8 @@ def _self_claim(ctx: _Context, alg: Allegation) -> bool:
     """A party's claim of its own strike ("our forces hit a depot"): a counter-claim, never the event a
     verifier's unplaced finding is about."""
     srcs = [s for s in ctx.sources(alg) if not _is_verifier(s)]
+    if alg.perpetrator_reason == SELF_CLAIM and srcs:
+        return True
     return bool(alg.perpetrator and srcs) and all(
         s.speaker.kind == "party" and _stem_match(alg.perpetrator, _speaker_text(s), 5) for s in srcs)
 
