@@ -628,8 +628,9 @@ def test_allegations_an_accusation_names_its_target_not_the_speakers_side(nlp):
 
 
 def test_allegations_a_state_officer_telling_of_its_air_force_is_a_self_claim(nlp):
-    text = ("Myanmar's junta has bombed villages across Sagaing for months. A spokesman for the military government "
-            "said the air force struck a rebel training camp near Kawlin on Friday.")
+    text = ("Myanmar's junta has bombed villages across Sagaing for months, and Myanmar state media report rebel "
+            "attacks. A spokesman for the military government said the air force struck a rebel training camp near "
+            "Kawlin on Friday.")
     s = stmt(text, "the air force struck a rebel training camp near Kawlin on Friday", "Zaw Min", kind="unknown",
              role="a spokesman for the military government")
     (a,) = run(nlp, text, [s], [place(text, "Kawlin", 23.79, 95.68)])
