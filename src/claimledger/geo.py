@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span as SpacySpan
 
-from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, Entry, Gazetteer, _cache_file, distance_km, fold,  # noqa: F401
+from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer, _cache_file, distance_km, fold,  # noqa: F401
                         gazetteer, load_cache, save_cache)
 from .models import Place
 from .nlp import doc_text
@@ -33,6 +33,7 @@ COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the con
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
 NEAR_WEIGHT = 1.5  # a candidate within 250 km of another place of the document (half that within 800 km)
 QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
+STATE_WEIGHT = 1.0  # a candidate in a state (first-level unit) where the document's other places are
 # words after a place name that make it an attribute of something else, not a location of events
 MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
                      "bred", "funded", "sponsored", "allied", "aligned", "linked")
@@ -173,6 +174,10 @@ def _strict_ok(g: Gazetteer, name: str, min_pop: int = 100_000) -> bool:
     for e, kind in g.lookup(name):
         if kind == ALIAS and " " not in k and e.source == "geonames":
             continue  # one-word alternate names of cities are mostly surnames and foreign words
+        if e.source in ("csc", "county"):  # a unit: a major one, or named with its kind ("Walker County")
+            if kind == PRIMARY and (e.precision == "region" or k.split()[-1] in UNIT_WORDS | {"parish"}):
+                return True
+            continue
         if e.source != "geonames" and kind == PRIMARY:
             return True
         if e.precision == "town" and e.population >= (min_pop if kind == PRIMARY else max(min_pop, 500_000)):
@@ -364,6 +369,9 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     if m.demonym:
         return [(g.entry(g.demonyms[fold(m.name)]), PRIMARY)]
     cands = g.lookup(m.name) or _admin_base(g, m.name)
+    if m.name.split()[-1].lower() not in UNIT_WORDS:  # a unit named after its town: "Riyadh" is the city
+        towns = {e.country for e, k in cands if e.source == "geonames" and k == PRIMARY}
+        cands = [(e, k) for e, k in cands if not (e.source == "csc" and e.country in towns)]
     if m.qualifies:  # "Spokane, Washington": the state, listed under "Washington State"
         cands = cands + g.lookup(m.name + " State")
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
@@ -404,6 +412,8 @@ def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
     s = _prior(e, kind)
     if e.country:
         s += CONTEXT_WEIGHT * min(1.0, ctx.get(e.country, 0.0))
+        if e.admin1:
+            s += STATE_WEIGHT * min(1.0, ctx.get(f"{e.country}/{e.admin1}", 0.0))
     if _qualifies(g, e, m.qualifier) or m.qualifies and any(_contains(e, c) for c, _ in g.lookup(m.qualifies)):
         s += QUALIFIER_WEIGHT
     if e.precision != COUNTRY_PRECISION:
@@ -427,9 +437,10 @@ def _margin(cands) -> float:
 
 
 def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = None,
-             where: bool = False) -> dict[str, float]:
+             where: bool = False, states: bool = False) -> dict[str, float]:
     """Country weights of the other mentions; `where`: only those naming where things are (a demonym or
-    "Russia's defence ministry" names an actor, not the document's ground)."""
+    "Russia's defence ministry" names an actor, not the document's ground); `states`: with weights of their
+    first-level units too, keyed "US/IA", from the states and counties they name as places."""
     ctx: dict[str, float] = {}
     for m, e in chosen:
         if e is None or not e.country or fold(m.name) == exclude:
@@ -438,6 +449,9 @@ def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = N
             continue
         w = 1.0 if e.precision == COUNTRY_PRECISION or m.demonym else 0.5
         ctx[e.country] = ctx.get(e.country, 0.0) + w
+        if (states and e.admin1 and e.precision in ("region", "district") and not m.demonym
+                and m.role not in ("title", "organisation", "modifier")):
+            ctx[f"{e.country}/{e.admin1}"] = ctx.get(f"{e.country}/{e.admin1}", 0.0) + 1.0
     return ctx
 
 
@@ -496,7 +510,7 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
                and _margin(_candidates(g, groups[k][0])) >= 1.0]
     final = {}
     for k, ms in groups.items():
-        ctx = _context(chosen, exclude=k)
+        ctx = _context(chosen, exclude=k, states=True)
         cands = _candidates(g, ms[0])
         # a qualified mention ("Tripoli, Lebanon") decides for the whole group
         lead = next((m for m in ms if m.qualifier), next((m for m in ms if m.qualifies), ms[0]))
