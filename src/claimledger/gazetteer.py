@@ -104,6 +104,10 @@ class Gazetteer:
         return alt if alt in self.index else k
 
 
+def _codes(v: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (v,) if isinstance(v, int) else v
+
+
 def _latin(s: str) -> bool:
     return s.isascii() or all(ord(c) < 0x250 or unicodedata.combining(c) for c in unicodedata.normalize("NFKD", s))
 
@@ -170,6 +174,7 @@ UNIT_WORDS = {"state", "province", "region", "county", "governorate", "oblast", 
               "department", "territory", "voivodeship", "canton", "emirate"}
 # words that alone make a unit's name generic ("North West", "Upper East", "Central"): left out
 GENERIC_UNIT_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                      "northwestern", "northeastern", "southwestern", "southeastern",
                       "centre", "center", "northeast", "northwest", "southeast", "southwest", "north east",
                       "far", "upper", "lower", "greater", "capital", "coast", "coastal", "littoral", "islands",
                       "island", "city", "federal", "of", "the", "and", "middle", "inner", "outer", "mid", "high",
@@ -198,10 +203,16 @@ def _load_units(g: Gazetteer) -> None:
             if (not words or any(w.isdigit() for w in words) or set(words) <= GENERIC_UNIT_WORDS
                     or not _latin(name)):
                 continue
-            if any(e.country == cc and e.precision in ("region", COUNTRY_PRECISION) and e.source != "geonames"
-                   for e, _ in g.lookup(name)):
-                continue
             major = kind in MAJOR_UNITS
+            code = (s.get("state_code") or "").upper()
+            code = code if major and code.isalpha() and 2 <= len(code) <= 3 else ""
+            same = [c >> 1 for c in _codes(g.index.get(fold(name), ()))
+                    if g.rows[c >> 1][4] == cc and g.rows[c >> 1][3] in ("region", COUNTRY_PRECISION)
+                    and g.rows[c >> 1][8] != "geonames"]
+            if same:  # the shipped table's row ("New Brunswick") keeps its place and gains the code ("NB")
+                if code:
+                    g.codes.setdefault(code, []).append(same[0])
+                continue
             weight = (1_000_000 if per_kind[s["type"]] <= 60 else 100_000) if major else 30_000
             names = [name]
             last = kind.split()[-1] if kind else ""
@@ -216,8 +227,7 @@ def _load_units(g: Gazetteer) -> None:
             e = Entry(name, float(s["latitude"]), float(s["longitude"]), "region" if major else "district", cc,
                       weight, admin1=None, source="csc")
             i = g.add(e, names, [fold(base)] if base else [])
-            code = (s.get("state_code") or "").upper()
-            if major and code.isalpha() and 2 <= len(code) <= 3:
+            if code:
                 g.codes.setdefault(code, []).append(i)
 
 

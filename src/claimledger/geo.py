@@ -33,6 +33,7 @@ COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the con
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
 NEAR_WEIGHT = 1.5  # a candidate within 250 km of another place of the document (half that within 800 km)
 QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
+NOT_IN_REGION = "none in the region named"
 STATE_WEIGHT = 1.0  # a candidate in a state (first-level unit) where the document's other places are
 # words after a place name that make it an attribute of something else, not a location of events
 MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
@@ -153,7 +154,7 @@ def _sub_spans(g: Gazetteer, doc: Doc, start: int, end: int, strict: bool,
     """Longest gazetteer names inside a token range, left to right."""
     out, i = [], start
     while i < end:
-        for j in range(min(end, i + 5), i, -1):
+        for j in range(min(end, i + 7), i, -1):  # "Democratic People's Republic of Korea": 6 tokens
             toks = doc[i:j]
             if not toks[0].text[:1].isupper() or toks[-1].is_punct:
                 continue
@@ -251,6 +252,30 @@ def _admin_base(g: Gazetteer, name: str) -> list[tuple[Entry, int]]:
     if any(e.precision != "town" for e, _ in base):
         return []  # "Colorado State", "U.S. state": the name of a larger unit, not a town's
     return [(e, k) for e, k in base if k == PRIMARY]
+
+
+def _qualified(doc: Doc, g: Gazetteer, found: dict, taken: set[int], add) -> None:
+    """Proper nouns before a comma and a region, state or country are places in it ("Snetterton, Norfolk");
+    a unit code after a place and a comma names its state or province ("Horry County, SC", "Bridge, N.B.")."""
+    persons = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+    right = {k: m for (k, _), m in found.items()}
+    for c in range(1, len(doc) - 1):
+        if doc[c].text != ",":
+            continue
+        code = doc[c + 1].text.replace(".", "")
+        is_code = c + 1 not in taken and doc[c + 1].text[:1].isupper() and code.isupper() and code in g.codes
+        region = right.get(c + 1)
+        if not is_code and not (region and any(e.precision != "town" for e, _ in _candidates(g, region))):
+            continue
+        i = c
+        while i > 0 and c - i < 4 and i - 1 not in taken and (
+                doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper()
+                or doc[i - 1].lower_ in ("'s", "\u2019s") and i > 1 and doc[i - 2].pos_ == "PROPN"):
+            i -= 1
+        if i < c and (i, c) not in persons:
+            add(i, c, strict=False)
+        if is_code and (c - 1 in taken):
+            add(c + 1, c + 2, strict=False)
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
@@ -360,6 +385,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     for i, j in deferred:  # "targets Kelbajar and Lachin": a conjunct of a place is a place
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
             add(i, j, strict=False)
+    _qualified(doc, g, found, taken, add)
     _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
@@ -382,6 +408,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
         cands = [(e, k) for e, k in cands if not (e.source == "csc" and e.country in towns)]
     if m.qualifies:  # "Spokane, Washington": the state, listed under "Washington State"
         cands = cands + g.lookup(m.name + " State")
+        if not cands and m.name.replace(".", "") in g.codes:  # "Horry County, SC"
+            cands = [(g.entry(i), PRIMARY) for i in g.codes[m.name.replace(".", "")]]
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
     if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
@@ -400,19 +428,28 @@ def _prior(e: Entry, kind: int) -> float:
     return score
 
 
-def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> bool:
+def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> float:
     if not qualifier or e.precision == COUNTRY_PRECISION:
-        return False
-    return any(_contains(q, e) for q, _ in g.lookup(qualifier))
+        return 0.0
+    return max((_contains(q, e) for q in _regions(g, qualifier)), default=0.0)
 
 
-def _contains(q: Entry, e: Entry) -> bool:
-    """Whether country or region q contains place e."""
-    if q.country != e.country or e.precision == COUNTRY_PRECISION or q.precision not in ("region", "country"):
-        return False
+def _regions(g: Gazetteer, name: str) -> list[Entry]:
+    """The entries a qualifier may name: its gazetteer readings, or the units a code stands for ("SC")."""
+    return [e for e, _ in g.lookup(name)] or [g.entry(i) for i in g.codes.get(name.replace(".", ""), ())]
+
+
+def _contains(q: Entry, e: Entry) -> float:
+    """How surely country or region q contains place e: 1 for its country or state (admin1), else falling
+    with the distance from the region's centre (0 beyond 600 km), so the nearer of two namesakes wins."""
+    if (q.country != e.country or e.precision == COUNTRY_PRECISION or q is e
+            or q.precision not in ("region", "district", COUNTRY_PRECISION)):
+        return 0.0
     if q.precision == COUNTRY_PRECISION:
-        return True
-    return q.admin1 == e.admin1 if q.admin1 and e.admin1 else distance_km(q.lat, q.lon, e.lat, e.lon) < 600
+        return 1.0
+    if q.admin1 and e.admin1:
+        return float(q.admin1 == e.admin1)
+    return max(0.0, 1.0 - distance_km(q.lat, q.lon, e.lat, e.lon) / 600)
 
 
 def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
@@ -422,8 +459,9 @@ def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
         s += CONTEXT_WEIGHT * min(1.0, ctx.get(e.country, 0.0))
         if e.admin1:
             s += STATE_WEIGHT * min(1.0, ctx.get(f"{e.country}/{e.admin1}", 0.0))
-    if _qualifies(g, e, m.qualifier) or m.qualifies and any(_contains(e, c) for c, _ in g.lookup(m.qualifies)):
-        s += QUALIFIER_WEIGHT
+    if m.qualifier or m.qualifies:
+        s += QUALIFIER_WEIGHT * max(_qualifies(g, e, m.qualifier), max(
+            (_contains(e, c) for c, _ in g.lookup(m.qualifies)), default=0.0) if m.qualifies else 0.0)
     if e.precision != COUNTRY_PRECISION:
         near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != fold(m.name)]
         if near:
@@ -496,7 +534,7 @@ def _place(m: Mention, e: Entry | None, how: str, vouched: bool = False) -> Plac
     role = f"; role={role}" if role else ""
     if e is None:
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
-    if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000 and not vouched):
+    if m.part and (m.demonym or e.source in ("geonames", "csc") and e.population < 100_000 and not vouched):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
     precision = e.precision
@@ -524,7 +562,11 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
         lead = next((m for m in ms if m.qualifier), next((m for m in ms if m.qualifies), ms[0]))
         e = _choose(g, cands, lead, ctx, anchors)
         why = None
-        if e is not None and e.source == "geonames" and e.population < 5000 and all(
+        regions = _regions(g, lead.qualifier) if lead.qualifier else []
+        if (e is not None and e.precision != COUNTRY_PRECISION and regions and not _qualifies(g, e, lead.qualifier)
+                and all(q.precision in ("region", "district") for q in regions)):
+            e, why = None, NOT_IN_REGION  # "Rockingham, Northamptonshire": no Rockingham there in the gazetteer
+        elif e is not None and e.source == "geonames" and e.population < 5000 and all(
                 kind == ALIAS for c, kind in cands if c is e):
             e, why = None, "only a village's alternate name"  # too weak to place a name
         elif e is not None and (doubt := _doubtful_town(g, e, lead, ctx, anchors)):
@@ -547,13 +589,17 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
     return out
 
 
-def _host(p: Place, places: list[Place], text: str) -> Place | None:
-    """The place the text puts a feature in: "X Hospital in Rome", "X Hospital, Rome", "Brooklyn's X Center"."""
+def _host(p: Place, places: list[Place], text: str, facility: bool) -> Place | None:
+    """The place the text puts a name in: "Snetterton, Norfolk"; for a facility also "X Hospital in Rome" and
+    "Brooklyn's X Center"."""
     hosts = [q for q in places if q.lat is not None and q.precision != COUNTRY_PRECISION and q is not p
              and "role=" not in q.resolved_by]
     after = min((q for q in hosts if q.start >= p.end), key=lambda q: q.start, default=None)
-    if after and re.fullmatch(r",? (?:in|at|near|outside|off) |, ", text[p.end:after.start]):
+    if after and (text[p.end:after.start] == ", " or facility and re.fullmatch(r",? (?:in|at|near|outside|off) ",
+                                                                               text[p.end:after.start])):
         return after
+    if not facility:
+        return None
     before = max((q for q in hosts if q.end <= p.start), key=lambda q: q.end, default=None)
     return before if before and text[before.end:p.start] in ("'s ", "\u2019s ") else None
 
@@ -568,6 +614,9 @@ def _solid(g: Gazetteer, t: Place, places: list[Place]) -> bool:
         and "role=" not in q.resolved_by and distance_km(t.lat, t.lon, q.lat, q.lon) < 250 for q in places)
 
 
+UNKNOWN = ("unresolved: no gazetteer entry", f"unresolved: {NOT_IN_REGION}")
+
+
 def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
     """Named features the gazetteer lacks ("Royal Street", "Al-Shifa Hospital", "Barclays Center") placed in the
     place the text puts them in (for every mention of the name), else (not universities: "Washington
@@ -576,16 +625,15 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
     top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
     towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by
              and _solid(g, p, places)]
-    unknown = [p for p in places if p.lat is None and p.resolved_by.startswith("unresolved: no gazetteer entry")]
+    unknown = [p for p in places if p.lat is None and p.resolved_by.startswith(UNKNOWN)]
     hosts: dict[str, Place] = {}
     for p in unknown:
-        if fold(p.name).split()[-1:] and fold(p.name).split()[-1] in FACILITY_HEADS:
-            t = _host(p, places, text)
-            if t is not None and (t.precision != "town" or _solid(g, t, places)):
-                hosts.setdefault(fold(p.name), t)
+        t = _host(p, places, text, facility=fold(p.name).split()[-1:] and fold(p.name).split()[-1] in FACILITY_HEADS)
+        if t is not None and (t.precision != "town" or _solid(g, t, places)):
+            hosts.setdefault(fold(p.name), t)
     out = []
     for p in places:
-        if p.lat is not None or not p.resolved_by.startswith("unresolved: no gazetteer entry"):
+        if p.lat is not None or not p.resolved_by.startswith(UNKNOWN):
             out.append(p)
             continue
         role = p.resolved_by.partition(";")[2]
