@@ -278,6 +278,37 @@ def _qualified(doc: Doc, g: Gazetteer, found: dict, taken: set[int], add) -> Non
             add(c + 1, c + 2, strict=False)
 
 
+def _facility(doc: Doc, i: int, j: int) -> bool:
+    """Named like a facility: "Barclays Center", "University of St. Thomas", "Federal University of Technology"."""
+    return j - i > 1 and (doc[j - 1].lower_ in FACILITY_HEADS or any(
+        doc[k].lower_ in FACILITY_HEADS and doc[k + 1].lower_ == "of" for k in range(i, min(j - 1, i + 2))))
+
+
+def _hosted(doc: Doc, j: int) -> bool:
+    """A place name follows after "in", "at" or a comma ("... University in Houston")."""
+    k = j + 1 if j < len(doc) and doc[j].lower_ in (",", "in", "at") else j
+    k += k < len(doc) and doc[k].lower_ == "in" and doc[j].text == ","
+    return j < k < len(doc) and (doc[k].ent_type_ == "GPE" and doc[k].ent_iob_ == "B" or doc[k].pos_ == "PROPN")
+
+
+def _vouched(g: Gazetteer, found: dict, spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans naming a small town that lies in a state the document names ("Allendale" with New Jersey) or
+    within 50 km of a town it names unambiguously ("Marks Tey" beside Coggeshall)."""
+    states, anchors = set(), []
+    for m in found.values():
+        cands = [e for e, _ in _candidates(g, m)] if not m.demonym else []
+        states.update((e.country, e.admin1) for e in cands if e.admin1 and e.precision == "region")
+        if len(cands) == 1 and cands[0].precision in ("town", "district"):
+            anchors.append(cands[0])
+    out = []
+    for i, j, text in spans:
+        towns = [e for e, k in g.lookup(text) if k == PRIMARY and e.precision == "town"]
+        if any((e.country, e.admin1) in states or any(
+                distance_km(e.lat, e.lon, a.lat, a.lon) < 50 for a in anchors if a is not e) for e in towns):
+            out.append((i, j))
+    return out
+
+
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
     """One sense per discourse: other occurrences of a found name are toponyms too, unless the document
     also uses it as a word ("piano") or in a person's name ("Ms Heiden")."""
@@ -306,6 +337,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
     taken: set[int] = set()
     deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
+    small: list[tuple[int, int]] = []  # a small town's name inside an organisation's
     lower_words = {t.text for t in doc if t.is_lower}
 
     def weak(i: int, j: int) -> None:
@@ -348,14 +380,17 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         elif ent.label_ in SCANNED_LABELS:
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
             subs = _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000)
+            if strict and ent.label_ != "NORP":  # small towns' names: kept if the document's places vouch
+                small.extend((a, b) for a, b in _sub_spans(g, doc, i, j, strict=False) if (a, b) not in subs)
             if (not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper()
                     and not (j - i == 1 and (doc[i].lower_ in COMMON_WORDS or doc[i].lower_ in lower_words))):
                 add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
             elif not subs and ent.label_ == "ORG" and _known(g, text):
                 weak(i, j)
-            elif (not subs and ent.label_ in ("ORG", "FAC") and j - i > 1 and doc[j - 1].lower_ in FACILITY_HEADS
+            elif (ent.label_ in ("ORG", "FAC") and _facility(doc, i, j) and (not subs or _hosted(doc, j))
                   and doc[i].text[:1].isupper()):
                 add(i, j, strict=False)  # "Barclays Center": placed by the town the text puts it in
+                continue
             for a, b in subs:
                 whole = (a, b) == (i, j)
                 in_org = strict and ent.label_ != "NORP" and not whole
@@ -386,6 +421,10 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
             add(i, j, strict=False)
     _qualified(doc, g, found, taken, add)
+    persons = {t for e in doc.ents if e.label_ == "PERSON" for t in range(e.start, e.end)}
+    for i, j in _vouched(g, found, [(i, j, doc[i:j].text) for i, j in deferred + small
+                                    if not persons & set(range(i, j)) and doc[i:j].text not in lower_words]):
+        add(i, j, strict=False, in_org=(i, j) in small)
     _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
@@ -628,7 +667,9 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
     unknown = [p for p in places if p.lat is None and p.resolved_by.startswith(UNKNOWN)]
     hosts: dict[str, Place] = {}
     for p in unknown:
-        t = _host(p, places, text, facility=fold(p.name).split()[-1:] and fold(p.name).split()[-1] in FACILITY_HEADS)
+        words = fold(p.name).split()
+        facility = words[-1] in FACILITY_HEADS or any(w in FACILITY_HEADS and v == "of" for w, v in zip(words[:2], words[1:3]))
+        t = _host(p, places, text, facility=facility)
         if t is not None and (t.precision != "town" or _solid(g, t, places)):
             hosts.setdefault(fold(p.name), t)
     out = []
