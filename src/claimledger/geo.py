@@ -34,6 +34,7 @@ CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
 NEAR_WEIGHT = 1.5  # a candidate within 250 km of another place of the document (half that within 800 km)
 QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
 NOT_IN_REGION = "none in the region named"
+IMPLIED, IMPLIED_PRIOR = 2, 5.0  # a reading the name implies ("Washington" the state): a small town's weight
 STATE_WEIGHT = 1.0  # a candidate in a state (first-level unit) where the document's other places are
 # words after a place name that make it an attribute of something else, not a location of events
 MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
@@ -235,8 +236,8 @@ def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     shipped = lambda a, b: any(e.source != "geonames" for e, _ in g.lookup(doc[a:b].text))  # noqa: E731
     if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
         i -= 1
-    for j2 in range(min(len(doc), j + 3), j, -1):
-        if all(t.is_alpha for t in doc[j:j2]) and shipped(i, j2):
+    for j2 in range(min(len(doc), j + 3), j, -1):  # "Washington, D.C." too
+        if all(t.is_alpha or t.text == "," or "." in t.text for t in doc[j:j2]) and shipped(i, j2):
             return i, j2
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and _admin_base(g, doc[i:j + 1].text):
         return i, j + 1
@@ -449,6 +450,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
         cands = cands + g.lookup(m.name + " State")
         if not cands and m.name.replace(".", "") in g.codes:  # "Horry County, SC"
             cands = [(g.entry(i), PRIMARY) for i in g.codes[m.name.replace(".", "")]]
+    elif cands:  # "Washington" may be the state where the document's places are ("Camp Murray, Wash.")
+        cands = cands + [(e, IMPLIED) for e, _ in g.lookup(m.name + " State") if e.precision == "region"]
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
     if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
@@ -459,6 +462,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
 def _prior(e: Entry, kind: int) -> float:
     if e.precision == COUNTRY_PRECISION:
         return COUNTRY_PRIOR
+    if kind == IMPLIED:
+        return IMPLIED_PRIOR
     score = math.log10(e.population + 10)
     if e.source == "geonames" and kind == ALIAS:
         score -= 1.0
