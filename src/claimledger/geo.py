@@ -55,7 +55,7 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
                  "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
 SCANNED_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
-UNKNOWN_OK = {"LOC"}  # NER labels trusted enough to keep a name the gazetteer lacks
+UNKNOWN_OK = {"LOC", "GPE"}  # NER labels trusted enough to keep a name the gazetteer lacks
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
 ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
                 "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
@@ -125,6 +125,7 @@ class Mention:
     qualifier: str | None = None  # "Tripoli, Lebanon": the qualifying name
     qualifies: str | None = None  # "Lebanon" in "Tripoli, Lebanon": the place it names the region of
     part: bool = False  # a word of a longer name ("Stonewall" in "Stonewall Golf Club")
+    settlement: bool = False  # a village the gazetteer lacks, where the grammar says place ("in Toomevara")
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -237,7 +238,8 @@ def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
         i -= 1
     for j2 in range(min(len(doc), j + 3), j, -1):  # "Washington, D.C." too
-        if all(t.is_alpha or t.text == "," or "." in t.text for t in doc[j:j2]) and shipped(i, j2):
+        if (all(t.is_alpha or t.text == "," or "." in t.text and not t.is_punct for t in doc[j:j2])
+                and not doc[j2 - 1].is_punct and shipped(i, j2)):
             return i, j2
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and _admin_base(g, doc[i:j + 1].text):
         return i, j + 1
@@ -353,7 +355,8 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         else:
             deferred.append((i, j))
 
-    def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False) -> None:
+    def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False,
+            settlement: bool = False) -> None:
         i, j = _extend(doc, g, i, j)
         if any(t in taken for t in range(i, j)) or _weapon(doc[i:j].text):
             return
@@ -363,7 +366,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
                                                                                       strict=strict)):
             return  # a known name whose every reading was filtered out
         found[(i, j)] = Mention(span.start_char, span.end_char, span.text,
-                                _role(doc, span, in_org, dem), dem, strict, part=part)
+                                _role(doc, span, in_org, dem), dem, strict, part=part, settlement=settlement)
         taken.update(range(i, j))
 
     for ent in doc.ents:
@@ -384,8 +387,10 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             if strict and ent.label_ != "NORP":  # small towns' names: kept if the document's places vouch
                 small.extend((a, b) for a, b in _sub_spans(g, doc, i, j, strict=False) if (a, b) not in subs)
             if (not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper()
+                    and (ent.label_ == "LOC" or _cued(doc, i, j) and text.replace(".", "") not in g.codes)
                     and not (j - i == 1 and (doc[i].lower_ in COMMON_WORDS or doc[i].lower_ in lower_words))):
-                add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
+                # a place name the gazetteer lacks: found, not resolved (a village placed later if near others)
+                add(i, j, strict=False, settlement=ent.label_ == "GPE")
             elif not subs and ent.label_ == "ORG" and _known(g, text):
                 weak(i, j)
             elif (ent.label_ in ("ORG", "FAC") and _facility(doc, i, j) and (not subs or _hosted(doc, j))
@@ -577,7 +582,8 @@ def _place(m: Mention, e: Entry | None, how: str, vouched: bool = False) -> Plac
     role = m.role or ("organisation" if e is not None and e.name in POLITICAL_BODIES else None)
     role = f"; role={role}" if role else ""
     if e is None:
-        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
+        what = " for a settlement" if m.settlement else ""
+        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{what}{role}")
     if m.part and (m.demonym or e.source in ("geonames", "csc") and e.population < 100_000 and not vouched):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
@@ -639,8 +645,9 @@ def _host(p: Place, places: list[Place], text: str, facility: bool) -> Place | N
     hosts = [q for q in places if q.lat is not None and q.precision != COUNTRY_PRECISION and q is not p
              and "role=" not in q.resolved_by]
     after = min((q for q in hosts if q.start >= p.end), key=lambda q: q.start, default=None)
-    if after and (text[p.end:after.start] == ", " or facility and re.fullmatch(r",? (?:in|at|near|outside|off) ",
-                                                                               text[p.end:after.start])):
+    between = text[p.end:after.start] if after else ""
+    if after and (between in (", ", ", near ", " near ") or facility and re.fullmatch(
+            r",? (?:in|at|near|outside|off) ", between)):
         return after
     if not facility:
         return None
@@ -689,7 +696,7 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
         if t is not None:
             p = Place(p.name, p.start, p.end, t.lat, t.lon, t.precision, t.country, t.admin1, None,
                       f"inferred: in {t.name}, as the text says{role}")
-        elif last in LOCAL_FEATURES and towns:
+        elif (last in LOCAL_FEATURES or "for a settlement" in p.resolved_by) and towns:
             t = min(towns, key=lambda t: abs(t.start - p.start))
             p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
                       f"inferred: in {t.name}, the nearest town named{role}")
