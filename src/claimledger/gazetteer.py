@@ -189,6 +189,7 @@ def _load_units(g: Gazetteer) -> None:
     at most 60 of that kind; municipalities and other local units get a town's weight."""
     from countrystatecity_countries.loaders import DataLoader
 
+    extra_demonyms = {fold(w) for w in _extras()["demonyms"]}
     for country in DataLoader.load_countries():
         cc = country["iso2"]
         if cc == "US":  # the shipped table's states carry the postal codes US towns use
@@ -201,7 +202,8 @@ def _load_units(g: Gazetteer) -> None:
             name, kind = s["name"], (s.get("type") or "").lower()
             words = fold(name).split()
             if (not words or any(w.isdigit() for w in words) or set(words) <= GENERIC_UNIT_WORDS
-                    or not _latin(name)):
+                    or not _latin(name) or fold(name) in g.demonyms or fold(name) in extra_demonyms
+                    or len(words) == 1 and words[0].endswith("ish")):  # "Jewish" (Autonomous Oblast)
                 continue
             major = kind in MAJOR_UNITS
             code = (s.get("state_code") or "").upper()

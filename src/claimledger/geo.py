@@ -78,6 +78,16 @@ FACILITY_HEADS = LOCAL_FEATURES | {"university", "college", "institute", "academ
                                    "racecourse", "jail", "palace", "castle", "farm", "farms", "zoo", "garden",
                                    "gardens", "cemetery", "graveyard", "terminal", "port", "dam", "mine",
                                    "plant", "refinery", "base", "barracks", "furnaces", "restaurant", "inn"}
+# words of generic institutions' names ("Supreme Court", "High Court", "Catholic Church", "Secondary School")
+GENERIC_NAME_WORDS = {"the", "of", "and", "for", "supreme", "high", "district", "constitutional", "federal",
+                      "national", "central", "catholic", "general", "city", "county", "state", "regional", "crown",
+                      "magistrates", "appeals", "appeal", "circuit", "superior", "family", "juvenile", "criminal",
+                      "civil", "military", "international", "royal", "grand", "main", "public", "community",
+                      "medical", "secondary", "primary", "elementary", "junior", "senior", "new", "old",
+                      "orthodox", "anglican", "methodist", "baptist", "presbyterian", "protestant", "islamic",
+                      "grave", "crimes", "research", "social", "science", "sciences", "technology", "arts",
+                      "economics", "law", "business", "management", "studies", "health", "police", "fire",
+                      "children's", "women's", "memorial", "teaching", "specialist", "general", "open", "free"}
 # further common nouns that name small towns
 NOUN_TOWNS = {"summit", "colony", "airport", "cape", "point", "salt", "harbour", "port", "mall", "plaza"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "prof", "professor", "mx"}
@@ -276,14 +286,16 @@ def _qualified(doc: Doc, g: Gazetteer, found: dict, taken: set[int], add) -> Non
                 or doc[i - 1].lower_ in ("'s", "\u2019s") and i > 1 and doc[i - 2].pos_ == "PROPN"):
             i -= 1
         if i < c and (i, c) not in persons:
-            add(i, c, strict=False)
+            add(i, c, strict=False, qualified=True)
         if is_code and (c - 1 in taken):
-            add(c + 1, c + 2, strict=False)
+            add(c + 1, c + 2, strict=False, qualified=True)
 
 
 def _facility(doc: Doc, i: int, j: int) -> bool:
-    """Named like a facility: "Barclays Center", "University of St. Thomas", "Federal University of Technology"."""
-    return j - i > 1 and (doc[j - 1].lower_ in FACILITY_HEADS or any(
+    """Named like a facility: "Barclays Center", "University of St. Thomas", "Federal University of Technology";
+    not a generic institution ("Supreme Court", "Catholic Church") that names no one place."""
+    named = any(t.lower_ not in FACILITY_HEADS | GENERIC_NAME_WORDS and t.is_alpha for t in doc[i:j])
+    return named and j - i > 1 and (doc[j - 1].lower_ in FACILITY_HEADS or any(
         doc[k].lower_ in FACILITY_HEADS and doc[k + 1].lower_ == "of" for k in range(i, min(j - 1, i + 2))))
 
 
@@ -341,6 +353,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     taken: set[int] = set()
     deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
     small: list[tuple[int, int]] = []  # a small town's name inside an organisation's
+    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
     lower_words = {t.text for t in doc if t.is_lower}
 
     def weak(i: int, j: int) -> None:
@@ -356,11 +369,14 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
             deferred.append((i, j))
 
     def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False,
-            settlement: bool = False) -> None:
+            settlement: bool = False, qualified: bool = False) -> None:
         i, j = _extend(doc, g, i, j)
         if any(t in taken for t in range(i, j)) or _weapon(doc[i:j].text):
             return
         span = doc[i:j]
+        if (not qualified and not _known(g, span.text) and any(t.is_alpha for t in span)
+                and all(t.lower_ in person_words for t in span if t.is_alpha)):
+            return  # "Modi", "Rothstein": a person's name the tagger took for a place
         dem = fold(span.text) in g.demonyms
         if not dem and (strict or _known(g, span.text)) and not _candidates(g, Mention(0, 0, span.text,
                                                                                       strict=strict)):
