@@ -690,8 +690,9 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
     University" is often far from any town the story names) at the nearest well-placed town the text names in
     the document's main country."""
     top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
-    towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by
-             and _solid(g, p, places)]
+    # towns (and counties) of the main country, also those named in an organisation's name ("Derry's hospital")
+    towns = [p for p in places if p.precision in ("town", "district") and p.country in top[:1] and p.lat is not None
+             and p.resolved_by.partition("role=")[2] in ("", "organisation") and _solid(g, p, places)]
     unknown = [p for p in places if p.lat is None and p.resolved_by.startswith(UNKNOWN)]
     hosts: dict[str, Place] = {}
     for p in unknown:
@@ -714,7 +715,7 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
                       f"inferred: in {t.name}, as the text says{role}")
         elif (last in LOCAL_FEATURES or "for a settlement" in p.resolved_by) and towns:
             t = min(towns, key=lambda t: abs(t.start - p.start))
-            p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
+            p = Place(p.name, p.start, p.end, t.lat, t.lon, t.precision, t.country, t.admin1, None,
                       f"inferred: in {t.name}, the nearest town named{role}")
         out.append(p)
     return out
