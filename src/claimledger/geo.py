@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span as SpacySpan
 
-from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer, _cache_file, distance_km, fold,  # noqa: F401
-                        gazetteer, load_cache, save_cache)
+from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer,  # noqa: F401
+                        _cache_file, distance_km, fold, gazetteer, load_cache, save_cache)
 from .models import Place
 from .nlp import doc_text
 
@@ -295,8 +295,13 @@ def _facility(doc: Doc, i: int, j: int) -> bool:
     """Named like a facility: "Barclays Center", "University of St. Thomas", "Federal University of Technology";
     not a generic institution ("Supreme Court", "Catholic Church") that names no one place."""
     named = any(t.lower_ not in FACILITY_HEADS | GENERIC_NAME_WORDS and t.is_alpha for t in doc[i:j])
-    return named and j - i > 1 and (doc[j - 1].lower_ in FACILITY_HEADS or any(
-        doc[k].lower_ in FACILITY_HEADS and doc[k + 1].lower_ == "of" for k in range(i, min(j - 1, i + 2))))
+    return named and j - i > 1 and _facility_name([t.lower_ for t in doc[i:j]])
+
+
+def _facility_name(words: list[str]) -> bool:
+    """The (lower-case) words end in a facility's kind or open with one and "of" ("university of ...")."""
+    return bool(words) and (words[-1] in FACILITY_HEADS or any(
+        w in FACILITY_HEADS and v == "of" for w, v in zip(words[:2], words[1:3])))
 
 
 def _hosted(doc: Doc, j: int) -> bool:
@@ -696,9 +701,7 @@ def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
     unknown = [p for p in places if p.lat is None and p.resolved_by.startswith(UNKNOWN)]
     hosts: dict[str, Place] = {}
     for p in unknown:
-        words = fold(p.name).split()
-        facility = words[-1] in FACILITY_HEADS or any(w in FACILITY_HEADS and v == "of" for w, v in zip(words[:2], words[1:3]))
-        t = _host(p, places, text, facility=facility)
+        t = _host(p, places, text, facility=_facility_name(fold(p.name).split()))
         if t is not None and (t.precision != "town" or _solid(g, t, places)):
             hosts.setdefault(fold(p.name), t)
     out = []
