@@ -53,7 +53,8 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
                  "airport", "station", "hospital", "church", "cathedral", "school", "college", "university",
                  "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
-                 "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
+                 "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base", "cove",
+                 "lagoon", "loch", "lough", "glen", "castle", "palace", "abbey", "basilica", "chapel", "arena"}
 SCANNED_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
 UNKNOWN_OK = {"LOC", "GPE"}  # NER labels trusted enough to keep a name the gazetteer lacks
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
