@@ -214,11 +214,22 @@ def test_geo_unknown_street_is_placed_in_the_town_named(nlp):
     assert geo.distance_km(street.lat, street.lon, 49.98, 36.25) < 25
 
 
-def test_geo_county_without_town_or_namesake_stays_unresolved(nlp):
-    # a state's centroid is no place for one of its counties
-    text = "Officials in Kentucky said flooding closed roads in Daviess County on Friday."
-    county = _one(_places(nlp, text), "Daviess County")
-    assert county.lat is None and county.resolved_by.startswith("unresolved")
+def test_geo_county_is_chosen_by_the_state_the_text_names(nlp):
+    # Daviess County exists in Kentucky, Indiana and Missouri: the state named decides
+    ky = _one(_places(nlp, "Officials in Kentucky said flooding closed roads in Daviess County on Friday."),
+              "Daviess County")
+    assert ky.country == "US" and ky.admin1 == "KY" and ky.precision == "district"
+    assert geo.distance_km(ky.lat, ky.lon, 37.73, -87.09) < 50
+    mo = _one(_places(nlp, "Officials in Missouri said flooding closed roads in Daviess County on Friday."),
+              "Daviess County")
+    assert mo.admin1 == "MO"
+
+
+def test_geo_county_inside_an_organisation_is_found(nlp):
+    places = _places(nlp, "The Cuyahoga County Board of Health warned residents in Ohio about the heat.")
+    county = [p for p in places if p.name.startswith("Cuyahoga")]
+    assert county and county[0].admin1 == "OH", places
+    assert geo.distance_km(county[0].lat, county[0].lon, 41.47, -81.68) < 50
 
 
 def test_geo_university_is_not_placed_in_the_nearest_town(nlp):
@@ -267,3 +278,97 @@ def test_geo_upper_case_dateline_is_found(nlp):
     text = "OKLAHOMA CITY (AP) \u2014 Teachers rallied at the statehouse on Monday."
     city = _one(_places(nlp, text), "OKLAHOMA CITY")
     assert "role=dateline" in city.resolved_by and geo.distance_km(city.lat, city.lon, 35.47, -97.52) < 25
+
+
+# ---------------------------------------------------------------- states, provinces, counties worldwide
+
+
+def test_geo_state_of_another_country_resolves_as_a_region(nlp):
+    sokoto = _one(_places(nlp, "The governor of Sokoto State visited flood victims on Monday."), "Sokoto State")
+    assert sokoto.country == "NG" and sokoto.precision == "region"
+    assert geo.distance_km(sokoto.lat, sokoto.lon, 13.0, 5.2) < 100
+
+
+def test_geo_state_inside_an_organisation_is_found(nlp):
+    places = _places(nlp, "The Osun State Police Command said two suspects were arrested.")
+    osun = [p for p in places if p.name.startswith("Osun")]
+    assert osun and osun[0].country == "NG" and "role=organisation" in osun[0].resolved_by, places
+
+
+def test_geo_unit_named_after_its_town_is_the_town(nlp):
+    riyadh = _one(_places(nlp, "Protesters gathered in Riyadh on Friday."), "Riyadh")
+    assert riyadh.precision == "town" and riyadh.country == "SA"
+
+
+def test_geo_unit_code_after_a_comma_names_the_state(nlp):
+    places = _places(nlp, "Flooding hit Conway, SC, on Tuesday.")
+    assert _one(places, "SC").admin1 == "SC"
+    conway = _one(places, "Conway")
+    assert conway.country == "US" and conway.admin1 == "SC"
+
+
+def test_geo_nearer_namesake_wins_a_region_qualifier(nlp):
+    richmond = _one(_places(nlp, "Markets opened in Richmond, Yorkshire, on Saturday."), "Richmond")
+    assert richmond.country == "GB" and richmond.lat > 54  # not Richmond in London
+
+
+def test_geo_unknown_name_qualified_by_a_region_is_placed_in_it(nlp):
+    places = _places(nlp, "Volunteers cleaned the beach at Polwithen Cove, Cornwall, after the storm.")
+    cove = _one(places, "Polwithen Cove")
+    assert cove.resolved_by.startswith("inferred: in Cornwall")
+    assert geo.distance_km(cove.lat, cove.lon, 50.4, -4.9) < 100
+
+
+def test_geo_washington_is_the_state_where_the_document_is(nlp):
+    places = _places(nlp, "The National Guard trained near Yakima, Wash., and the crews returned home to "
+                          "Washington on Friday.")
+    assert _one(places, "Washington").admin1 == "WA"
+    assert _one(places, "Washington").precision == "region"
+
+
+def test_geo_dc_keeps_its_name_across_the_comma(nlp):
+    dc = _one(_places(nlp, "The delegation flew to Washington, D.C., for the talks."), "Washington, D.C.")
+    assert geo.distance_km(dc.lat, dc.lon, 38.9, -77.04) < 25
+
+
+# ---------------------------------------------------------------- facilities, villages, physical features
+
+
+def test_geo_facility_is_placed_in_the_town_the_text_names(nlp):
+    arena = _one(_places(nlp, "The concert at the Ostwick Arena in Calgary was cancelled."), "Ostwick Arena")
+    assert arena.resolved_by.startswith("inferred: in Calgary")
+    uni = _one(_places(nlp, "Students from the University of Ardmore in Halifax, Nova Scotia, protested."),
+               "University of Ardmore")
+    assert uni.country == "CA" and geo.distance_km(uni.lat, uni.lon, 44.65, -63.58) < 25
+
+
+def test_geo_local_facility_is_placed_in_the_nearest_town(nlp):
+    places = _places(nlp, "Firefighters in Winnipeg said the blaze at the Kowalski Community Centre was under "
+                          "control.")
+    centre = _one(places, "Kowalski Community Centre")
+    assert centre.country == "CA" and "nearest town" in centre.resolved_by
+
+
+def test_geo_generic_institution_is_not_placed(nlp):
+    places = _places(nlp, "Lawyers argued before the Supreme Court on Monday, officials in Nairobi said.")
+    assert not [p for p in places if "Supreme" in p.name and p.lat is not None]
+    assert _one(places, "Nairobi").country == "KE"
+
+
+def test_geo_village_the_gazetteer_lacks_is_placed_by_the_town_near_it(nlp):
+    places = _places(nlp, "They fled to Kwamashu township near Durban.")
+    village = _one(places, "Kwamashu")
+    assert village.country == "ZA" and village.resolved_by.startswith("inferred")
+
+
+def test_geo_small_town_in_an_organisation_is_vouched_by_the_state_named(nlp):
+    places = _places(nlp, "Members of the Closter Rotary Club raised money for families across New Jersey.")
+    closter = _one(places, "Closter")
+    assert closter.admin1 == "NJ" and geo.distance_km(closter.lat, closter.lon, 40.97, -73.96) < 25
+
+
+def test_geo_rivers_resolve(nlp):
+    danube = _one(_places(nlp, "Floods along the Danube forced evacuations in Romania."), "Danube")
+    assert danube.precision == "region" and geo.distance_km(danube.lat, danube.lon, 45.2, 29.7) < 100
+    mississippi = _one(_places(nlp, "Barges were stuck on the Mississippi River near Memphis."), "Mississippi River")
+    assert mississippi.country == "US" and mississippi.lat is not None

