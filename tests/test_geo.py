@@ -347,6 +347,7 @@ def test_geo_local_facility_is_placed_in_the_nearest_town(nlp):
                           "control.")
     centre = _one(places, "Kowalski Community Centre")
     assert centre.country == "CA" and "nearest town" in centre.resolved_by
+    assert not geo.is_event_place(centre)  # a guess is shown, but no allegation rests on it
 
 
 def test_geo_generic_institution_is_not_placed(nlp):

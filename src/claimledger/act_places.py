@@ -63,6 +63,8 @@ def _names_people(doc: Doc, p: Place) -> bool:
 
 def locates(p: Place) -> bool:
     """geo.py marks toponyms that only qualify something ("Azeri officials", "the Baku-based group")."""
+    if "nearest town named" in (p.resolved_by or ""):
+        return False  # a guess at where an unknown feature lies: no allegation rests on it
     role = (p.resolved_by or "").partition("role=")[2]
     if not role:
         return True

@@ -737,7 +737,8 @@ def find_places(doc: Doc) -> list[Place]:
 
 def is_event_place(place: Place) -> bool:
     """True when the toponym may locate an event (not a modifier, demonym, title, dateline...)."""
-    return place.lat is not None and "role=" not in (place.resolved_by or "")
+    return place.lat is not None and "role=" not in (place.resolved_by or "") and \
+        "nearest town named" not in (place.resolved_by or "")  # a guess: shown on the map, never an event place
 
 
 def document_country_context(places: list[Place]) -> list[str]:
