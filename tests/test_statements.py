@@ -30,6 +30,11 @@ def run(pipe, text: str, published: date | None = PUBLISHED) -> list[Statement]:
     return found
 
 
+def one(found: list[Statement], cue: str) -> Statement:
+    (st,) = [s for s in found if s.cue == cue]
+    return st
+
+
 def check_spans(text: str, st: Statement) -> None:
     for span in (st.content, st.cue_span, st.date_span, st.speaker.mention):
         if span is not None:
@@ -451,8 +456,11 @@ def test_statements_according_to_opening_a_sentence(pipe):
 
 
 def test_statements_two_word_quote_right_before_its_cue(pipe):
-    (st,) = run(pipe, "“It’s over,” she said of the long campaign, in which she was sure he would win.")
+    found = run(pipe, "“It’s over,” she said of the long campaign, in which she was sure he would win.")
+    st = one(found, "said")
     assert st.content.text == "It’s over" and st.quote == "direct"
+    belief = one(found, "sure")  # her belief at the time, a statement of its own
+    assert belief.mode == "belief" and belief.content.text == "he would win"
     assert run(pipe, "The “grey zone” grew, and the film “Night Convoy” opened in Lviv.") == []
 
 
@@ -678,3 +686,119 @@ def test_statements_asking_not_to_be_named_is_no_statement(pipe):
     (st,) = run(pipe, text)
     assert st.cue == "said" and st.speaker.name.startswith("A member of the panel")
     assert st.content.text == "the craters matched rockets fired from the north"
+
+
+# ---------------------------------------------------------------- beliefs (mode "belief") and further speech forms
+
+@pytest.mark.parametrize("text,speaker,cue,content", [
+    ("Western investigators believe the missile was fired from the occupied town of Horlivka.",
+     "Western investigators", "believe", "the missile was fired from the occupied town of Horlivka"),
+    ("Ukrainian prosecutors are convinced that the strike deliberately targeted civilians.",
+     "Ukrainian prosecutors", "convinced", "the strike deliberately targeted civilians"),
+    ("The brigade plans to withdraw from the village by Friday.",
+     "The brigade", "plans", "to withdraw from the village by Friday"),
+    ("Residents saw the drone hit the water tower shortly after noon.",
+     "Residents", "saw", "the drone hit the water tower shortly after noon"),
+    ("The defence ministry views the convoy attack as a violation of the truce.",
+     "The defence ministry", "views", "the convoy attack as a violation of the truce"),
+    ("Amira Nasser, who believes the shelling was deliberate, left the city with her children.",
+     "Amira Nasser", "believes", "the shelling was deliberate"),
+])
+def test_beliefs_are_statements_with_mode_belief(pipe, text, speaker, cue, content):
+    st = one(run(pipe, text), cue)
+    assert st.mode == "belief" and st.quote == "indirect"
+    assert st.speaker.name == speaker
+    assert st.content.text == content
+    assert text[st.content.start:st.content.end] == content
+    assert text[st.cue_span.start:st.cue_span.end] == cue
+
+
+def test_beliefs_pronoun_holder_takes_its_antecedent(pipe):
+    text = "Colonel Ivan Petrenko commands the eastern sector. He suspects that the artillery was moved overnight."
+    st = one(run(pipe, text), "suspects")
+    assert st.mode == "belief"
+    assert st.speaker.name == "Ivan Petrenko" and st.speaker.mention.text == "He"
+    assert st.content.text == "the artillery was moved overnight"
+
+
+def test_beliefs_and_speech_side_by_side(pipe):
+    text = ("The Red Cross warned on Monday that water supplies were running out. "
+            "The agency hopes to reach the city by Sunday.")
+    found = run(pipe, text)
+    warned, hopes = one(found, "warned"), one(found, "hopes")
+    assert warned.mode == "speech" and hopes.mode == "belief"
+    assert hopes.speaker.name == "The Red Cross" and hopes.content.text == "to reach the city by Sunday"
+    assert [s.id for s in found] == ["S1", "S2"]
+
+
+@pytest.mark.parametrize("text", [
+    "I think the ceasefire will not hold. You know the roads are mined.",  # first and second person
+    "The commanders would want to delay the offensive.",  # a modal
+    "If the rebels believe the bridge is mined, they will not cross it.",  # a conditional
+    "Does the army expect the town to fall?",  # a question
+    "The governor did not know that the convoy had been hit.",  # negated knowledge
+    "Officials made sure that the convoy reached the hospital.",  # "make sure" is not a belief
+    "Analysts knew what the shelling meant for the harvest.",  # an embedded question
+    "The brigade is expected to withdraw by Friday.",  # no holder
+    "The court fined him, though it is doubtful he will be able to pay.",  # an expletive "it"
+    "The week saw the army retreat from two villages.",  # a time, not a witness
+])
+def test_beliefs_generic_or_hypothetical_are_not_statements(pipe, text):
+    assert [s for s in run(pipe, text) if s.mode == "belief"] == []
+
+
+def test_beliefs_inside_reported_speech_or_quotes_belong_to_that_statement(pipe):
+    text = "The minister said he believes the dam was blown up from the inside."
+    (st,) = run(pipe, text)
+    assert st.cue == "said" and st.mode == "speech"
+    assert st.content.text == "he believes the dam was blown up from the inside"
+    text = "“The army wants to erase this town,” said Lena Moroz, a nurse."
+    (st,) = run(pipe, text)
+    assert st.cue == "said" and st.content.text == "The army wants to erase this town"
+
+
+def test_beliefs_are_exported_with_their_mode(pipe):
+    from claimledger.models import as_dict
+
+    st = one(run(pipe, "Western investigators believe the missile was fired from Horlivka."), "believe")
+    record = as_dict(st)
+    assert record["mode"] == "belief"
+    assert Statement(speaker=st.speaker, cue="said", content=st.content).mode == "speech"
+
+
+@pytest.mark.parametrize("text,speaker,cue,content", [
+    ("The general appeared to suggest that the airfield had been struck twice.",
+     "The general", "suggest", "the airfield had been struck twice"),
+    ("The ministry tweeted in the early hours that the blast was caused by a drone.",
+     "The ministry", "tweeted", "the blast was caused by a drone"),
+    ("Colonel Ivan Petrenko appeared on television and began by saying the front line was stable.",
+     "Ivan Petrenko", "saying", "the front line was stable"),
+    ("The district governor called the shelling a “deliberate massacre” of civilians.",
+     "The district governor", "called", "the shelling a “deliberate massacre” of civilians"),
+    ("A convoy that the agency described as “purely humanitarian” was stopped at the border.",
+     "the agency", "described", "“purely humanitarian”"),
+    ("A Gallup poll shows that most residents want the talks to resume.",
+     "A Gallup poll", "shows", "most residents want the talks to resume"),
+    ("As the mayor said on Monday, the shelter was full by midnight.",
+     "the mayor", "said", "the shelter was full by midnight"),
+    ("The shelter was full by midnight, as the mayor noted.",
+     "the mayor", "noted", "The shelter was full by midnight"),
+    ("Yet, as Sara Klein observed, the town was empty.", "Sara Klein", "observed", "the town was empty"),
+    ("The soldiers fired on the convoy, which the ministry said was carrying only flour.",
+     "the ministry", "said", "was carrying only flour"),
+])
+def test_statements_more_reporting_constructions(pipe, text, speaker, cue, content):
+    st = one(run(pipe, text), cue)
+    assert st.mode == "speech"
+    assert st.speaker.name == speaker
+    assert st.content.text == content and text[st.content.start:st.content.end] == content
+
+
+def test_statements_as_clause_with_its_own_complement_is_not_a_report(pipe):
+    assert run(pipe, "Residents stayed indoors as the shelling continued to intensify.") == []
+
+
+def test_statements_without_content_words_are_dropped(pipe):
+    assert run(pipe, "Maybe the colonel is not as rich as he says he is.") == []
+    assert run(pipe, "The envoy is not as neutral as she claims to be.") == []
+    assert run(pipe, "A video shows that the bridge was still standing on Tuesday.") == []  # no named source

@@ -27,6 +27,7 @@ class _Raw:
     date_from: "_Raw | None" = None  # statement whose date this one shares ("the statement continued")
     date: str | None = None
     colon: bool = False  # content is the paragraph after "X said:"
+    mode: str = "speech"  # speech | belief (see `beliefs`)
 
 
 def _edges(tokens) -> tuple[int, int]:
@@ -42,6 +43,14 @@ def _edges(tokens) -> tuple[int, int]:
 
 def _subtree(tok: Token) -> tuple[int, int]:
     return _edges(list(tok.subtree))
+
+
+def _strip_mark(doc: Doc, tok: Token) -> tuple[int, int]:
+    """A complement clause's span without its leading "that"/"whether"."""
+    toks = [t for t in tok.subtree]
+    while toks and (toks[0].dep_ == "mark" or toks[0].lower_ in ("that", ":", ",")) and toks[0].i < tok.i:
+        toks = toks[1:]
+    return _edges(toks)
 
 
 def _subject(cue: Token) -> Token | None:

