@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 from . import actors, acts, munitions
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
-from .nlp import doc_text as _text, noun_chunks
+from .nlp import doc_text as _text, ents, noun_chunks
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
 
@@ -329,9 +329,9 @@ def _accused(doc: Doc, st: Statement, lo: int, hi: int) -> tuple[str | None, Spa
 def _named_group_before(doc: Doc, tok: Token) -> tuple[int, int] | None:
     """The last organisation named in the sentence before "the group" (an ORG/NORP entity that is no demonym
     and no place: "in Nabatieh")."""
-    ents = [e for e in doc.ents if e.label_ in ("ORG", "NORP") and tok.sent.start <= e.start and e.end <= tok.i
+    orgs = [e for e in ents(doc) if e.label_ in ("ORG", "NORP") and tok.sent.start <= e.start and e.end <= tok.i
             and not actors.country_in(e.text) and not (e.start and doc[e.start - 1].lower_ in ("in", "near", "at"))]
-    return (ents[-1].start_char, ents[-1].end_char) if ents else None
+    return (orgs[-1].start_char, orgs[-1].end_char) if orgs else None
 
 
 def _event_antecedent(doc: Doc, word: str, before: int) -> tuple[str | None, Span | None]:

@@ -32,6 +32,7 @@ COUNTRY_PRECISION = "country"
 _FOLD = str.maketrans({**{c: None for c in "\u2019\u2018'`\u02bf\u02be."},
                        **{c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015/"}})
 
+@lru_cache(maxsize=1 << 16)  # the same names are folded again and again
 def fold(name: str) -> str:
     """Lookup key: accents, apostrophes, dots and hyphens folded, lower case."""
     if not name.isascii():

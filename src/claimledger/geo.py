@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer,  # noqa: F401
                         _cache_file, distance_km, fold, gazetteer, load_cache, save_cache)
 from .models import Place
-from .nlp import doc_text
+from .nlp import doc_text, ents
 
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
@@ -249,7 +249,14 @@ def _cued(doc: Doc, i: int, j: int) -> bool:
 def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     """A longer shipped name around the span ("Donetsk region", "Zaporizhzhia nuclear plant",
     "southern Lebanon")."""
-    shipped = lambda a, b: any(e.source != "geonames" for e, _ in g.lookup(doc[a:b].text))  # noqa: E731
+    text = doc_text(doc)
+
+    def shipped(a: int, b: int) -> bool:
+        name = text[doc[a].idx:doc[b - 1].idx + len(doc[b - 1])]
+        if name not in g.abbreviations and g.key(name) not in g.index:
+            return False  # most spans: no name at all, so no entries to build
+        return any(e.source != "geonames" for e, _ in g.lookup(name))
+
     if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
         i -= 1
     for j2 in range(min(len(doc), j + 3), j, -1):  # "Washington, D.C." too
@@ -275,7 +282,7 @@ def _admin_base(g: Gazetteer, name: str) -> list[tuple[Entry, int]]:
 def _qualified(doc: Doc, g: Gazetteer, found: dict, taken: set[int], add) -> None:
     """Proper nouns before a comma and a region, state or country are places in it ("Snetterton, Norfolk");
     a unit code after a place and a comma names its state or province ("Horry County, SC", "Bridge, N.B.")."""
-    persons = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+    persons = {(e.start, e.end) for e in ents(doc) if e.label_ == "PERSON" and len(e) > 1}
     right = {k: m for (k, _), m in found.items()}
     for c in range(1, len(doc) - 1):
         if doc[c].text != ",":
@@ -334,16 +341,24 @@ def _vouched(g: Gazetteer, found: dict, spans: list[tuple[int, int, str]]) -> li
     return out
 
 
+def _lower_words(doc: Doc) -> set[str]:
+    """Words the document writes in lower case somewhere ("piano"), once per document."""
+    key = ("claimledger_lower_words", len(doc))
+    if key not in doc.user_data:
+        doc.user_data[key] = {t.text for t in doc if t.is_lower}
+    return doc.user_data[key]
+
+
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:
     """One sense per discourse: other occurrences of a found name are toponyms too, unless the document
     also uses it as a word ("piano") or in a person's name ("Ms Heiden")."""
     names = {doc[i:j].text: (i, j) for i, j in found}
-    persons = {t for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in range(e.start, e.end)}
+    persons = {t for e in ents(doc) if e.label_ == "PERSON" and len(e) > 1 for t in range(e.start, e.end)}
     # a lone PERSON word is a person after a title ("Ms Heiden") or when so labelled more often than place
-    labels = Counter((e.text, e.label_ in ("GPE", "LOC")) for e in doc.ents if e.label_ in ("PERSON", "GPE", "LOC"))
-    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and (len(e) > 1 or labels[e.text, False] >
+    labels = Counter((e.text, e.label_ in ("GPE", "LOC")) for e in ents(doc) if e.label_ in ("PERSON", "GPE", "LOC"))
+    person_words = {t.lower_ for e in ents(doc) if e.label_ == "PERSON" and (len(e) > 1 or labels[e.text, False] >
                     labels[e.text, True] or e.start and fold(doc[e.start - 1].text) in HONORIFICS) for t in e}
-    lower_words = {t.text for t in doc if t.is_lower}
+    lower_words = _lower_words(doc)
     for name, (i0, j0) in names.items():
         k = fold(name)
         if (k in COMMON_WORDS or k in person_words or name.lower() in lower_words or k not in g.demonyms
@@ -363,8 +378,8 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
     taken: set[int] = set()
     deferred: list[tuple[int, int]] = []  # a small town without NER support: kept if coordinated with a place
     small: list[tuple[int, int]] = []  # a small town's name inside an organisation's
-    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
-    lower_words = {t.text for t in doc if t.is_lower}
+    person_words = {t.lower_ for e in ents(doc) if e.label_ == "PERSON" for t in e if t.is_alpha}
+    lower_words = _lower_words(doc)
 
     def weak(i: int, j: int) -> None:
         """A name only the gazetteer supports: kept if well known or where the grammar says place."""
@@ -395,7 +410,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
                                 _role(doc, span, in_org, dem), dem, strict, part=part, settlement=settlement)
         taken.update(range(i, j))
 
-    for ent in doc.ents:
+    for ent in ents(doc):
         i, j = _trim(doc, ent.start, ent.end)
         j = _generic_head(doc, g, i, j)
         if i >= j:
@@ -436,7 +451,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         elif ent.label_ == "PERSON" and _known(g, text):
             weak(i, j)
     # capitalised words outside entities that the gazetteer knows well
-    ent_tokens = {t for e in doc.ents for t in range(e.start, e.end)}
+    ent_tokens = {t for e in ents(doc) for t in range(e.start, e.end)}
     i = 0
     while i < len(doc):
         if (i in ent_tokens or i in taken or not doc[i].text[:1].isupper()
@@ -453,7 +468,7 @@ def _mentions(doc: Doc, g: Gazetteer) -> list[Mention]:
         if any(c.i in taken for c in doc[i:j].root.conjuncts):
             add(i, j, strict=False)
     _qualified(doc, g, found, taken, add)
-    persons = {t for e in doc.ents if e.label_ == "PERSON" for t in range(e.start, e.end)}
+    persons = {t for e in ents(doc) if e.label_ == "PERSON" for t in range(e.start, e.end)}
     for i, j in _vouched(g, found, [(i, j, doc[i:j].text) for i, j in deferred + small
                                     if not persons & set(range(i, j)) and doc[i:j].text not in lower_words]):
         add(i, j, strict=False, in_org=(i, j) in small)

@@ -126,6 +126,15 @@ def doc_text(doc) -> str:
     return cached
 
 
+def ents(doc) -> tuple:
+    """`doc.ents`, built once per document (spaCy makes new Span objects on every access)."""
+    key = ("claimledger_ents", len(doc))
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = tuple(doc.ents)
+    return cached
+
+
 def noun_chunks(doc) -> list:
     """`doc.noun_chunks`, computed once per document (spaCy re-walks the parse on every access)."""
     key = ("claimledger_noun_chunks", len(doc))

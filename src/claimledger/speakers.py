@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .attribution import _Raw, _edges
-from .nlp import doc_text as _text, noun_chunks
+from .nlp import doc_text as _text, ents, noun_chunks
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
@@ -102,7 +102,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
     text = _text(doc)
     seen: list[Speaker] = []
     raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
-    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
+    persons = [(e.start_char, e.text) for e in ents(doc) if e.label_ == "PERSON" and len(e.text.split()) >= 2]
     for r in sorted(raws, key=lambda x: x.cue.idx):
         if r.inherited is not None and r.inherited.speaker is not None and not r.subject:
             r.speaker = r.inherited.speaker
@@ -225,7 +225,7 @@ def _named_org(doc: Doc, noun: str, before: int) -> str | None:
     """The organisation last named before an offset whose name holds `noun` ("National News Agency" for
     "the agency")."""
     best = None
-    for ent in doc.ents:
+    for ent in ents(doc):
         if ent.start_char >= before:
             break
         if ent.label_ in ("ORG", "FAC", "NORP") and noun in (t.lower_ for t in ent):
