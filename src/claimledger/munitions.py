@@ -60,13 +60,40 @@ def find_weapons(text: str, start: int = 0, end: int | None = None, platforms: b
     """Weapon mentions in text[start:end], longest match first, with exact spans; platforms only when asked."""
     end = len(text) if end is None else end
     out = []
-    for m in _index()[1].finditer(text, start, end):
-        entry = lookup(m.group(0))
-        if entry is None or (entry.get("platform") and not platforms):
+    for s, e, name, entry in (_matches(text) if len(text) > 400 else _scan(text, start, end)):
+        if s < start or e > end or (entry.get("platform") and not platforms):
             continue
-        out.append(Weapon(name=m.group(0), span=Span.of(text, m.start(), m.end()), kb_id=entry["id"],
+        out.append(Weapon(name=name, span=Span.of(text, s, e), kb_id=entry["id"],
                           category=entry["category"], cluster=bool(entry.get("cluster"))))
     return out
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", name)[0] for name in _index()[0] if re.search(r"\w", name))
+
+
+def _scan(text: str, start: int = 0, end: int | None = None) -> tuple[tuple[int, int, str, dict], ...]:
+    """Mentions in text[start:end]: the big alternation is tried only where a word opens some name."""
+    end = len(text) if end is None else end
+    pattern, first, out, pos = _index()[1], _first_words(), [], start
+    for w in _WORD.finditer(text, start, end):
+        if w.start() < pos or w.group(0).lower() not in first:
+            continue
+        m = pattern.match(text, w.start(), end)
+        if m and (entry := lookup(m.group(0))) is not None:
+            out.append((m.start(), m.end(), m.group(0), entry))
+            pos = m.end()
+    return tuple(out)
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4)
+def _matches(text: str) -> tuple[tuple[int, int, str, dict], ...]:
+    """Every mention in a document, scanned once: the stages ask about many stretches of it."""
+    return _scan(text)
 
 
 def delivery(weapon: Weapon) -> str | None:
