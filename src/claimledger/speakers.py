@@ -236,11 +236,16 @@ def _named_org(doc: Doc, noun: str, before: int) -> str | None:
 def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
     """"the commissioner" → the person last introduced with that title ("the commissioner of X, Jane Roe")."""
     best = None
-    for tok in doc:
+    key = ("claimledger_lemma_index", len(doc))
+    if key not in doc.user_data:  # asked for every definite description: index the lemmas once
+        index: dict[str, list[int]] = {}
+        for t in doc:
+            index.setdefault(t.lemma_.lower(), []).append(t.i)
+        doc.user_data[key] = index
+    for i in doc.user_data[key].get(noun, ()):
+        tok = doc[i]
         if tok.idx >= before:
             break
-        if tok.lemma_.lower() != noun:
-            continue
         near = range(tok.i + 1, min(len(doc), tok.i + 10))
         names = [doc[j] for j in near if doc[j].dep_ == "appos" and doc[j].pos_ == "PROPN"
                  and doc[j].head.i in [t.i for t in tok.subtree]]
