@@ -260,8 +260,8 @@ def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:
     if i > 0 and doc[i - 1].lower_ in DIRECTIONS and shipped(i - 1, j):
         i -= 1
     for j2 in range(min(len(doc), j + 3), j, -1):  # "Washington, D.C." too
-        if (all(t.is_alpha or t.text == "," or "." in t.text and not t.is_punct for t in doc[j:j2])
-                and not doc[j2 - 1].is_punct and shipped(i, j2)):
+        if (not doc[j2 - 1].is_punct and shipped(i, j2)  # the cheap test first: most spans extend to nothing
+                and all(t.is_alpha or t.text == "," or "." in t.text and not t.is_punct for t in doc[j:j2])):
             return i, j2
     if j < len(doc) and doc[j].lower_ in ADMIN_WORDS and _admin_base(g, doc[i:j + 1].text):
         return i, j + 1
