@@ -110,6 +110,7 @@ def _alias_index() -> tuple[tuple[re.Pattern, Actor], ...]:
     return tuple((p, a) for _, p, a in sorted(pairs, key=lambda x: -x[0]))
 
 
+@lru_cache(maxsize=1 << 14)  # speakers repeat; each lookup tries every alias
 def lookup(name: str) -> Actor | None:
     """The registry actor named (by name, alias or acronym) in `name`, longest alias first."""
     if not name:
@@ -133,6 +134,7 @@ def _countries() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def country_in(text: str) -> str | None:
     """The first country named in `text` by name or demonym ("Azerbaijan's defence ministry" → Azerbaijan)."""
     words = re.findall(r"[A-Za-zÀ-ÿ.\-]+(?:'s)?", text.replace("\u2019", "'"))
