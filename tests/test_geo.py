@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from claimledger import geo
+from claimledger import gazetteer, geo
 
 
 def _places(nlp, text):
@@ -184,19 +184,19 @@ def test_geo_gazetteer_cache_round_trips(tmp_path):
     path = tmp_path / "claimledger" / "gazetteer-test.marshal"
     (tmp_path / "claimledger").mkdir()
     (tmp_path / "claimledger" / "gazetteer-old.marshal").write_bytes(b"stale")
-    geo.save_cache(g, path)
+    gazetteer.save_cache(g, path)
     assert [p.name for p in (tmp_path / "claimledger").iterdir()] == [path.name]
-    loaded = geo.load_cache(path)
+    loaded = gazetteer.load_cache(path)
     assert loaded is not None and len(loaded.rows) == len(g.rows)
     assert [(e.name, e.country) for e, _ in loaded.lookup("Tripoli")] == [(e.name, e.country) for e, _ in
                                                                           g.lookup("Tripoli")]
     path.write_bytes(b"not marshal")
-    assert geo.load_cache(path) is None
+    assert gazetteer.load_cache(path) is None
 
 
 def test_geo_cache_file_follows_xdg_cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = geo._cache_file()
+    path = gazetteer._cache_file()
     assert path.parent == tmp_path / "claimledger" and path.name.startswith("gazetteer-")
 
 

@@ -24,12 +24,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span as SpacySpan
 
 from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer,  # noqa: F401
-                        _cache_file, distance_km, fold, gazetteer, load_cache, save_cache)
+                        distance_km, fold, gazetteer)
 from .models import Place
 from .nlp import doc_text, ents
 
