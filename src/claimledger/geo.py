@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Gazetteer,  # noqa: F401
                         distance_km, fold, gazetteer)
 from .models import Place
-from .nlp import doc_text, ents
+from .nlp import doc_text, ents, per_doc
 
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
@@ -342,10 +342,7 @@ def _vouched(g: Gazetteer, found: dict, spans: list[tuple[int, int, str]]) -> li
 
 def _lower_words(doc: Doc) -> set[str]:
     """Words the document writes in lower case somewhere ("piano"), once per document."""
-    key = ("claimledger_lower_words", len(doc))
-    if key not in doc.user_data:
-        doc.user_data[key] = {t.text for t in doc if t.is_lower}
-    return doc.user_data[key]
+    return per_doc(doc, "lower_words", lambda d: {t.text for t in d if t.is_lower})
 
 
 def _repeat_mentions(doc: Doc, g: Gazetteer, found: dict, add) -> None:

@@ -117,28 +117,25 @@ def register_extensions() -> None:
         Doc.set_extension("cl_quotes", default=None)
 
 
-def doc_text(doc) -> str:
-    """`doc.text`, joined once per document: spaCy rebuilds it from the tokens on every access."""
-    key = ("claimledger_text", len(doc))
+def per_doc(doc, name: str, make):
+    """`make(doc)`, computed once per document and kept in its user_data (the stages ask again and again)."""
+    key = ("claimledger_" + name, len(doc))
     cached = doc.user_data.get(key)
     if cached is None:
-        cached = doc.user_data[key] = doc.text
+        cached = doc.user_data[key] = make(doc)
     return cached
+
+
+def doc_text(doc) -> str:
+    """`doc.text`, joined once: spaCy rebuilds it from the tokens on every access."""
+    return per_doc(doc, "text", lambda d: d.text)
 
 
 def ents(doc) -> tuple:
-    """`doc.ents`, built once per document (spaCy makes new Span objects on every access)."""
-    key = ("claimledger_ents", len(doc))
-    cached = doc.user_data.get(key)
-    if cached is None:
-        cached = doc.user_data[key] = tuple(doc.ents)
-    return cached
+    """`doc.ents`, built once: spaCy makes new Span objects on every access."""
+    return per_doc(doc, "ents", lambda d: tuple(d.ents))
 
 
 def noun_chunks(doc) -> list:
-    """`doc.noun_chunks`, computed once per document (spaCy re-walks the parse on every access)."""
-    key = ("claimledger_noun_chunks", len(doc))
-    cached = doc.user_data.get(key)
-    if cached is None:
-        cached = doc.user_data[key] = list(doc.noun_chunks)
-    return cached
+    """`doc.noun_chunks`, computed once: spaCy re-walks the parse on every access."""
+    return per_doc(doc, "noun_chunks", lambda d: list(d.noun_chunks))

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .attribution import _Raw, _edges
-from .nlp import doc_text as _text, ents, noun_chunks
+from .nlp import doc_text as _text, ents, noun_chunks, per_doc
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
@@ -233,16 +233,17 @@ def _named_org(doc: Doc, noun: str, before: int) -> str | None:
     return best
 
 
+def _lemma_index(doc: Doc) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for t in doc:
+        index.setdefault(t.lemma_.lower(), []).append(t.i)
+    return index
+
+
 def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
     """"the commissioner" → the person last introduced with that title ("the commissioner of X, Jane Roe")."""
     best = None
-    key = ("claimledger_lemma_index", len(doc))
-    if key not in doc.user_data:  # asked for every definite description: index the lemmas once
-        index: dict[str, list[int]] = {}
-        for t in doc:
-            index.setdefault(t.lemma_.lower(), []).append(t.i)
-        doc.user_data[key] = index
-    for i in doc.user_data[key].get(noun, ()):
+    for i in per_doc(doc, "lemma_index", _lemma_index).get(noun, ()):  # asked for every definite description
         tok = doc[i]
         if tok.idx >= before:
             break
