@@ -580,11 +580,11 @@ def test_statements_trailing_relay_citing_after_a_date(pipe):
 
 
 def test_statements_citing_evidence_is_no_relayed_source(pipe):
-    text = "Strikes on homes in Izium on Monday killed at least two civilians, including a child, Valley Watch said " \
-           "on Thursday, citing footage verified by its own analysts."
+    text = "Strikes on homes in Izium on Monday left three civilians dead, one of them a boy, Valley Watch said " \
+           "on Thursday, citing footage that its own analysts had checked."
     (st,) = run(pipe, text)
     assert st.speaker.name == "Valley Watch" and st.reported_by is None and st.cue == "said"
-    assert st.content.text == "Strikes on homes in Izium on Monday killed at least two civilians, including a child"
+    assert st.content.text == "Strikes on homes in Izium on Monday left three civilians dead, one of them a boy"
 
 
 def test_statements_accused_with_a_conjoined_object_keeps_the_act(pipe):
@@ -740,7 +740,7 @@ def test_beliefs_and_speech_side_by_side(pipe):
     "Officials made sure that the convoy reached the hospital.",  # "make sure" is not a belief
     "Analysts knew what the shelling meant for the harvest.",  # an embedded question
     "The brigade is expected to withdraw by Friday.",  # no holder
-    "The court fined him, though it is doubtful he will be able to pay.",  # an expletive "it"
+    "The court fined the trader, though it is unlikely the fine will ever be paid.",  # an expletive "it"
     "The week saw the army retreat from two villages.",  # a time, not a witness
 ])
 def test_beliefs_generic_or_hypothetical_are_not_statements(pipe, text):
@@ -799,6 +799,6 @@ def test_statements_as_clause_with_its_own_complement_is_not_a_report(pipe):
 
 
 def test_statements_without_content_words_are_dropped(pipe):
-    assert run(pipe, "Maybe the colonel is not as rich as he says he is.") == []
+    assert run(pipe, "Perhaps the colonel is less wealthy than he says he is.") == []
     assert run(pipe, "The envoy is not as neutral as she claims to be.") == []
     assert run(pipe, "A video shows that the bridge was still standing on Tuesday.") == []  # no named source
