@@ -214,14 +214,14 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
     if subj.lower_ in PRONOUNS:
         return None, _tok_span(subj), "pronoun"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
-    if munitions.lookup(subj.text) or subj.lemma_.lower() in EVENT_NOUNS:
+    if (kb := munitions.lookup(subj.text)) or subj.lemma_.lower() in EVENT_NOUNS:
         mod, by = _actor_modifiers(subj), _subject(subj) or _operator(subj)
         if mod:
             return _named(doc, *mod)
         if by is not None:
             return _named(doc, *_strip_det(_text(doc), *_np(by)))
-        if any(c.lower_ == "military" for c in subj.lefts) or munitions.lookup(subj.text) and \
-                munitions.lookup(subj.text).get("platform"):  # "a military jet bombed": some state's forces
+        if any(c.lower_ == "military" for c in subj.lefts) or kb and kb.get("platform"):
+            # "a military jet bombed": some state's forces
             return None, _tok_span(subj), "force"
         return (None, _tok_span(subj), "event") if subj.lemma_.lower() in EVENT_NOUNS else (None, None, "none")
     start, end = _np(subj)
@@ -490,6 +490,7 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
 REASONS_NONE = {"pronoun": "unresolved pronoun", "vague": "unnamed", "event": "event without a named actor"}
 REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent",
            "inferred": "inferred: the forces of the state the article is about"}
+SELF_CLAIM = REASONS["self"]  # how later stages tell a party's account of its own act
 
 
 def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) -> Allegation | None:

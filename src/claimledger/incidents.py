@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .allegations import REASONS
+from .allegations import SELF_CLAIM
 from .geo import distance_km
 from .models import Allegation, Assessment, Incident, Statement, as_dict, natural_key
 
@@ -200,9 +200,6 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
 
 
 # --- status and independence ------------------------------------------------------------------------
-
-SELF_CLAIM = REASONS["self"]
-
 
 def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     """An incident's status from its verifiers' assessments, with the reasoning.

