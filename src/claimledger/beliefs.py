@@ -57,6 +57,10 @@ TIMES = {"year", "month", "week", "day", "weekend", "decade", "century", "era", 
 QUANTIFIERS = {"many", "most", "some", "few", "several", "all", "both", "none", "half", "majority", "number"}  # "of" X
 _WH = {"what", "whether", "if", "how", "why", "when", "where", "who", "which", "whom", "whose"}
 VERBS = CLAUSE_VERBS | INFINITIVE_VERBS | AS_VERBS
+# verbs whose "that"-clause is not a proposition their subject holds: a result, a requirement, an inference
+NOT_THAT_CUES = {"make", "ensure", "insure", "require", "mean", "imply", "guarantee", "see",
+                 "have", "do", "get", "let", "cause", "need", "provide", "stipulate", "mandate", "prove", "help",
+                 "seem", "appear", "look", "sound", "happen", "follow", "matter", "be"}
 
 
 def lemma_of(tok: Token) -> str:
@@ -76,7 +80,18 @@ def is_cue(tok: Token) -> bool:
     """A verb of belief, intention or perception, or an adjective of belief ("convinced", "sure")."""
     if tok.lower_ in ADJECTIVES:
         return tok.tag_ in ("JJ", "VBN") or (tok.tag_ == "VBD" and not any(c.dep_ == "dobj" for c in tok.children))
-    return tok.pos_ in ("VERB", "AUX") and lemma_of(tok) in VERBS
+    return tok.pos_ in ("VERB", "AUX") and (lemma_of(tok) in VERBS or _that_cue(tok))
+
+
+def _that_cue(tok: Token) -> bool:
+    """Any verb with a "that"-clause holding its own subject ("the senator lamented that ...", "the panel
+    discovered that ..."): in English such a clause states what the verb's subject holds, says or feels."""
+    return tok.lemma_.lower() not in NOT_THAT_CUES and any(_that_clause(c) for c in tok.children if c.i > tok.i)
+
+
+def _that_clause(c: Token) -> bool:
+    return c.dep_ == "ccomp" and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark" and \
+        any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in c.children)
 
 
 def belief_statement(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> _Raw | None:
@@ -171,7 +186,8 @@ def _complement(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX", "ADJ") and not _wh(c):
             has_subj = any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in c.children)
             infinitive = any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children)
-            if (has_subj and (lemma in CLAUSE_VERBS or lemma in ADJECTIVES)) or (infinitive and lemma not in PERCEPTION):
+            if (has_subj and (lemma in CLAUSE_VERBS or lemma in ADJECTIVES or _that_clause(c))) or \
+                    (infinitive and lemma not in PERCEPTION):
                 return _strip_mark(doc, c)
         if c.dep_ == "xcomp" and (lemma in INFINITIVE_VERBS or cue.lower_ in ADJECTIVES) and \
                 any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children):

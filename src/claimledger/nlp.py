@@ -43,9 +43,10 @@ def _opens(text: str, m: re.Match) -> bool | None:
     mark = m.group(0)
     if mark in ("``", "\u201c", "\u00ab", "\u201e"):
         return True
+    before = text[m.start() - 1] if m.start() else "\n"
     if mark in ("\u201d", "\u00bb"):
-        return False
-    before = text[m.start() - 1] if m.start() else " "
+        # a closing mark opening a paragraph and followed by a word is a mistyped opening one
+        return before == "\n" and m.end() < len(text) and text[m.end()].isalnum()
     after = text[m.end()] if m.end() < len(text) else " "
     if (before.isspace() or before in "([{\u2014-") and not after.isspace():
         return True

@@ -336,7 +336,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             r.in_quote = q
         raws.append(r)
         by_cue[tok.i] = r
-    raws += [r for r in _labelled(doc, real) if not any(_overlaps(r.content, o.content) for o in raws)]
+    raws += [r for r in _labelled(doc, real) if not any(_overlaps(r.content, o.content) for o in raws if o.in_quote is None)]
     raws = beliefs.outside_statements(raws)
     for r in raws:
         anchor = _cue_ancestor(r.cue) if not r.own_subject else None
