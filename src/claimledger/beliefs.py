@@ -25,7 +25,8 @@ CLAUSE_VERBS = {"believe", "think", "know", "expect", "fear", "hope", "suspect",
                 "gather", "deduce", "infer", "surmise", "envision", "envisage"}
 # verbs of intention and expectation that take an infinitive ("plans to X", "expects them to X")
 INFINITIVE_VERBS = {"want", "plan", "intend", "hope", "expect", "wish", "seek", "aim", "prefer", "aspire", "resolve",
-                    "plot", "decide", "desire", "strive", "scheme", "choose", "opt"}
+                    "plot", "decide", "desire", "strive", "scheme", "choose", "opt", "refuse", "decline", "agree",
+                    "vote", "offer", "volunteer", "like", "prefer", "hesitate"}
 # verbs of judgement with "X as Y" ("see the talks as a trap")
 AS_VERBS = {"see", "view", "regard", "consider", "perceive"}
 # verbs a belief may hang on as an infinitive with the holder as their subject ("seemed to believe")
@@ -38,10 +39,9 @@ ADJECTIVES = {"convinced", "confident", "sure", "certain", "aware", "worried", "
 NOUNS = {"belief", "view", "fear", "hope", "expectation", "concern", "suspicion", "conviction", "conclusion",
          "understanding", "assumption", "impression", "feeling", "knowledge", "awareness", "opinion", "worry",
          "doubt", "intention", "determination", "assessment", "perception", "sense"}
-# knowledge, perception and intention: negated, they report an absence ("did not know that"), not a belief
+# knowledge and perception: negated, they report an absence ("did not know that"), not a belief
 NO_NEGATION = {"know", "realize", "realise", "understand", "learn", "see", "hear", "notice", "discover", "remember",
-               "recognize", "recognise", "perceive", "sense", "want", "plan", "intend", "seek", "aim",
-               "decide", "wish", "aware", "sure", "certain"}
+               "recognize", "recognise", "perceive", "sense", "aware", "sure", "certain"}
 PERCEPTION = {"see", "hear", "notice", "feel", "sense", "perceive"}  # their clause needs its own subject
 COPULAS = {"be", "become", "remain", "seem", "appear", "feel", "grow", "come", "get", "stay", "sound", "look"}
 HYPOTHETICAL = {"would", "could", "might", "may", "should", "can", "must", "ought", "'d", "shall"}

@@ -73,6 +73,9 @@ CLAUSE_PREPS = {"after", "before", "because", "despite", "while", "as", "followi
 CLAIM_NOUNS = {"claim", "statement", "report", "warning", "argument", "assertion", "allegation", "accusation",
                "acknowledgment", "acknowledgement", "announcement", "insistence", "suggestion", "prediction",
                "promise", "pledge", "vow", "declaration", "denial", "admission", "contention", "charge", "boast"}
+# nouns of intention or commitment whose content is an infinitive: "the army's decision to withdraw"
+INTENT_NOUNS = {"decision", "determination", "plan", "refusal", "agreement", "eagerness", "willingness", "readiness",
+                "commitment", "desire", "intention", "promise", "pledge", "vow", "threat", "resolve", "bid"}
 # verbs of a relative clause on such a noun ("the claim that he made"): "that" is their object, not a complementiser
 _REL_VERBS = {"make", "issue", "release", "publish", "file", "write", "send", "post", "hear", "see", "read", "repeat",
               "cite", "receive", "get", "give", "deliver", "reject", "dismiss", "deny", "retract", "echo", "prepare",
@@ -310,7 +313,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             r = _verb_statement(doc, tok, lemma, quotes, real)
         elif beliefs.is_cue(tok) and tok.dep_ not in ("amod", "compound"):
             r = beliefs.belief_statement(doc, tok, real)
-        elif tok.pos_ == "NOUN" and lemma in beliefs.NOUNS:
+        elif tok.pos_ == "NOUN" and (lemma in beliefs.NOUNS or lemma in INTENT_NOUNS):
             r = _noun_statement(doc, tok, mode="belief")
         else:
             continue
@@ -408,7 +411,11 @@ def _noun_statement(doc: Doc, noun: Token, mode: str = "speech") -> _Raw | None:
     complement clause and a named owner (possessor, "from"/"by" phrase or proper-noun modifier)."""
     clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp") and c.i > noun.i
                    and c.left_edge.dep_ == "mark" and c.left_edge.lower_ in ("that", "whether")), None)
-    if clause is None or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
+    infinitive = next((c for c in noun.children if c.dep_ == "acl" and c.i > noun.i and c.left_edge.lower_ == "to"
+                       and c.left_edge.dep_ == "aux"), None) if noun.lemma_.lower() in INTENT_NOUNS else None
+    if infinitive is not None and clause is None:
+        clause = infinitive  # "the council's decision to close the crossing"
+    elif clause is None or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
         return None
     if noun.dep_ in ("nsubj", "nsubjpass"):
         return None  # "X's accusation that Y follows ...": a topic recalling statements already reported
@@ -424,7 +431,7 @@ def _noun_statement(doc: Doc, noun: Token, mode: str = "speech") -> _Raw | None:
         return None
     subject = [t for t in owner.subtree if t.dep_ != "case"] if owner.dep_ != "compound" else \
         [t for t in doc[owner.left_edge.i:noun.i] if t.dep_ == "compound" or t.i == owner.i]
-    content = _strip_mark(doc, clause)
+    content = _subtree(clause) if clause is infinitive else _strip_mark(doc, clause)
     start = min(t.idx for t in subject + [noun])
     return _Raw(cue=noun, content=content, subject=subject, subject_head=owner,
                 cue_span=(noun.idx, noun.idx + len(noun.text)), zone=[(start, noun.idx + len(noun.text))],
