@@ -39,6 +39,14 @@ from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _
 
 EXTRACTOR_VERSION = "statements-1"
 
+# ways of saying that take a clause or a quotation, never an object alone ("shouted that ...", "joked: “...”")
+VOICE = {"shout", "yell", "scream", "cry", "chant", "whisper", "mutter", "murmur", "exclaim", "joke", "quip", "muse",
+         "wonder", "retort", "plead", "implore", "proclaim", "lament", "bemoan", "decry", "hint", "underscore",
+         "underline", "reaffirm", "repeat", "echo", "clarify", "specify", "elaborate", "recommend", "propose", "advise",
+         "concur", "object", "protest", "swear", "attest", "corroborate", "confess", "divulge", "apologize",
+         "apologise", "brag", "gush", "rant", "sigh", "tease", "answer", "inquire", "enquire", "reason", "posit",
+         "theorize", "theorise", "hypothesize", "forecast", "relay", "narrate", "recollect", "reckon", "opine",
+         "intone", "snap", "scoff", "marvel", "grumble", "fume", "rage", "thunder", "interject", "counsel"}
 # verbs that report speech; content may be a clause, a quote or (some) an object
 SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denounce", "warn", "write", "state",
           "note", "describe", "continue", "add", "report", "insist", "allege", "confirm", "explain", "argue",
@@ -49,7 +57,7 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"}
+          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"} | VOICE
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
@@ -58,7 +66,7 @@ CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establis
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "demand", "urge", "recount", "testify",
                "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind",
-               "show"}
+               "show"} | VOICE
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell"}
