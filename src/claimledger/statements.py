@@ -47,6 +47,10 @@ VOICE = {"shout", "yell", "scream", "cry", "chant", "whisper", "mutter", "murmur
          "apologise", "brag", "gush", "rant", "sigh", "tease", "answer", "inquire", "enquire", "reason", "posit",
          "theorize", "theorise", "hypothesize", "forecast", "relay", "narrate", "recollect", "reckon", "opine",
          "intone", "snap", "scoff", "marvel", "grumble", "fume", "rage", "thunder", "interject", "counsel"}
+# verbs of public stance whose object is what they say about ("praised the truce", "proposed a corridor")
+STANCE = {"propose", "endorse", "discuss", "praise", "tout", "downplay", "mock", "liken", "champion", "advocate",
+          "invoke", "detail", "outline", "applaud", "hail", "laud", "welcome", "lambast", "oppose", "reference",
+          "ridicule", "commend", "belittle", "disparage", "deride", "trumpet"}
 # verbs that report speech; content may be a clause, a quote or (some) an object
 SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denounce", "warn", "write", "state",
           "note", "describe", "continue", "add", "report", "insist", "allege", "confirm", "explain", "argue",
@@ -57,7 +61,7 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"} | VOICE
+          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"} | VOICE | STANCE
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
@@ -206,8 +210,9 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
             return _edges(list(c.subtree)[1:])
     if lemma not in CLAUSE_ONLY:
         objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
-        if objs:
-            return _subtree(objs[0])
+        if objs:  # "cited the remarks as proof", "likened the rules to a trap": the object with what it is made out to be
+            more = [c for c in kids if c.dep_ in ("prep", "oprd") and c.i > objs[0].i and c.lower_ in ("as", "to", "for")]
+            return _subtree(objs[0])[0], max(_subtree(c)[1] for c in [objs[0], *more])
     objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",) and c.lower_ not in ("nothing", "so", "this")]
     if objs and lemma in ("say", "insist", "argue", "claim", "state"):
         # "said many of the examples ... failed": a clause the parser read as an object
