@@ -61,14 +61,14 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point", "assure", "remind", "show"} | VOICE | STANCE
+          "agree", "acknowledge", "mention", "point", "assure", "remind", "show", "speak", "talk"} | VOICE | STANCE
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
                "recall", "observe", "counter", "brief", "inform", "tell", "write", "post", "tweet", "explain",
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
-               "threaten", "pledge", "caution", "speculate", "boast", "demand", "urge", "recount", "testify",
+               "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
                "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind",
                "show"} | VOICE
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
@@ -193,10 +193,14 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                 cut = doc[t.left_edge.i - 1] if doc[t.left_edge.i - 1].dep_ == "cc" else t.left_edge
                 end = min(end, _edges([x for x in doc[comps[0].left_edge.i:cut.i]])[1] or end)
         return s, end
-    if lemma == "call":  # "called for a ceasefire", "called the strikes “barbaric”"
+    if lemma == "call":  # "called for a ceasefire", "called on both sides to ...", "called the strikes “barbaric”"
         pobj = [c for c in kids if c.dep_ == "prep" and c.lower_ == "for"]
         if pobj:
             return _edges(list(pobj[0].subtree)[1:])
+        on = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "on" and c.i == cue.i + 1), None)
+        to = [c for c in kids if on is not None and c.i > on.i and c.dep_ in ("xcomp", "advcl") and c.left_edge.lower_ == "to"]
+        if to:
+            return _edges(list(on.subtree)[1:] + list(to[0].subtree))
         objs = [c for c in kids if c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP")]
         oprd = [c for c in kids if c.dep_ in ("oprd", "xcomp", "ccomp")]
         if objs and oprd:
@@ -208,6 +212,10 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in ("of", "about") and lemma not in ("say", "tell"):
             return _edges(list(c.subtree)[1:])
+    if lemma == "question":  # "questioned the legitimacy of the vote", not "questioned the suspect"
+        objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
+        if objs:
+            return _subtree(objs[0])
     if lemma not in CLAUSE_ONLY:
         objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
         if objs:  # "cited the remarks as proof", "likened the rules to a trap": the object with what it is made out to be
