@@ -215,17 +215,28 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     if lemma == "question":  # "questioned the legitimacy of the vote", not "questioned the suspect"
         objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
         if objs:
-            return _subtree(objs[0])
+            return _noun_phrase(objs[0])
     if lemma not in CLAUSE_ONLY:
         objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
         if objs:  # "cited the remarks as proof", "likened the rules to a trap": the object with what it is made out to be
             more = [c for c in kids if c.dep_ in ("prep", "oprd") and c.i > objs[0].i and c.lower_ in ("as", "to", "for")]
-            return _subtree(objs[0])[0], max(_subtree(c)[1] for c in [objs[0], *more])
+            return _noun_phrase(objs[0])[0], max(_noun_phrase(c)[1] for c in [objs[0], *more])
     objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",) and c.lower_ not in ("nothing", "so", "this")]
     if objs and lemma in ("say", "insist", "argue", "claim", "state"):
         # "said many of the examples ... failed": a clause the parser read as an object
         return _subtree(objs[0])[0], _to_sentence_end(doc, cue, _subtree(objs[0])[1])
     return None
+
+
+def _noun_phrase(tok: Token) -> tuple[int, int]:
+    """A phrase's span without a comma-led aside at its end (", which ...", ", who ...", an appositive or a
+    participle): the reporter's gloss, not what the speaker said."""
+    toks = list(tok.subtree)
+    for t in toks:
+        if t.i > tok.i and t.text == "," and any(k.dep_ in ("relcl", "appos", "acl", "advcl") and k.left_edge.i == t.i + 1
+                                                 for k in t.head.children):
+            return _edges([x for x in toks if x.i < t.i])
+    return _edges(toks)
 
 
 def _bare_cue(tok: Token) -> bool:
