@@ -211,7 +211,8 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     # "warned of ...", "spoke of ...": the object of "of"/"about"
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in ("of", "about") and lemma not in ("say", "tell"):
-            return _edges(list(c.subtree)[1:])
+            obj = next((k for k in c.children if k.dep_ in ("pobj", "pcomp")), None)
+            return _noun_phrase(obj) if obj is not None else _edges(list(c.subtree)[1:])
     if lemma == "question":  # "questioned the legitimacy of the vote", not "questioned the suspect"
         objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
         if objs:
