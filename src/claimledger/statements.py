@@ -254,6 +254,8 @@ def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
     """Stretch a complement to the end of its sentence when the rest holds no other reporting verb
     (the parser often hangs trailing phrases elsewhere)."""
     rest = [t for t in cue.sent if t.idx >= end]
+    if cue.left_edge.i < cue.i and cue.left_edge.tag_ in ("WP", "WRB", "WDT") and cue.left_edge.head.i != cue.i:
+        return end  # "what X says his plan would do, and ...": the clause ends where the cue's own phrase does
     if any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" and not _evidence_subject(t) for t in rest) or \
             any(t.lower_ == "according" for t in rest):
         return end
