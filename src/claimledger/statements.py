@@ -40,7 +40,7 @@ from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _
 EXTRACTOR_VERSION = "statements-1"
 
 # ways of saying that take a clause or a quotation, never an object alone ("shouted that ...", "joked: “...”")
-VOICE = {"shout", "yell", "scream", "cry", "chant", "whisper", "mutter", "murmur", "exclaim", "joke", "quip", "muse",
+VOICE = {"encourage", "exhort", "invite", "challenge", "beg", "shout", "yell", "scream", "cry", "chant", "whisper", "mutter", "murmur", "exclaim", "joke", "quip", "muse",
          "wonder", "retort", "plead", "implore", "proclaim", "lament", "bemoan", "decry", "hint", "underscore",
          "underline", "reaffirm", "repeat", "echo", "clarify", "specify", "elaborate", "recommend", "propose", "advise",
          "concur", "object", "protest", "swear", "attest", "corroborate", "confess", "divulge", "apologize",
@@ -69,11 +69,11 @@ CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establis
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
-               "label", "estimate", "predict", "concede", "affirm", "agree", "mention", "point", "assure", "remind",
+               "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind",
                "show"} | VOICE
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
-            "admit", "acknowledge", "refuse", "tell"}
+            "admit", "acknowledge", "refuse", "tell", "encourage", "implore", "exhort", "invite", "challenge", "beg"}
 # verbs whose subject is also the subject of a reporting infinitive ("appeared to suggest", "went on to say")
 XCOMP_HEADS = {"appear", "seem", "continue", "go", "proceed", "begin", "start", "take", "rush", "hasten", "come", "tend",
                "use", "move", "return"}
@@ -185,6 +185,8 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                  and not any(k.dep_ == "mark" or k.tag_ in ("WRB",) for k in c.children) and c.tag_ != "VBG"]
     if comps:
         s = _strip_mark(doc, comps[0])[0]
+        if comps[0].dep_ == "xcomp" and lemma not in TELL:  # "urged residents to leave": whom, and to do what
+            s = min([s] + [c.left_edge.idx for c in kids if c.dep_ == "dobj" and c.i < comps[0].i and c.pos_ != "PRON"])
         end = _to_sentence_end(doc, cue, max(_subtree(c)[1] for c in comps))
         for t in (t for c in comps for t in c.subtree):
             # "X said A and Y accused B": a second speaker's clause is not X's content
