@@ -35,6 +35,12 @@ RAISING = {"seem", "appear", "continue", "come", "begin", "start", "tend", "happ
 ADJECTIVES = {"convinced", "confident", "sure", "certain", "aware", "worried", "concerned", "afraid", "fearful",
               "hopeful", "optimistic", "pessimistic", "skeptical", "sceptical", "doubtful", "determined", "eager",
               "keen", "intent", "anxious", "persuaded", "satisfied", "suspicious", "adamant", "unconvinced"}
+# feelings about a fact, with its "that"-clause only ("were frustrated that ...", not "happy to see")
+FEELINGS = {"frustrated", "angry", "upset", "pleased", "happy", "glad", "disappointed", "proud", "surprised",
+              "shocked", "outraged", "furious", "alarmed", "relieved", "grateful", "thankful", "sorry", "sad",
+              "ashamed", "dismayed", "troubled", "disturbed", "heartened", "appalled", "horrified", "delighted",
+              "thrilled", "amazed", "astonished", "incensed", "saddened", "encouraged"}
+ADJECTIVES |= FEELINGS
 # nouns of belief with a "that"-clause and an owner ("the army's belief that ...", "a Pentagon assessment that ...")
 NOUNS = {"belief", "view", "fear", "hope", "expectation", "concern", "suspicion", "conviction", "conclusion",
          "understanding", "assumption", "impression", "feeling", "knowledge", "awareness", "opinion", "worry",
@@ -187,9 +193,9 @@ def _complement(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
             has_subj = any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in c.children)
             infinitive = any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children)
             if (has_subj and (lemma in CLAUSE_VERBS or lemma in ADJECTIVES or _that_clause(c))) or \
-                    (infinitive and lemma not in PERCEPTION):
+                    (infinitive and lemma not in PERCEPTION | FEELINGS):
                 return _strip_mark(doc, c)
-        if c.dep_ == "xcomp" and (lemma in INFINITIVE_VERBS or cue.lower_ in ADJECTIVES) and \
+        if c.dep_ == "xcomp" and (lemma in INFINITIVE_VERBS or cue.lower_ in ADJECTIVES - FEELINGS) and \
                 any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children):
             return _subtree(c)
     if lemma in AS_VERBS:
