@@ -802,3 +802,78 @@ def test_statements_without_content_words_are_dropped(pipe):
     assert run(pipe, "Perhaps the colonel is less wealthy than he says he is.") == []
     assert run(pipe, "The envoy is not as neutral as she claims to be.") == []
     assert run(pipe, "A video shows that the bridge was still standing on Tuesday.") == []  # no named source
+
+
+# ---------------------------------------------------------------- wider attribution grammar: any that-clause,
+# intentions, stances, asides
+
+@pytest.mark.parametrize("text,speaker,cue,content,mode", [
+    ("The inspectors discovered that the aid convoy had been stopped at the border.",
+     "The inspectors", "discovered", "the aid convoy had been stopped at the border", "belief"),
+    ("The appeals court ruled that the curfew violated the constitution.",
+     "The appeals court", "ruled", "the curfew violated the constitution", "belief"),
+    ("The brigade refused to withdraw from the hills above Kupiansk.",
+     "The brigade", "refused", "to withdraw from the hills above Kupiansk", "belief"),
+    ("The council defended the governor's decision to close the crossing at night.",
+     "the governor", "decision", "to close the crossing at night", "belief"),
+    ("Aid workers were frustrated that the trucks waited three days at the checkpoint.",
+     "Aid workers", "frustrated", "the trucks waited three days at the checkpoint", "belief"),
+    ("The mayor praised the volunteers for their courage.",
+     "The mayor", "praised", "the volunteers for their courage", "speech"),
+    ("The envoy likened the blockade of the port to a siege.",
+     "The envoy", "likened", "the blockade of the port to a siege", "speech"),
+    ("Amnesty cited the strikes on two markets as evidence of a pattern.",
+     "Amnesty", "cited", "the strikes on two markets as evidence of a pattern", "speech"),
+    ("The opposition questioned the fairness of the vote in the east.",
+     "The opposition", "questioned", "the fairness of the vote in the east", "speech"),
+    ("The spokesman spoke of heavy losses near the river.",
+     "The spokesman", "spoke", "heavy losses near the river", "speech"),
+    ("The bishop encouraged residents to leave the city before dawn.",
+     "The bishop", "encouraged", "residents to leave the city before dawn", "speech"),
+    ("Witnesses shouted that the bridge was about to collapse.",
+     "Witnesses", "shouted", "the bridge was about to collapse", "speech"),
+])
+def test_statements_wider_attribution_grammar(pipe, text, speaker, cue, content, mode):
+    st = one(run(pipe, text), cue)
+    assert (st.speaker.name, st.content.text, st.mode) == (speaker, content, mode)
+
+
+def test_statements_an_object_ends_before_the_reporters_aside(pipe):
+    text = "The minister acknowledged the scale of the damage, which surprised many of his colleagues."
+    st = one(run(pipe, text), "acknowledged")
+    assert st.content.text == "the scale of the damage"
+
+
+def test_statements_inside_a_wh_clause_the_complement_ends_with_it(pipe):
+    text = "What the governor says the plan would do is far from what it does."
+    st = one(run(pipe, text), "says")
+    assert st.content.text == "the plan would do"
+
+
+@pytest.mark.parametrize("text", [
+    "Troops defended the town for three weeks.",  # a military act, not a stance
+    "Police questioned the suspect for six hours.",  # an interrogation
+    "The villagers were happy to see the convoy.",  # a feeling with an infinitive
+    "This means that the talks are over.",  # an inference, no holder
+    "The engineers made sure that the pumps kept running.",
+])
+def test_statements_wider_grammar_keeps_its_limits(pipe, text):
+    assert run(pipe, text) == []
+
+
+def test_quotes_a_closing_mark_that_opens_a_paragraph_opens_a_quotation(pipe):
+    from claimledger.nlp import find_quotes
+
+    text = "Readers wrote in.\n\u201dThe curfew ruined my shop. Nobody listened.\u201d \u2015 Dana Orlova\n"
+    (q,) = find_quotes(text)
+    assert text[q[0]:q[1]] == "\u201dThe curfew ruined my shop. Nobody listened.\u201d"
+    st = one(run(pipe, text), "\u2015")
+    assert st.speaker.name == "Dana Orlova" and st.content.text == "The curfew ruined my shop. Nobody listened."
+
+
+def test_quotes_a_signed_quotation_relaying_someone_is_still_signed(pipe):
+    text = "\u201cThe general said the town was safe. It was not.\u201d \u2015 Petro Hal\n"
+    found = run(pipe, text)
+    signed = one(found, "\u2015")
+    assert signed.speaker.name == "Petro Hal"
+    assert signed.content.text == "The general said the town was safe. It was not."

@@ -47,8 +47,9 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
             break
         if t.dep_ != "case" or t.head.i != subj.i:  # "Vance's claim": the possessive mark is no part of the name
             name.append(t)
-    # "the region's ombudsman, Aram X": the proper-noun appositive is the name
-    if role and subj.pos_ != "PROPN" and any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role):
+    # "the region's ombudsman, Aram X", "the UN humanitarian office, OCHA": the proper-noun appositive is the name
+    if role and subj.pos_ != "PROPN" and (any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role) or any(
+            c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subj.i for c in subj.children)):
         name, role = [t for t in role if t.dep_ != "punct"], name
     return name, role
 

@@ -256,7 +256,8 @@ def _to_sentence_end(doc: Doc, cue: Token, end: int) -> int:
     """Stretch a complement to the end of its sentence when the rest holds no other reporting verb
     (the parser often hangs trailing phrases elsewhere)."""
     rest = [t for t in cue.sent if t.idx >= end]
-    if cue.left_edge.i < cue.i and cue.left_edge.tag_ in ("WP", "WRB", "WDT") and cue.left_edge.head.i != cue.i:
+    wh = cue.left_edge
+    if wh.i < cue.i and wh.tag_ in ("WP", "WRB", "WDT") and (wh.head.i != cue.i or wh.dep_ == "dobj"):
         return end  # "what X says his plan would do, and ...": the clause ends where the cue's own phrase does
     if any(t.lemma_.lower() in SPEECH and t.pos_ == "VERB" and not _evidence_subject(t) for t in rest) or \
             any(t.lower_ == "according" for t in rest):
@@ -518,6 +519,8 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         return None  # "a Reuters poll shows that ...", not "video shows" nor "she showed that she can"
     if subj is not None and subj.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
         subj = cue.head
+        if subj.dep_ == "appos" and subj.head.pos_ == "PROPN":
+            subj = subj.head  # "X, a volunteer driver who said ...": the driver is X
     elif subj is None and cue.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children):
         return None  # "the report, published on Monday" is not a speech act
     elif subj is None and cue.dep_ in ("conj", "advcl"):
