@@ -103,6 +103,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
     text = _text(doc)
     seen: list[Speaker] = []
     raw_of: dict[int, _Raw] = {}  # speaker object → the statement that introduced it
+    intro: list[tuple[_Raw, Speaker]] = []  # statements in order, with their speakers
     persons = [(e.start_char, e.text) for e in ents(doc) if e.label_ == "PERSON" and len(e.text.split()) >= 2]
     for r in sorted(raws, key=lambda x: x.cue.idx):
         if r.inherited is not None and r.inherited.speaker is not None and not r.subject:
@@ -139,10 +140,10 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
                 # "the agency" after "the National News Agency (NNA)" was named, though not yet as a speaker
                 org = _named_org(doc, noun, s)
                 ante = actors.classify(Speaker(name=org), parties) if org else None
-            if ante is None and noun in ORG_NOUNS:
+            if ante is None and noun in GENERIC_ORGS:  # not "the army" or "the ministry": those name a body of their own
                 ante = next((x for x in reversed(seen) if x.type != "person"), None)
             if ante is None and noun in DOCUMENT_NOUNS:
-                ante = seen[-1] if seen else None
+                ante = _issuer(intro, noun) or (seen[-1] if seen else None)
             if ante is not None and noun in DOCUMENT_NOUNS:
                 r.date_from = raw_of.get(id(ante))  # "the statement continued": same statement, same date
             if ante is None:
@@ -150,14 +151,16 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
             if ante is None:
                 titled = _titled_person(doc, noun, s)
                 ante = Speaker(name=titled, type="person", role=noun) if titled else None
-            r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+            r.speaker = replace(ante, mention=mention) if ante else \
+                actors.classify(Speaker(name=_name_of(toks), mention=mention), parties, person=person)
         elif head is not None and head.lemma_.lower() in DOCUMENT_NOUNS | SPEECH_NOUNS:
             owner = _document_owner(head, r.cue.i if r.cue.i > head.i else None)
             if owner:
                 r.speaker = Speaker(name=_name_of(_speaker_tokens(owner)[0]), mention=mention)
             else:
-                r.speaker = replace(seen[-1], mention=mention) if seen else Speaker(name=mention.text, mention=mention)
-                r.date_from = raw_of.get(id(seen[-1])) if seen else None
+                ante = _issuer(intro, head.lemma_.lower()) or (seen[-1] if seen else None)
+                r.speaker = replace(ante, mention=mention) if ante else Speaker(name=mention.text, mention=mention)
+                r.date_from = raw_of.get(id(ante)) if ante else None
         else:
             name_toks, role_toks = _speaker_tokens(head) if head is not None else (toks, [])
             name = _name_of(name_toks) or mention.text
@@ -178,6 +181,12 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         if r.speaker.name and r.speaker.name != "unknown" and r.in_quote is None:  # quoted words are not the narrative
             seen.append(r.speaker)
             raw_of.setdefault(id(r.speaker), r)
+            intro.append((r, r.speaker))
+
+
+def _issuer(intro: list[tuple[_Raw, Speaker]], noun: str) -> Speaker | None:
+    """Who issued "the report": the last speaker whose statement's sentence named one ("said in a report")."""
+    return next((sp for r, sp in reversed(intro) if any(t.lemma_.lower() == noun for t in r.cue.sent)), None)
 
 
 def _expand(text: str, role: str | None) -> str | None:
