@@ -126,6 +126,8 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         elif low in PRONOUNS:
             want = PRONOUNS[low]
             ante = next((x for x in reversed(seen) if _personal(x) == (want == "person")), None)
+            if want == "person" and low != "i":
+                ante = _subject_person(doc, r.cue, s, ante, parties) or ante
             if ante is None and want == "person":
                 name = next((n for st, n in reversed(persons) if st < s), None)
                 ante = Speaker(name=name, type="person") if name else None
@@ -182,6 +184,25 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
             seen.append(r.speaker)
             raw_of.setdefault(id(r.speaker), r)
             intro.append((r, r.speaker))
+
+
+def _subject_person(doc: Doc, cue: Token, before: int, last: Speaker | None, parties: frozenset[str]) -> Speaker | None:
+    """"Her daughter, Svitlana, put it more bluntly. “...,” she said": a person who is the subject of the
+    previous sentence, named after the last speaker was, is who "he" or "she" refers to."""
+    sent = cue.sent
+    prev = doc[sent.start - 1].sent if sent.start > 0 else None
+    for part in (sent, prev):
+        if part is None:
+            continue
+        subj = next((t for t in part if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.idx < before
+                     and t.pos_ in ("PROPN", "NOUN")), None)
+        if subj is None:
+            continue
+        name, role = _speaker_tokens(subj)
+        if not _person_in(name) or (last is not None and last.mention is not None and last.mention.start >= name[0].idx):
+            return None
+        return actors.classify(Speaker(name=_name_of(_person_in(name)), role=_name_of(role) or None), parties, person=True)
+    return None
 
 
 def _issuer(intro: list[tuple[_Raw, Speaker]], noun: str) -> Speaker | None:

@@ -521,6 +521,9 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         subj = cue.head
         if subj.dep_ == "appos" and subj.head.pos_ == "PROPN":
             subj = subj.head  # "X, a volunteer driver who said ...": the driver is X
+    elif subj is None and cue.dep_ == "acl" and cue.head.dep_ == "ROOT" and cue.head.pos_ == "PROPN" and \
+            doc[cue.i - 1].text == "," and cue.head.i < cue.i:
+        subj = cue.head  # "X, a senior official at Y, called on ...": the parser made the verb a modifier of X
     elif subj is None and cue.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children):
         return None  # "the report, published on Monday" is not a speech act
     elif subj is None and cue.dep_ in ("conj", "advcl"):
