@@ -148,7 +148,7 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
                 ante = _issuer(intro, noun) or (seen[-1] if seen else None)
             if ante is not None and noun in DOCUMENT_NOUNS:
                 r.date_from = raw_of.get(id(ante))  # "the statement continued": same statement, same date
-            if ante is None:
+            if ante is None and noun not in ORG_NOUNS:  # "the commissioner", not "the army" its spokesman spoke for
                 ante = next((x for x in reversed(seen) if noun in (x.role or "").lower()), None)
             if ante is None:
                 titled = _titled_person(doc, noun, s)

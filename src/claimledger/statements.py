@@ -159,6 +159,9 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
                         and any(t.lower_ == "of" and t.dep_ == "prep" for t in c.subtree)]
                 end = max([end] + [_subtree(c)[1] for c in more])
             return s, end
+        of = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "of" and c.i == cue.i + 1), None)
+        if lemma in ACCUSE and of is not None and any(c.dep_ == "dobj" and c.i < cue.i for c in cue.children):
+            return _subtree(of)  # "Rwanda, which Kinshasa accuses of arming the rebels": the accused is the relative
         as_ = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i == cue.i + 1), None)
         if lemma == "describe" and as_ is not None and as_.right_edge.i > as_.i:  # "an attack that X described as ..."
             s, e, text = *_edges([t for t in as_.subtree if t.i > as_.i]), _text(doc)
@@ -347,7 +350,7 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         elif tok.pos_ == "NOUN" and lemma in CLAIM_NOUNS:
             r = _noun_statement(doc, tok)
         elif lemma in SPEECH and tok.dep_ not in ("amod", "compound") and not _is_citing(tok) and (
-                tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj") and _subject(tok) is not None)):
+                tok.pos_ in ("VERB", "AUX") or (tok.dep_ in ("ROOT", "ccomp", "conj", "relcl") and _subject(tok) is not None)):
             r = _verb_statement(doc, tok, lemma, quotes, real)
         elif beliefs.is_cue(tok) and tok.dep_ not in ("amod", "compound"):
             r = beliefs.belief_statement(doc, tok, real)
