@@ -877,3 +877,50 @@ def test_quotes_a_signed_quotation_relaying_someone_is_still_signed(pipe):
     signed = one(found, "\u2015")
     assert signed.speaker.name == "Petro Hal"
     assert signed.content.text == "The general said the town was safe. It was not."
+
+
+# ---------------------------------------------------------------- speakers named by apposition, institutions, issuers
+
+def test_speakers_a_proper_noun_appositive_is_the_name(pipe):
+    text = "The UN refugee agency, UNHCR, said 4,000 people had crossed the river since Friday."
+    st = one(run(pipe, text), "said")
+    assert st.speaker.name == "UNHCR" and st.speaker.role == "The UN refugee agency"
+    text = "\u201cWe drive at night,\u201d said Taras Lenko, a volunteer driver who said he had carried 40 people out."
+    found = run(pipe, text)
+    assert [s.speaker.name for s in found] == ["Taras Lenko", "Taras Lenko"]
+
+
+def test_speakers_an_institution_is_not_its_spokesman(pipe):
+    text = ("The army's spokesman, Colonel Amos Dale, said no aircraft flew over the town. "
+            "The army later accused the militia of shelling the clinic.")
+    accused = one(run(pipe, text), "accused")
+    assert accused.speaker.name == "The army" and accused.speaker.mention.text == "The army"
+
+
+def test_speakers_the_report_is_its_issuers(pipe):
+    text = ("The UN human rights office said in a report on Thursday that both sides had shelled villages. "
+            "A government spokesman, Aung Tun, called the findings one-sided. "
+            "The UN report said investigators had found no weapons in the school.")
+    last = run(pipe, text)[-1]
+    assert last.speaker.name == "The UN human rights office" and last.speaker.mention.text == "The UN report"
+
+
+def test_speakers_she_is_the_person_just_introduced_as_subject(pipe):
+    text = ("\u201cI think about my garden,\u201d said Halyna Dorosh. "
+            "Her daughter, Oksana, who drove from Poltava, was blunter. \u201cMy mother is alive,\u201d she said.")
+    found = run(pipe, text)
+    assert [s.speaker.name for s in found] == ["Halyna Dorosh", "Oksana"]
+
+
+def test_statements_the_accused_as_a_relative_pronoun(pipe):
+    text = "Rwanda, which Kinshasa accuses of arming the rebels, denies any role in the fighting."
+    st = one(run(pipe, text), "accuses")
+    assert st.speaker.name == "Kinshasa" and st.content.text == "of arming the rebels"
+
+
+def test_statements_a_verb_the_parser_hung_on_its_subject(pipe):
+    text = ("Henrik Vale, a senior official at the rights office, called on both sides to stop attacks on "
+            "civilians and to let aid agencies in.")
+    st = one(run(pipe, text), "called")
+    assert st.speaker.name == "Henrik Vale"
+    assert st.content.text.endswith("to stop attacks on civilians and to let aid agencies in")

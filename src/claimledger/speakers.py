@@ -32,13 +32,13 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
     cut = {"appos", "relcl", "acl", "advcl", "punct", "cc", "parataxis"}
     role, name = [], []
     for child in subj.children:
-        if child.dep_ in ("appos",):
+        if _appositive(child):
             role.extend(child.subtree)
         elif child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS and child.i > subj.i:
             role.extend(t for t in child.subtree if t.dep_ != "punct" or t.i < child.right_edge.i)  # "who speaks for X"
     skip = set()
     for child in subj.children:
-        if child.dep_ in cut and child.i > subj.i:
+        if (child.dep_ in cut or _appositive(child)) and child.i > subj.i:
             skip.update(t.i for t in child.subtree)
     for t in subj.subtree:
         if t.i in skip:
@@ -49,9 +49,15 @@ def _speaker_tokens(subj: Token) -> tuple[list[Token], list[Token]]:
             name.append(t)
     # "the region's ombudsman, Aram X", "the UN humanitarian office, OCHA": the proper-noun appositive is the name
     if role and subj.pos_ != "PROPN" and (any(t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in role) or any(
-            c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subj.i for c in subj.children)):
+            _appositive(c) and c.pos_ == "PROPN" and c.i > subj.i for c in subj.children)):
         name, role = [t for t in role if t.dep_ != "punct"], name
     return name, role
+
+
+def _appositive(tok: Token) -> bool:
+    """An appositive, or a name set off by commas the parser took for an adverbial ("the agency, UNHCR, said")."""
+    return tok.dep_ == "appos" or (tok.dep_ == "npadvmod" and tok.pos_ == "PROPN" and tok.i > 0
+                                   and tok.doc[tok.left_edge.i - 1].text == ",")
 
 
 PERSON_TITLES = {"spokesman", "spokeswoman", "spokesperson", "minister", "official", "commander", "general",
