@@ -63,6 +63,8 @@ TIMES = {"year", "month", "week", "day", "weekend", "decade", "century", "era", 
 QUANTIFIERS = {"many", "most", "some", "few", "several", "all", "both", "none", "half", "majority", "number"}  # "of" X
 _WH = {"what", "whether", "if", "how", "why", "when", "where", "who", "which", "whom", "whose"}
 VERBS = CLAUSE_VERBS | INFINITIVE_VERBS | AS_VERBS
+# what one declines to do when one says nothing: "declined to comment", "refused to be named"
+SILENCE = {"comment", "respond", "speak", "answer", "confirm", "elaborate", "discuss", "say", "talk", "reply", "be"}
 # verbs whose "that"-clause is not a proposition their subject holds: a result, a requirement, an inference
 NOT_THAT_CUES = {"make", "ensure", "insure", "require", "mean", "imply", "guarantee", "see",
                  "have", "do", "get", "let", "cause", "need", "provide", "stipulate", "mandate", "prove", "help",
@@ -113,6 +115,9 @@ def belief_statement(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> _Ra
     if holder is None or _negated(cue, top) and lemma in NO_NEGATION:
         return None
     content = _complement(doc, cue, lemma)
+    if lemma in ("refuse", "decline") and content and _text(doc)[content[0]:content[1]].split()[1:2] and \
+            _text(doc)[content[0]:content[1]].split()[1].lower() in SILENCE:
+        return None  # "declined to comment": a refusal to say anything states nothing
     if content is None or len(_text(doc)[content[0]:content[1]].split()) < 2:
         return None
     name = _speaker_tokens(holder)[0] or [holder]

@@ -69,7 +69,7 @@ CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establis
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
-               "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind",
+               "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind", "declare",
                "show"} | VOICE
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
