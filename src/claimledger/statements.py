@@ -63,14 +63,17 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
           "agree", "acknowledge", "mention", "point", "assure", "remind", "show", "speak", "talk"} | VOICE | STANCE
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
-CLAUSE_ONLY = {"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
+# ... but these also report by their object: "stressed the need for talks", "documented 12 strikes", "promised a veto"
+OBJECT_OK = {"note", "stress", "emphasise", "emphasize", "highlight", "document", "proclaim", "bemoan", "lament",
+             "decry", "underscore", "underline", "promise", "vow", "pledge", "propose", "recommend", "repeat"}
+CLAUSE_ONLY = ({"find", "conclude", "suggest", "indicate", "determine", "establish", "assess", "verify",
                "document", "continue", "add", "note", "call", "ask", "read", "publish", "highlight", "question",
                "recall", "observe", "counter", "brief", "inform", "tell", "write", "post", "tweet", "explain",
                "argue", "comment", "remark", "reply", "respond", "stress", "emphasise", "emphasize", "maintain",
                "contend", "say", "assert", "state", "insist", "allege", "claim", "warn", "promise", "vow",
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
                "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind", "declare",
-               "show"} | VOICE
+               "show"} | VOICE) - OBJECT_OK
 ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell", "encourage", "implore", "exhort", "invite", "challenge", "beg"}
@@ -222,6 +225,8 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
         if objs:
             return _noun_phrase(objs[0])
+    if cue.dep_ == "relcl" and cue.tag_ in ("VBZ", "VBP"):
+        return None  # "Mwatana, which documents abuses": what the group does, not what it said
     if lemma not in CLAUSE_ONLY:
         objs = [c for c in kids if c.dep_ == "dobj" and c.pos_ not in ("PRON",)]
         if objs:  # "cited the remarks as proof", "likened the rules to a trap": the object with what it is made out to be
