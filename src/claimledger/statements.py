@@ -51,6 +51,12 @@ VOICE = {"encourage", "exhort", "invite", "challenge", "beg", "shout", "yell", "
 STANCE = {"propose", "endorse", "discuss", "praise", "tout", "downplay", "mock", "liken", "champion", "advocate",
           "invoke", "detail", "outline", "applaud", "hail", "laud", "welcome", "lambast", "oppose", "reference",
           "ridicule", "commend", "belittle", "disparage", "deride", "trumpet"}
+# "expressed concern that ...", "voiced alarm over ...", "raised questions about ...": a feeling put into words
+EXPRESS = {"express", "voice", "raise", "register", "convey"}
+EXPRESSED = {"concern", "alarm", "fear", "hope", "doubt", "regret", "outrage", "anger", "frustration", "support",
+             "opposition", "dismay", "sympathy", "condolence", "satisfaction", "disappointment", "gratitude",
+             "optimism", "scepticism", "skepticism", "question", "worry", "reservation", "objection", "confidence",
+             "indignation", "shock", "sorrow", "solidarity"}
 # verbs that report speech; content may be a clause, a quote or (some) an object
 SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denounce", "warn", "write", "state",
           "note", "describe", "continue", "add", "report", "insist", "allege", "confirm", "explain", "argue",
@@ -61,7 +67,8 @@ SPEECH = {"say", "tell", "accuse", "deny", "claim", "assert", "announce", "denou
           "pledge", "caution", "observe", "suggest", "indicate", "counter", "brief", "rebut", "dismiss", "affirm",
           "concede", "speculate", "document", "verify", "determine", "establish", "assess", "label", "call",
           "demand", "ask", "question", "boast", "vow", "inform", "disclose", "reveal", "publish", "highlight",
-          "agree", "acknowledge", "mention", "point", "assure", "remind", "show", "speak", "talk"} | VOICE | STANCE
+          "agree", "acknowledge", "mention", "point", "assure", "remind", "show", "speak", "talk"} | VOICE | STANCE | \
+    EXPRESS
 # these need a clause, quote or "of"-phrase as content (an object alone is not a report: "found the body")
 # ... but these also report by their object: "stressed the need for talks", "documented 12 strikes", "promised a veto"
 OBJECT_OK = {"note", "stress", "emphasise", "emphasize", "highlight", "document", "proclaim", "bemoan", "lament",
@@ -221,6 +228,18 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         if c.dep_ == "prep" and c.lower_ in ("of", "about") and lemma not in ("say", "tell"):
             obj = next((k for k in c.children if k.dep_ in ("pobj", "pcomp")), None)
             return _noun_phrase(obj) if obj is not None else _edges(list(c.subtree)[1:])
+    if lemma in EXPRESS:  # "expressed concern that X", "voiced alarm over X"; "raised taxes" says nothing
+        noun = next((c for c in kids if c.dep_ == "dobj" and c.lemma_.lower() in EXPRESSED), None)
+        if noun is None:
+            return None
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"
+                       and c.left_edge.dep_ == "mark"), None)
+        if clause is not None:
+            return _strip_mark(doc, clause)
+        prep = next((c for c in [*noun.children, *kids] if c.dep_ == "prep" and c.i > noun.i
+                     and c.lower_ in ("about", "over", "at", "for", "with", "regarding", "of", "on")), None)
+        obj = next((k for k in prep.children if k.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
+        return _noun_phrase(obj) if obj is not None else None
     if lemma == "question":  # "questioned the legitimacy of the vote", not "questioned the suspect"
         objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
         if objs:
