@@ -636,3 +636,12 @@ def test_allegations_a_state_officer_telling_of_its_air_force_is_a_self_claim(nl
     (a,) = run(nlp, text, [s], [place(text, "Kawlin", 23.79, 95.68)])
     assert a.perpetrator == "Myanmar air force"
     assert a.perpetrator_reason == allegations.REASONS["self"]
+
+
+def test_allegations_actor_of_coordinated_weapons(nlp):
+    # the parser makes "Ukrainian artillery and glide" modifiers of "bombs": the actor sits one level down
+    text = "The governor said Ukrainian artillery and glide bombs hit the centre of Horlivka overnight."
+    s = stmt(text, "Ukrainian artillery and glide bombs hit the centre of Horlivka overnight", "The governor")
+    (a,) = run(nlp, text, [s], [place(text, "Horlivka", 48.3, 38.05)])
+    assert a.perpetrator == "Ukrainian"
+    assert text[a.perpetrator_span.start:a.perpetrator_span.end] == "Ukrainian"

@@ -112,7 +112,12 @@ def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
 
 def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     """"Azerbaijani strikes", "Syrian government helicopters", "Russia's aircraft": the actor inside."""
-    mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
+    if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and not any(c.dep_ in ("amod", "poss") for c in tok.lefts):
+        tok = tok.head  # "Russian artillery and glide bombs": the actor of the first weapon is the second's
+    # "Russian artillery and glide bombs" parsed as modifiers of "bombs": the actor one level down
+    lefts = [c for left in tok.lefts for c in ([left, *left.lefts] if left.dep_ in ("nmod", "compound") and
+                                                 left.pos_ == "NOUN" else [left])]
+    mods = [c for c in lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
             and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))
             and not munitions.lookup(c.text)  # "Bayraktar drones": a make, not who flew them
             and (c.ent_type_ not in ("GPE", "LOC", "FAC") or actors.country_in(c.text))]  # "the Sumy strike": where
