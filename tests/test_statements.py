@@ -911,7 +911,7 @@ def test_speakers_an_institution_is_not_its_spokesman(pipe):
 
 def test_speakers_the_report_is_its_issuers(pipe):
     text = ("The UN human rights office said in a report on Thursday that both sides had shelled villages. "
-            "A government spokesman, Aung Tun, called the findings one-sided. "
+            "A government spokesman, Aung Tun, said the report was one-sided. "
             "The UN report said investigators had found no weapons in the school.")
     last = run(pipe, text)[-1]
     assert last.speaker.name == "The UN human rights office" and last.speaker.mention.text == "The UN report"

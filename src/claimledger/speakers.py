@@ -212,8 +212,10 @@ def _subject_person(doc: Doc, cue: Token, before: int, last: Speaker | None, par
 
 
 def _issuer(intro: list[tuple[_Raw, Speaker]], noun: str) -> Speaker | None:
-    """Who issued "the report": the last speaker whose statement's sentence named one ("said in a report")."""
-    return next((sp for r, sp in reversed(intro) if any(t.lemma_.lower() == noun for t in r.cue.sent)), None)
+    """Who issued "the report": the last speaker whose statement named one outside what it said ("said in a
+    report", not "said the report was one-sided")."""
+    return next((sp for r, sp in reversed(intro) if any(t.lemma_.lower() == noun and not r.content[0] <= t.idx < r.content[1]
+                                                        for t in r.cue.sent)), None)
 
 
 def _expand(text: str, role: str | None) -> str | None:
