@@ -645,3 +645,14 @@ def test_allegations_actor_of_coordinated_weapons(nlp):
     (a,) = run(nlp, text, [s], [place(text, "Horlivka", 48.3, 38.05)])
     assert a.perpetrator == "Ukrainian"
     assert text[a.perpetrator_span.start:a.perpetrator_span.end] == "Ukrainian"
+
+
+def test_allegations_lies_as_a_verb_is_no_denial(nlp):
+    text = "The governor said Ukrainian shells hit the centre of the town, which lies five kilometres from the border."
+    s = stmt(text, "Ukrainian shells hit the centre of the town, which lies five kilometres from the border",
+             "The governor")
+    (a,) = run(nlp, text, [s])
+    assert a.perpetrator == "Ukrainian"
+    text = "The ministry said the reports of a strike on the market were lies."
+    s = stmt(text, "the reports of a strike on the market were lies", "The ministry")
+    assert run(nlp, text, [s]) == []

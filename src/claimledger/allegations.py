@@ -376,7 +376,8 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     s0, s1 = _sentences(doc, c0, c1)
     cue = " ".join(x for x in (st.cue, st.cue_span.text if st.cue_span else "") if x).lower()
     denial = bool(re.search(r"\b(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|rebuff)", cue))
-    if DENIAL_WORDS.search(text[c0:c1]):
+    if any(m.group(0).lower() != "lies" or doc[_tok_at(doc, m.start())].pos_ == "NOUN"  # not "the town lies 5 km from"
+           for m in DENIAL_WORDS.finditer(text, c0, c1)):
         return []
     verifier = st.speaker.kind == "independent_verifier"
     if verifier and HEDGES.search(text[c0:c1]):

@@ -17,7 +17,7 @@ from . import db, geo, incidents, ledger, statements
 from .models import Allegation, Assessment, Statement, as_dict, from_dict
 
 # bump when any stage's output changes, so runs record which extractor made what
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass

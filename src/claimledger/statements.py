@@ -37,16 +37,15 @@ from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct,
                      _quote_near, is_real_quote)
 from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _resolve_speakers, _speaker_tokens
 
-EXTRACTOR_VERSION = "statements-1"
-
 # ways of saying that take a clause or a quotation, never an object alone ("shouted that ...", "joked: “...”")
-VOICE = {"encourage", "exhort", "invite", "challenge", "beg", "shout", "yell", "scream", "cry", "chant", "whisper", "mutter", "murmur", "exclaim", "joke", "quip", "muse",
-         "wonder", "retort", "plead", "implore", "proclaim", "lament", "bemoan", "decry", "hint", "underscore",
-         "underline", "reaffirm", "repeat", "echo", "clarify", "specify", "elaborate", "recommend", "propose", "advise",
-         "concur", "object", "protest", "swear", "attest", "corroborate", "confess", "divulge", "apologize",
-         "apologise", "brag", "gush", "rant", "sigh", "tease", "answer", "inquire", "enquire", "reason", "posit",
-         "theorize", "theorise", "hypothesize", "forecast", "relay", "narrate", "recollect", "reckon", "opine",
-         "intone", "snap", "scoff", "marvel", "grumble", "fume", "rage", "thunder", "interject", "counsel"}
+VOICE = {"encourage", "exhort", "invite", "challenge", "beg", "shout", "yell", "scream", "cry", "chant", "whisper",
+         "mutter", "murmur", "exclaim", "joke", "quip", "muse", "wonder", "retort", "plead", "implore", "proclaim",
+         "lament", "bemoan", "decry", "hint", "underscore", "underline", "reaffirm", "repeat", "echo", "clarify",
+         "specify", "elaborate", "recommend", "propose", "advise", "concur", "object", "protest", "swear", "attest",
+         "corroborate", "confess", "divulge", "apologize", "apologise", "brag", "gush", "rant", "sigh", "tease",
+         "answer", "inquire", "enquire", "reason", "posit", "theorize", "theorise", "hypothesize", "forecast", "relay",
+         "narrate", "recollect", "reckon", "opine", "intone", "snap", "scoff", "marvel", "grumble", "fume", "rage",
+         "thunder", "interject", "counsel"}
 # verbs of public stance whose object is what they say about ("praised the truce", "proposed a corridor")
 STANCE = {"propose", "endorse", "discuss", "praise", "tout", "downplay", "mock", "liken", "champion", "advocate",
           "invoke", "detail", "outline", "applaud", "hail", "laud", "welcome", "lambast", "oppose", "reference",
