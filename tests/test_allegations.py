@@ -656,3 +656,15 @@ def test_allegations_lies_as_a_verb_is_no_denial(nlp):
     text = "The ministry said the reports of a strike on the market were lies."
     s = stmt(text, "the reports of a strike on the market were lies", "The ministry")
     assert run(nlp, text, [s]) == []
+
+
+def test_allegations_they_takes_the_armed_body_named_before(nlp):
+    text = ("Rebels who seized the town of Dara last week are regrouping in the hills, and officials believe they "
+            "intend to attack villages along the coast road.")
+    s = stmt(text, "they intend to attack villages along the coast road", "officials", cue="believe")
+    (a,) = run(nlp, text, [s])
+    assert a.perpetrator == "Rebels" and a.perpetrator_reason.startswith("named earlier")
+    # a platform is not whom "they" stands for: the act keeps no doer rather than "the helicopters"
+    text = "A medic said the helicopters came twice, and each time they dropped two barrels on the same street."
+    s = stmt(text, "the helicopters came twice, and each time they dropped two barrels on the same street", "A medic")
+    assert all(a.perpetrator != "helicopters" for a in run(nlp, text, [s]))

@@ -214,8 +214,8 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
     if subj.lower_ in SELF or poss[:1] in (["its"], ["our"], ["group"], ["ministry"], ["army"]):
         return speaker_actor(st), _tok_span(subj), "self"  # "we", "its forces", "the group's drone unit"
     if subj.lower_ in ("it", "they") and subj.idx == st.content.start and st.quote == "indirect" and (
-            st.speaker.type not in ("person", "unknown")):  # "the ministry said it had struck ...": the speaker itself
-        return speaker_actor(st), _tok_span(subj), "self"
+            st.speaker.type not in ("person", "unknown")) and speaker_actor(st):
+        return speaker_actor(st), _tok_span(subj), "self"  # "the ministry said it had struck ...": the speaker itself
     if subj.lower_ in PRONOUNS:
         return None, _tok_span(subj), "pronoun"
     # a weapon or an event as subject: "Artillery and drone strikes hit", "the offensive killed"
@@ -368,6 +368,21 @@ def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[s
     return None, None
 
 
+def _antecedent(doc: Doc, at: int, skip: tuple[int, int]) -> tuple[int, int] | None:
+    """Whom "they" stands for: the last armed body named as subject or object in this sentence or the one before,
+    not the speaker ("Insurgents who overran X are regrouping, and officials believe they intend to ...")."""
+    tok = doc[_tok_at(doc, at)]
+    lo = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else tok.sent.start
+    for t in reversed(doc[lo:tok.i]):
+        if t.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") or t.tag_ not in ("NNS", "NNPS") or \
+                skip[0] <= t.idx < skip[1] or t.lower_ in PRONOUNS:
+            continue
+        s, e = _strip_det(_text(doc), *_np(t))
+        if t.lower_ in ACTOR_WORDS and not munitions.lookup(t.text) and _is_actor_phrase(doc, s, e):
+            return s, e  # an armed body, not a platform ("the helicopters came twice, and each time they ...")
+    return None
+
+
 def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[str],
             others: tuple[tuple[int, int], ...] = ()) -> list[_Frame]:
     """The acts one statement alleges (unmerged), or none for denials and assessments."""
@@ -427,6 +442,11 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
             f.perp, f.perp_span = _context_actor(doc, s0, s1, (mention.start, mention.end) if mention else (0, 0))
             if f.perp:
                 f.perp_how, f.extra["context"] = "named", True
+        if f.perp is None and f.perp_how == "pronoun" and f.perp_span and f.perp_span.text.lower() == "they":
+            mention = st.speaker.mention
+            ante = _antecedent(doc, f.perp_span.start, (mention.start, mention.end) if mention else (0, 0))
+            if ante is not None:
+                f.perp, f.perp_span, f.perp_how = _text(doc)[ante[0]:ante[1]], Span.of(text, *ante), "antecedent"
         if f.perp_how == "vague":
             f.perp = _opponent(st, belligerents)
             f.perp_how = "opponent" if f.perp else "vague"
@@ -495,7 +515,8 @@ def _group(frames: list[_Frame]) -> list[_Frame]:
 
 REASONS_NONE = {"pronoun": "unresolved pronoun", "vague": "unnamed", "event": "event without a named actor"}
 REASONS = {"self": "self-claim: the speaker's own side", "opponent": "inferred: the other belligerent",
-           "inferred": "inferred: the forces of the state the article is about"}
+           "inferred": "inferred: the forces of the state the article is about",
+           "antecedent": "named earlier in the sentence, as \"they\""}
 SELF_CLAIM = REASONS["self"]  # how later stages tell a party's account of its own act
 
 
@@ -542,7 +563,7 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
         targets=targets, weapons=weapons, places=found,
         date=d.value if d else None, date_precision=d.precision if d else None, date_span=d.span if d else None,
         casualties=casualties,
-        confidence={"named": 0.7, "self": 0.6, "opponent": 0.4, "inferred": 0.4}.get(f.perp_how, 0.3))
+        confidence={"named": 0.7, "self": 0.6, "opponent": 0.4, "inferred": 0.4, "antecedent": 0.5}.get(f.perp_how, 0.3))
 
 
 # ---------------------------------------------------------------- across statements
