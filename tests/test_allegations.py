@@ -668,3 +668,12 @@ def test_allegations_they_takes_the_armed_body_named_before(nlp):
     text = "A medic said the helicopters came twice, and each time they dropped two barrels on the same street."
     s = stmt(text, "the helicopters came twice, and each time they dropped two barrels on the same street", "A medic")
     assert all(a.perpetrator != "helicopters" for a in run(nlp, text, [s]))
+
+
+def test_allegations_a_town_or_a_question_is_no_perpetrator(nlp):
+    text = "Officials said 150 fighters took part in the Pokrovsk attack, which killed four civilians."
+    s = stmt(text, "150 fighters took part in the Pokrovsk attack, which killed four civilians", "Officials")
+    assert all(a.perpetrator != "Pokrovsk" for a in run(nlp, text, [s]))
+    text = "\u201cThe people of Kupiansk know who burned their homes,\u201d the commander said."
+    s = stmt(text, "The people of Kupiansk know who burned their homes", "the commander")
+    assert all(a.perpetrator != "Kupiansk" for a in run(nlp, text, [s]))

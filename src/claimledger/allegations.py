@@ -110,6 +110,14 @@ def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
     return any(w.lower() in ACTOR_WORDS for w in words)
 
 
+def _town(tok: Token) -> bool:
+    """A place name the parser did not tag as one ("the Macomia attack"): in the gazetteer, and no actor or country."""
+    from .gazetteer import gazetteer
+
+    return tok.pos_ == "PROPN" and not actors.lookup(tok.text) and not actors.country_in(tok.text) and \
+        bool(gazetteer().lookup(tok.text))
+
+
 def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     """"Azerbaijani strikes", "Syrian government helicopters", "Russia's aircraft": the actor inside."""
     if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" and not any(c.dep_ in ("amod", "poss") for c in tok.lefts):
@@ -120,7 +128,8 @@ def _actor_modifiers(tok: Token) -> tuple[int, int] | None:
     mods = [c for c in lefts if c.dep_ in ("amod", "compound", "poss", "nmod")
             and (c.pos_ == "PROPN" or actors.country_in(c.text) or c.text.lower() in ("government",))
             and not munitions.lookup(c.text)  # "Bayraktar drones": a make, not who flew them
-            and (c.ent_type_ not in ("GPE", "LOC", "FAC") or actors.country_in(c.text))]  # "the Sumy strike": where
+            and (c.ent_type_ not in ("GPE", "LOC", "FAC") or actors.country_in(c.text))  # "the Sumy strike": where
+            and not _town(c)]
     if not mods:
         return None
     first, last = mods[0].left_edge, mods[-1].right_edge
@@ -168,9 +177,10 @@ def _subject(tok: Token) -> Token | None:
         if subj and not any(c.dep_ == "auxpass" for c in t.children):
             s = subj[0]
             if s.lower_ in ("which", "who", "that") and t.dep_ == "relcl":
-                # "..., Ganja … Armenia, which targets": the noun right before the pronoun, not the parser's head
-                before = [x for x in s.doc[max(0, s.i - 3):s.i] if x.pos_ in ("PROPN", "NOUN")]
-                return before[-1] if before else t.head
+                # "..., Ganja … Armenia, which targets": the noun right before the pronoun, not the parser's head;
+                # none in "know who burned": a question, not a relative clause
+                prev = s.doc[s.i - 1] if s.i and s.doc[s.i - 1].text != "," else s.doc[max(0, s.i - 2)]
+                return prev if prev.pos_ in ("PROPN", "NOUN") and prev.i < s.i else None
             return s
         if t.dep_ in ("xcomp", "conj", "advcl", "pcomp") and t.head is not t and t.head.lemma_ not in REPORTING \
                 and _same_par(t.head, tok):
