@@ -109,3 +109,12 @@ def test_actors_researcher_at_the_group_takes_the_organisation_not_the_country_w
     assert roe.speaker.actor == "Human Rights Watch"
     assert roe.content.text == "The strikes were unlawful"
     assert text[roe.content.start:roe.content.end] == roe.content.text
+
+
+def test_actors_armed_groups_are_their_own_side():
+    m23 = actors.classify(Speaker(name="The M23"))
+    assert (m23.kind, m23.type, m23.side) == ("party", "armed_group", "M23")
+    official = actors.classify(Speaker(name="a Hezbollah official"))
+    assert (official.kind, official.side) == ("party", "Hezbollah")
+    mission = actors.classify(Speaker(name="MONUSCO"))
+    assert mission.kind == "independent" and mission.side is None

@@ -936,3 +936,11 @@ def test_statements_a_verb_the_parser_hung_on_its_subject(pipe):
     st = one(run(pipe, text), "called")
     assert st.speaker.name == "Henrik Vale"
     assert st.content.text.endswith("to stop attacks on civilians and to let aid agencies in")
+
+
+def test_speakers_a_spokesman_for_a_body_of_its_own_is_not_the_last_party_quoted(pipe):
+    text = ("A Hezbollah official said the group had fired rockets at a base near Safed. "
+            "Colonel Amir Dagan, a spokesman for the coalition, said its aircraft had struck no villages.")
+    colonel = one(run(pipe, text)[1:], "said")
+    assert colonel.speaker.name == "Amir Dagan"
+    assert colonel.speaker.side != "Hezbollah"

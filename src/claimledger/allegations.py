@@ -235,8 +235,8 @@ def _perp_of(doc: Doc, tok: Token, st: Statement) -> tuple[str | None, Span | No
             return _named(doc, *mod)
         if by is not None:
             return _named(doc, *_strip_det(_text(doc), *_np(by)))
-        if any(c.lower_ == "military" for c in subj.lefts) or kb and kb.get("platform"):
-            # "a military jet bombed": some state's forces
+        if any(c.lower_ in ("military", "army") for c in subj.lefts) or kb and kb.get("platform"):
+            # "a military jet bombed", "army artillery": some state's forces
             return None, _tok_span(subj), "force"
         return (None, _tok_span(subj), "event") if subj.lemma_.lower() in EVENT_NOUNS else (None, None, "none")
     start, end = _np(subj)

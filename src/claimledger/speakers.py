@@ -248,6 +248,8 @@ def _role_context(sp: Speaker, seen: list[Speaker]) -> Speaker:
     if sp.kind != "unknown":
         return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
     words = set(re.findall(r"[a-z]+", sp.role.lower()))
+    if ante is None and noun in actors.MILITARY_WORDS - actors.GOVERNMENT_WORDS:
+        return sp  # "a spokesman for the coalition": a body of its own, not whoever was quoted last
     if ante is None and words & (actors.GOVERNMENT_WORDS | actors.MILITARY_WORDS):
         ante = next((x for x in reversed(seen) if x.kind in ("party", "third_party") and x.side), None)
     return replace(sp, kind=ante.kind, side=ante.side, actor=ante.actor) if ante else sp
