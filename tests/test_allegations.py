@@ -677,3 +677,15 @@ def test_allegations_a_town_or_a_question_is_no_perpetrator(nlp):
     text = "\u201cThe people of Kupiansk know who burned their homes,\u201d the commander said."
     s = stmt(text, "The people of Kupiansk know who burned their homes", "the commander")
     assert all(a.perpetrator != "Kupiansk" for a in run(nlp, text, [s]))
+
+
+def test_allegations_a_clause_of_its_own_keeps_its_own_polarity(nlp):
+    text = ("The rebel spokesman said fighters had not fired on any civilian site and that the camp had been hit by "
+            "Ukrainian artillery aimed at rebel positions.")
+    s = stmt(text, "fighters had not fired on any civilian site and that the camp had been hit by Ukrainian artillery "
+             "aimed at rebel positions", "The rebel spokesman")
+    (a,) = run(nlp, text, [s])
+    assert a.perpetrator == "Ukrainian" and a.act_span.text == "hit"
+    text = "The ministry said its forces did not shell the town and did not hit the hospital."
+    s = stmt(text, "its forces did not shell the town and did not hit the hospital", "The ministry")
+    assert run(nlp, text, [s]) == []

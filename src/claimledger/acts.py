@@ -102,8 +102,8 @@ def is_negated(tok: Token) -> bool:
     for _ in range(2):
         if any((c.dep_ == "neg" or c.lower_ in ("no", "never", "not")) and c.i < tok.i for c in t.children):
             return True
-        if t.head is t:
-            break
+        if t.head is t or (t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in t.children)):
+            break  # "had not fired ... and that the camp had been hit": a clause of its own keeps its own polarity
         t = t.head
     return False
 
