@@ -944,3 +944,10 @@ def test_speakers_a_spokesman_for_a_body_of_its_own_is_not_the_last_party_quoted
     colonel = one(run(pipe, text)[1:], "said")
     assert colonel.speaker.name == "Amir Dagan"
     assert colonel.speaker.side != "Hezbollah"
+
+
+def test_speakers_they_in_a_quotation_is_the_armed_body_named_before_it(pipe):
+    text = ("Villagers fear that the rebels will return.\n\n\u201cThey took the grain, and they said they would come "
+            "back for the young men,\u201d said Amina Diallo, a trader.")
+    inner = next(s for s in run(pipe, text) if s.content.text.startswith("they would come back"))
+    assert inner.speaker.name == "the rebels" and inner.speaker.mention.text == "they"

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from . import actors, acts, munitions
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
-from .nlp import doc_text as _text, ents, noun_chunks
+from .nlp import doc_text as _text, ents, noun_chunks, token_at
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
 from .sides import (belligerents as _belligerents, country_of as _country_of, opponent as _opponent, same_perpetrator,
@@ -381,7 +381,7 @@ def _context_actor(doc: Doc, lo: int, hi: int, skip: tuple[int, int]) -> tuple[s
 def _antecedent(doc: Doc, at: int, skip: tuple[int, int]) -> tuple[int, int] | None:
     """Whom "they" stands for: the last armed body named as subject or object in this sentence or the one before,
     not the speaker ("Insurgents who overran X are regrouping, and officials believe they intend to ...")."""
-    tok = doc[_tok_at(doc, at)]
+    tok = doc[token_at(doc, at)]
     lo = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else tok.sent.start
     for t in reversed(doc[lo:tok.i]):
         if t.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj") or t.tag_ not in ("NNS", "NNPS") or \
@@ -401,7 +401,7 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     s0, s1 = _sentences(doc, c0, c1)
     cue = " ".join(x for x in (st.cue, st.cue_span.text if st.cue_span else "") if x).lower()
     denial = bool(re.search(r"\b(?:den(?:y|ied|ies|ying)|reject|dismiss|refut|rebuff)", cue))
-    if any(m.group(0).lower() != "lies" or doc[_tok_at(doc, m.start())].pos_ == "NOUN"  # not "the town lies 5 km from"
+    if any(m.group(0).lower() != "lies" or doc[token_at(doc, m.start())].pos_ == "NOUN"  # not "the town lies 5 km from"
            for m in DENIAL_WORDS.finditer(text, c0, c1)):
         return []
     verifier = st.speaker.kind == "independent_verifier"
@@ -445,7 +445,7 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
                            for t in f.triggers if t.idx >= f.end]
     for f in frames:
         if f.perp is None and f.perp_how == "event" and f.perp_span is not None:
-            f.perp, f.perp_span = _event_antecedent(doc, doc[_tok_at(doc, f.perp_span.start)].lemma_.lower(), c0)
+            f.perp, f.perp_span = _event_antecedent(doc, doc[token_at(doc, f.perp_span.start)].lemma_.lower(), c0)
             f.perp_how = "named" if f.perp else "event"
         if f.perp is None and f.perp_how in ("none", "event") and f.category in ("attack", "killing"):
             mention = st.speaker.mention
@@ -471,11 +471,6 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
         for f in frames:
             f.extra["verifier"] = True
     return frames
-
-
-def _tok_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span[0].i if span is not None and len(span) else 0
 
 
 STATE_FORCES = {"army", "military", "air force", "armed forces", "navy", "security forces", "junta", "regime"}

@@ -118,6 +118,12 @@ def register_extensions() -> None:
         Doc.set_extension("cl_quotes", default=None)
 
 
+def token_at(doc, char: int) -> int:
+    """The index of the token at (or around) a character offset; 0 when there is none."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0].i if span is not None and len(span) else 0
+
+
 def per_doc(doc, name: str, make):
     """`make(doc)`, computed once per document and kept in its user_data (the stages ask again and again)."""
     key = ("claimledger_" + name, len(doc))

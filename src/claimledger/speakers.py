@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .attribution import _Raw, _edges
-from .nlp import doc_text as _text, ents, noun_chunks, per_doc
+from .nlp import doc_text as _text, ents, noun_chunks, per_doc, token_at
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
@@ -126,8 +126,13 @@ def _resolve_speakers(doc: Doc, raws: list[_Raw], parties: frozenset[str]) -> No
         low = POSSESSIVES.get(low, low) if head is not None and head.dep_ == "poss" else low
         person = bool(_person_in(toks)) or (head is not None and head.ent_type_ == "PERSON")
         if low in PRONOUNS and r.in_quote is not None:
-            # inside a quotation "they" is someone the quoted speaker just named, not the speaker
+            # inside a quotation "they" is someone the quoted speaker just named, not the speaker; else an armed
+            # body the article named just before the quotation ("... the insurgents will return. “They said ...”")
             chunk = _recent_chunk(doc, r.in_quote[0], s, plural=low == "they")
+            if chunk is None and low == "they":  # the quotation's paragraph, or the one before it
+                para = text.rfind("\n", 0, r.in_quote[0])
+                lo = text.rfind("\n", 0, max(0, para - 1)) + 1 if text[para + 1:r.in_quote[0]].strip() == "" else para + 1
+                chunk = _recent_chunk(doc, lo, r.in_quote[0], plural=True, armed=True)
             r.speaker = Speaker(name=chunk or mention.text, mention=mention)
         elif low in PRONOUNS:
             want = PRONOUNS[low]
@@ -302,12 +307,14 @@ def _titled_person(doc: Doc, noun: str, before: int) -> str | None:
     return best
 
 
-def _recent_chunk(doc: Doc, start: int, end: int, plural: bool) -> str | None:
-    """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"."""
+def _recent_chunk(doc: Doc, start: int, end: int, plural: bool, armed: bool = False) -> str | None:
+    """The last noun phrase between two offsets (plural for "they"), e.g. "the region's authorities"; with
+    `armed`, only a word for an armed body ("the insurgents")."""
     best = None
     for chunk in noun_chunks(doc):
         if start <= chunk.start_char and chunk.end_char <= end and chunk.root.pos_ in ("NOUN", "PROPN") and \
-                (chunk.root.tag_ in ("NNS", "NNPS")) == plural:
+                (chunk.root.tag_ in ("NNS", "NNPS")) == plural and \
+                (not armed or chunk.root.lemma_.lower() in actors.ARMED_GROUP_WORDS | actors.MILITARY_WORDS):
             best = chunk.text
     return best
 
