@@ -703,6 +703,8 @@ def test_statements_asking_not_to_be_named_is_no_statement(pipe):
      "The defence ministry", "views", "the convoy attack as a violation of the truce"),
     ("Amira Nasser, who believes the shelling was deliberate, left the city with her children.",
      "Amira Nasser", "believes", "the shelling was deliberate"),
+    ("The strike on the depot was deliberate, Western officials believe.",
+     "Western officials", "believe", "The strike on the depot was deliberate"),
 ])
 def test_beliefs_are_statements_with_mode_belief(pipe, text, speaker, cue, content):
     st = one(run(pipe, text), cue)

@@ -203,6 +203,11 @@ def _complement(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
         if c.dep_ == "xcomp" and (lemma in INFINITIVE_VERBS or cue.lower_ in ADJECTIVES - FEELINGS) and \
                 any(k.dep_ == "aux" and k.lower_ == "to" for k in c.children):
             return _subtree(c)
+    if lemma in CLAUSE_VERBS:  # "The strike was deliberate, officials believe.": the clause before the cue
+        left = next((c for c in owner.children if c.i < cue.i and c.dep_ == "ccomp" and not _wh(c)
+                     and any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in c.children)), None)
+        if left is not None:
+            return _subtree(left)
     if lemma in AS_VERBS:
         obj = next((c for c in kids if c.dep_ == "dobj"), None)
         as_ = next((c for c in kids + list(obj.children) if c.dep_ == "prep" and c.lower_ == "as"), None) \
