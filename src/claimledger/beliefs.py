@@ -26,7 +26,7 @@ CLAUSE_VERBS = {"believe", "think", "know", "expect", "fear", "hope", "suspect",
 # verbs of intention and expectation that take an infinitive ("plans to X", "expects them to X")
 INFINITIVE_VERBS = {"want", "plan", "intend", "hope", "expect", "wish", "seek", "aim", "prefer", "aspire", "resolve",
                     "plot", "decide", "desire", "strive", "scheme", "choose", "opt", "refuse", "decline", "agree",
-                    "vote", "offer", "volunteer", "like", "prefer", "hesitate"}
+                    "vote", "offer", "volunteer", "like", "hesitate"}
 # verbs of judgement with "X as Y" ("see the talks as a trap")
 AS_VERBS = {"see", "view", "regard", "consider", "perceive"}
 # verbs a belief may hang on as an infinitive with the holder as their subject ("seemed to believe")
@@ -37,9 +37,9 @@ ADJECTIVES = {"convinced", "confident", "sure", "certain", "aware", "worried", "
               "keen", "intent", "anxious", "persuaded", "satisfied", "suspicious", "adamant", "unconvinced"}
 # feelings about a fact, with its "that"-clause only ("were frustrated that ...", not "happy to see")
 FEELINGS = {"frustrated", "angry", "upset", "pleased", "happy", "glad", "disappointed", "proud", "surprised",
-              "shocked", "outraged", "furious", "alarmed", "relieved", "grateful", "thankful", "sorry", "sad",
-              "ashamed", "dismayed", "troubled", "disturbed", "heartened", "appalled", "horrified", "delighted",
-              "thrilled", "amazed", "astonished", "incensed", "saddened", "encouraged"}
+            "shocked", "outraged", "furious", "alarmed", "relieved", "grateful", "thankful", "sorry", "sad",
+            "ashamed", "dismayed", "troubled", "disturbed", "heartened", "appalled", "horrified", "delighted",
+            "thrilled", "amazed", "astonished", "incensed", "saddened", "encouraged"}
 ADJECTIVES |= FEELINGS
 # nouns of belief with a "that"-clause and an owner ("the army's belief that ...", "a Pentagon assessment that ...")
 NOUNS = {"belief", "view", "fear", "hope", "expectation", "concern", "suspicion", "conviction", "conclusion",
@@ -115,11 +115,9 @@ def belief_statement(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> _Ra
     if holder is None or _negated(cue, top) and lemma in NO_NEGATION:
         return None
     content = _complement(doc, cue, lemma)
-    if lemma in ("refuse", "decline") and content and _text(doc)[content[0]:content[1]].split()[1:2] and \
-            _text(doc)[content[0]:content[1]].split()[1].lower() in SILENCE:
-        return None  # "declined to comment": a refusal to say anything states nothing
-    if content is None or len(_text(doc)[content[0]:content[1]].split()) < 2:
-        return None
+    words = _text(doc)[content[0]:content[1]].lower().split() if content else []
+    if len(words) < 2 or (lemma in ("refuse", "decline") and words[1] in SILENCE):
+        return None  # too short to state anything; "declined to comment": a refusal to say anything
     name = _speaker_tokens(holder)[0] or [holder]
     inside = content[0] <= name[-1].idx and name[0].idx < content[1]  # "..., which they plan to ...": a holder in it
     block = (cue.idx, cue.idx + len(cue.text)) if inside else _edges(sorted(name + [cue], key=lambda t: t.i))
