@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 from . import actors, acts, munitions
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
+from .gazetteer import gazetteer
 from .nlp import doc_text as _text, ents, noun_chunks, token_at
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
@@ -112,8 +113,6 @@ def _is_actor_phrase(doc: Doc, start: int, end: int) -> bool:
 
 def _town(tok: Token) -> bool:
     """A place name the parser did not tag as one ("the Macomia attack"): in the gazetteer, and no actor or country."""
-    from .gazetteer import gazetteer
-
     return tok.pos_ == "PROPN" and not actors.lookup(tok.text) and not actors.country_in(tok.text) and \
         bool(gazetteer().lookup(tok.text))
 
@@ -443,18 +442,18 @@ def _frames(doc: Doc, st: Statement, index: int, published, belligerents: list[s
     for i, f in enumerate(frames):  # "storming a camp, looting stores and killing 23": the killing's own words
         f.extra["more"] = [(t.idx, min([x for x, n in marks if x > t.idx and n != i] + [c1]))
                            for t in f.triggers if t.idx >= f.end]
+    mention = st.speaker.mention
+    speaker_at = (mention.start, mention.end) if mention else (0, 0)
     for f in frames:
         if f.perp is None and f.perp_how == "event" and f.perp_span is not None:
             f.perp, f.perp_span = _event_antecedent(doc, doc[token_at(doc, f.perp_span.start)].lemma_.lower(), c0)
             f.perp_how = "named" if f.perp else "event"
         if f.perp is None and f.perp_how in ("none", "event") and f.category in ("attack", "killing"):
-            mention = st.speaker.mention
-            f.perp, f.perp_span = _context_actor(doc, s0, s1, (mention.start, mention.end) if mention else (0, 0))
+            f.perp, f.perp_span = _context_actor(doc, s0, s1, speaker_at)
             if f.perp:
                 f.perp_how, f.extra["context"] = "named", True
         if f.perp is None and f.perp_how == "pronoun" and f.perp_span and f.perp_span.text.lower() == "they":
-            mention = st.speaker.mention
-            ante = _antecedent(doc, f.perp_span.start, (mention.start, mention.end) if mention else (0, 0))
+            ante = _antecedent(doc, f.perp_span.start, speaker_at)
             if ante is not None:
                 f.perp, f.perp_span, f.perp_how = _text(doc)[ante[0]:ante[1]], Span.of(text, *ante), "antecedent"
         if f.perp_how == "vague":

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .attribution import _Raw, _edges
-from .nlp import doc_text as _text, ents, noun_chunks, per_doc, token_at
+from .nlp import doc_text as _text, ents, noun_chunks, per_doc
 from .models import Span, Speaker
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",

@@ -225,8 +225,7 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
     # "warned of ...", "spoke of ...": the object of "of"/"about"
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in ("of", "about") and lemma not in ("say", "tell"):
-            obj = next((k for k in c.children if k.dep_ in ("pobj", "pcomp")), None)
-            return _noun_phrase(obj) if obj is not None else _edges(list(c.subtree)[1:])
+            return _prep_object(c) or _edges(list(c.subtree)[1:])
     if lemma in EXPRESS:  # "expressed concern that X", "voiced alarm over X"; "raised taxes" says nothing
         noun = next((c for c in kids if c.dep_ == "dobj" and c.lemma_.lower() in EXPRESSED), None)
         if noun is None:
@@ -237,8 +236,7 @@ def _right_content(doc: Doc, cue: Token, lemma: str) -> tuple[int, int] | None:
             return _strip_mark(doc, clause)
         prep = next((c for c in [*noun.children, *kids] if c.dep_ == "prep" and c.i > noun.i
                      and c.lower_ in ("about", "over", "at", "for", "with", "regarding", "of", "on")), None)
-        obj = next((k for k in prep.children if k.dep_ in ("pobj", "pcomp")), None) if prep is not None else None
-        return _noun_phrase(obj) if obj is not None else None
+        return _prep_object(prep) if prep is not None else None
     if lemma == "question":  # "questioned the legitimacy of the vote", not "questioned the suspect"
         objs = [c for c in kids if c.dep_ == "dobj" and any(k.dep_ == "prep" and k.lower_ in ("of", "for") for k in c.children)]
         if objs:
@@ -266,6 +264,12 @@ def _noun_phrase(tok: Token) -> tuple[int, int]:
                                                  for k in t.head.children):
             return _edges([x for x in toks if x.i < t.i])
     return _edges(toks)
+
+
+def _prep_object(prep: Token) -> tuple[int, int] | None:
+    """The span of a preposition's object ("concern about X", "spoke of X"), without a trailing aside."""
+    obj = next((k for k in prep.children if k.dep_ in ("pobj", "pcomp")), None)
+    return _noun_phrase(obj) if obj is not None else None
 
 
 def _bare_cue(tok: Token) -> bool:
