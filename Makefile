@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 STATIC := src/claimledger/static/countries.geojson
 DEMO := out/demo
 
-.PHONY: install vendor demo test eval bench clean
+.PHONY: install vendor demo test eval eval-gate bench clean
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ test: install vendor
 
 eval: install
 	$(PY) scripts/eval.py
+
+# The pooled dev figures against the floors in eval/floors.toml (skips without ../shared).
+eval-gate: install
+	$(PY) scripts/eval.py --gate
 
 bench: install vendor
 	$(PY) -m bench.run
