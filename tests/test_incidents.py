@@ -137,22 +137,25 @@ def test_incidents_blocking_handles_many_allegations():
     assert len({i.id for i in out}) == len(out)
 
 
-def test_incidents_store_keeps_analyst_incidents_on_recluster(engine):
+def test_incidents_store_replays_analyst_decisions_on_recluster(engine):
+    from claimledger import review
+
     a, b = alg("D1.A1", 1, ("Kyiv", *KYIV)), alg("D1.A2", 1, ("Irpin", *IRPIN))
     assert incidents.store(engine, incidents.cluster([a, b], [], [], docs(1))) == 2
     with engine.begin() as conn:  # an analyst merged the two and set a status
-        conn.execute(db.incidents.update().where(db.incidents.c.id == "I.D1.A1")
-                     .values(edited=True, status="corroborated", status_source="analyst"))
-        conn.execute(db.incident_members.update().where(db.incident_members.c.incident_id == "I.D1.A2")
-                     .values(incident_id="I.D1.A1"))
-        conn.execute(db.incidents.delete().where(db.incidents.c.id == "I.D1.A2"))
-    c = alg("D1.A3", 1, ("Irpin", *IRPIN))
-    incidents.store(engine, incidents.cluster([a, b, c], [], [], docs(1)))
+        review.merge(conn, "I.D1.A1", ["I.D1.A2"], "one strike", "ana")
+        review.set_status(conn, "I.D1.A1", "corroborated", "seen on video", "ana")
+    c = alg("D1.A3", 1, ("Irpin", *IRPIN))  # re-analysis finds another report of the Irpin strike
+    assert incidents.store(engine, incidents.cluster([a, b, c], [], [], docs(1))) == 1
     with engine.connect() as conn:
-        rows = {r.id: r.status for r in conn.execute(select(db.incidents))}
+        rows = {r.id: (r.status, r.status_source) for r in conn.execute(select(db.incidents))}
         members = sorted((m.incident_id, m.allegation_id) for m in conn.execute(select(db.incident_members)))
-    assert rows == {"I.D1.A1": "corroborated", "I.D1.A2": "alleged"}
-    assert members == [("I.D1.A1", "D1.A1"), ("I.D1.A1", "D1.A2"), ("I.D1.A2", "D1.A3")]
+        shown = review.show(conn, "I.D1.A1")
+    assert rows == {"I.D1.A1": ("corroborated", "analyst")}
+    assert members == [("I.D1.A1", "D1.A1"), ("I.D1.A1", "D1.A2"), ("I.D1.A1", "D1.A3")]
+    assert [(d["kind"], d["rationale"]) for d in shown["decisions"]] == [("merge", "one strike"),
+                                                                         ("status", "seen on video")]
+    assert any("D1.A3 joined" in r for r in shown["needs_review"])
 
 
 def test_incidents_a_place_named_only_to_locate_another_is_not_an_event():

@@ -68,17 +68,38 @@ def test_review_bad_input_is_refused_and_changes_nothing(engine, tmp_path):
     assert after == before
 
 
+def _seeded_machine():
+    return [Incident("I.D1.A1", ["D1.A1", "D1.A2"], {"name": "Kyiv", "lat": 50.45, "lon": 30.52}, "2022-03-01"),
+            Incident("I.D1.A3", ["D1.A3"], {"name": "Irpin", "lat": 50.52, "lon": 30.25}, "2022-03-01"),
+            Incident("I.D2.A1", ["D2.A1"], {"name": "Kyiv", "lat": 50.45, "lon": 30.52}, "2022-03-01")]
+
+
 def test_review_merge_moves_members_and_survives_recluster(engine):
     _seed(engine)
     with engine.begin() as conn:
         review.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, two outlets", "ana")
-    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1"]), Incident("I.D2.A1", ["D2.A1", "D2.A2"])])
+    incidents.store(engine, _seeded_machine())
     with engine.connect() as conn:
         assert _members(conn, "I.D1.A1") == ["D1.A1", "D1.A2", "D2.A1"]
-        assert _members(conn, "I.D2.A1") == ["D2.A2"]  # the merged allegation is not clustered again
+        assert "I.D2.A1" not in dict(conn.execute(select(db.incidents.c.id, db.incidents.c.status)).all())
         row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A1")).one()
         assert row.status == "corroborated"  # derived again from the members' assessments
+        assert row.data["needs_review"] == []
         assert [e.action for e in conn.execute(select(db.audit_log))][-2:] == ["merge", "recluster"]
+
+
+def test_review_merge_is_flagged_when_the_machine_view_changed(engine):
+    _seed(engine)
+    with engine.begin() as conn:
+        review.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, two outlets", "ana")
+    # re-analysis: D1.A2 is gone, and the machine now clusters D2.A2 with D2.A1
+    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1"]), Incident("I.D2.A1", ["D2.A1", "D2.A2"])])
+    with engine.connect() as conn:
+        assert _members(conn, "I.D1.A1") == ["D1.A1", "D2.A1", "D2.A2"]
+        flags = review.show(conn, "I.D1.A1")["needs_review"]
+        listed = {r["id"]: r["reasons"] for r in review.needs_review(conn)}
+    assert any("D1.A2 no longer found" in f for f in flags) and any("D2.A2 joined" in f for f in flags)
+    assert any("re-review decision 1 (merge by ana)" in r for r in listed["I.D1.A1"])
 
 
 def test_review_split_makes_new_incident_kept_on_recluster(engine):

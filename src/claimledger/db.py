@@ -153,6 +153,17 @@ evidence_links = Table(
     UniqueConstraint("sha256", "record_type", "record_id"),
 )
 
+decisions = Table(
+    "decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("incident_id", String(128), index=True),  # the incident's id when decided
+    Column("actor", String(256), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("data", JSON, nullable=False),  # what the analyst asserted (models.Decision), never changed
+    Column("state", JSON, nullable=False, default=dict),  # the latest replay: applied_to, changes, settled_by
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("seq", Integer, primary_key=True),
@@ -189,41 +200,93 @@ def migrations_dir() -> Path:
     return Path(__file__).parent / "migrations"
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations up to `revision` on the given engine."""
-    from alembic import command
+def _alembic_config():
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision` in one transaction: a migration killed half-way leaves the
+    database as it was, and the next command migrates it again.
+
+    SQLite's driver starts no transaction before CREATE TABLE (its legacy mode), so an explicit BEGIN
+    IMMEDIATE makes the DDL transactional, as the sqlite3 and SQLAlchemy docs advise; it also makes a second
+    process starting on the same new file wait, then find the work done."""
+    from alembic import command
+
+    cfg = _alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if revision == "head" and _current(conn) == _head():
+                return
+            _drop_half_created(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def _drop_half_created(conn) -> None:
+    """Drop what an interrupted first migration left before migrations became atomic: tables of ours in a
+    file with no Alembic version, all of them empty (so nothing can be lost)."""
+    from sqlalchemy import func, select
+
+    names = set(inspect(conn).get_table_names())
+    if "alembic_version" in names:
+        return
+    ours = [t for t in reversed(metadata.sorted_tables) if t.name in names]
+    if ours and all(conn.execute(select(func.count()).select_from(t)).scalar() == 0 for t in ours):
+        for t in ours:
+            t.drop(conn)
 
 
 def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
     """An engine for the database; a fresh or outdated database is migrated first."""
     url = database_url(url)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
+    if url.startswith("sqlite"):
+        # a writer waits this long for another (re-clustering while an analyst edits) instead of failing
+        engine = create_engine(url, future=True, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, future=True)
     if migrate and not _at_head(engine):
         upgrade(engine)
     return engine
 
 
-def _at_head(engine: Engine) -> bool:
+def _head() -> str:
     from alembic.script import ScriptDirectory
-    from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _current(conn) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _at_head(engine: Engine) -> bool:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return False
-        current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return current == head
+        return _current(conn) == _head()
+
+
+INCIDENT_LOCK = 727275  # PostgreSQL advisory lock key of incident writers (the audit log uses 727274)
+
+
+def lock_incidents(conn) -> None:
+    """Serialise the writers of incidents and decisions (re-clustering, review) until the transaction ends.
+
+    Call it first in the transaction: on SQLite a write as the first statement takes the database's write
+    lock (waiting for it) before anything is read, so what is read cannot be changed under the writer."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({INCIDENT_LOCK})"))
+    else:
+        conn.execute(text("UPDATE incidents SET version = version WHERE 1 = 0"))
 
 
 # --- records -----------------------------------------------------------------------------------------

@@ -237,6 +237,15 @@ def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     return status, reasoning
 
 
+def member_status(member_ids: list[str], by_alg: dict[str, list[Assessment]],
+                  self_claims: set[str]) -> tuple[str, list[str]]:
+    """The derived status of an incident holding these allegations. A striker's own account ("we hit a
+    command post") is a counter-claim: its assessment does not change the status of the accusation it
+    answers."""
+    core = [a for a in member_ids if a not in self_claims and by_alg.get(a)] or member_ids
+    return derive_status([x for a in core for x in by_alg.get(a, [])])
+
+
 def _speaker_key(stmt: Statement) -> str:
     """One key per independent origin: officials of one belligerent echo one another, so a party's
     speakers count as their side; anyone else counts as themselves."""
@@ -412,10 +421,8 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
-        # a striker's own account ("we hit a command post") is a counter-claim: its assessment does not change
-        # the status of the accusation it answers
-        core = [a for a in algs if a.perpetrator_reason != SELF_CLAIM and by_alg.get(a.id)] or algs
-        status, reasoning = derive_status([x for a in core for x in by_alg.get(a.id, [])])
+        status, reasoning = member_status([a.id for a in algs], by_alg,
+                                          {a.id for a in algs if a.perpetrator_reason == SELF_CLAIM})
         reasoning = notes_f + reasoning
         sources, notes = independent_sources(algs, stmts, copies)
         dated = [a.date for a in algs if a.date]
@@ -443,37 +450,41 @@ def _store_attachments(conn, attached: dict[str, str]) -> None:
                          .values(allegation_id=want, data={**r.data, "allegation_id": want}))
 
 
-def store(engine, incidents: list[Incident]) -> int:
-    """Replace the machine incidents, keeping analyst-edited ones and the allegations they hold.
+def store(engine, incidents: list[Incident], allegations: list[Allegation] | None = None,
+          assessments: list[Assessment] | None = None, records: set[tuple[str, str]] | None = None) -> int:
+    """Store the machine's incidents with every analyst decision replayed onto them; the number stored.
 
-    A machine incident loses the allegations an analyst has placed (merge/split); one left empty, or
-    whose id an analyst incident holds, is dropped. Returns the number of incidents written."""
-    from sqlalchemy import select
-
+    Decisions are about allegations, so each one finds its incident again in the new clustering; one whose
+    incident changed is flagged for re-review, never dropped (see `decisions`). `allegations` and
+    `assessments` (as `cluster` left them) give the derived statuses; read from the database if None.
+    Holds the incident lock, so an analyst's edit waits for it rather than failing."""
     from . import db
     from .audit import append_event
+    from .decisions import replay
+    from .models import from_dict
+    from .review import load_decisions, save_decision_states, stored_incidents, write_incidents
 
     with engine.begin() as conn:
-        kept = set(conn.execute(select(db.incidents.c.id).where(db.incidents.c.edited.is_(True))).scalars())
-        placed = set(conn.execute(select(db.incident_members.c.allegation_id)
-                                  .where(db.incident_members.c.incident_id.in_(kept))).scalars()) if kept else set()
-        conn.execute(db.incidents.delete().where(db.incidents.c.edited.is_(False)))
-        if conn.dialect.name == "sqlite":  # no ON DELETE CASCADE without the pragma on old files
-            conn.execute(db.incident_members.delete().where(db.incident_members.c.incident_id.not_in(kept)))
-        written = 0
-        for inc in incidents:
-            members = [a for a in inc.allegation_ids if a not in placed]
-            if not members:
-                continue
-            inc.allegation_ids = members
-            base, n = inc.id, 2
-            while inc.id in kept:  # an analyst kept this id for other members: the rest get a new one
-                inc.id, n = f"{base}.{n}", n + 1
-            conn.execute(db.incidents.insert().values(id=inc.id, data=as_dict(inc), status=inc.status,
-                                                      status_source="derived", edited=False, version=1))
-            conn.execute(db.incident_members.insert(), [dict(incident_id=inc.id, allegation_id=a) for a in members])
-            written += 1
+        db.lock_incidents(conn)
+        if allegations is None:
+            allegations = [from_dict(Allegation, d) for d in db.load_records(conn, db.allegations)]
+        if assessments is None:
+            assessments = [from_dict(Assessment, d) for d in db.load_records(conn, db.assessments)]
+        by_alg: dict[str, list[Assessment]] = {}
+        for a in assessments:
+            if a.allegation_id:
+                by_alg.setdefault(a.allegation_id, []).append(a)
+        claims = {a.id for a in allegations if a.perpetrator_reason == SELF_CLAIM}
+        derive = lambda ids: member_status(ids, by_alg, claims)  # noqa: E731
+        before, before_members = stored_incidents(conn)
+        decisions = load_decisions(conn)
+        states = {d.id: {"applied_to": d.applied_to, "changes": d.changes, "settled_by": d.settled_by}
+                  for d in decisions}
+        st = replay(incidents, decisions, {a.id for a in allegations}, derive, records)
+        write_incidents(conn, st, before, before_members)
+        save_decision_states(conn, decisions, states)
         _store_attachments(conn, {x["assessment_id"]: x["allegation_id"] for inc in incidents for x in inc.attached})
+        flagged = [d.id for d in decisions if d.needs_review]
         append_event(conn, "claimledger", "recluster", "incident", None,
-                     {"machine_incidents": written, "analyst_incidents_kept": len(kept)})
-    return written + len(kept)
+                     {"incidents": len(st.incidents), "decisions": len(decisions), "needs_review": flagged})
+    return len(st.incidents)

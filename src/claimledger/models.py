@@ -163,6 +163,42 @@ class Incident:
     reasoning: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # independent source keys
     attached: list[dict[str, Any]] = field(default_factory=list)  # findings matched here: {assessment_id, allegation_id}
+    status_source: str = "derived"  # derived | analyst
+    rationale: str | None = None  # the analyst's reason for the status in force
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # analyst decisions applied here, each with its rationale
+    needs_review: list[str] = field(default_factory=list)  # why a decision here needs re-review (the machine's view changed)
+
+
+DECISION_KINDS = ("status", "merge", "split", "evidence", "keep")
+
+
+@dataclass
+class Decision:
+    """What an analyst asserted about which allegations, with the incident(s) as they saw them.
+
+    "The incident holding D1.A1 and D2.A4 is refuted", "D3.A1 is another event than D3.A2": decisions are
+    replayed onto every new clustering, so re-analysis never loses them."""
+    kind: str  # one of DECISION_KINDS ("keep": an incident edited before decisions were recorded)
+    seen: list[list[str]]  # members of each incident involved as the analyst saw them (merge: the target first)
+    rationale: str
+    actor: str
+    status: str | None = None  # status: the analyst's status ...
+    derived: str | None = None  # ... and the machine's status they overrode
+    moved: list[str] = field(default_factory=list)  # split: the allegations moved out
+    sha256: str | None = None  # evidence: the file
+    record_type: str | None = None  # evidence: the record it is linked to ("incident" or another record type)
+    record_id: str | None = None
+    incident_id: str | None = None  # the incident's id when decided
+    at: str | None = None
+    id: int | None = None
+    # set by each replay
+    applied_to: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # how the machine's view differs from what the analyst saw
+    settled_by: int | None = None  # a later decision on the same incident that found it as its analyst saw it
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.changes) and self.settled_by is None
 
 
 def natural_key(record_id: str | None) -> list:

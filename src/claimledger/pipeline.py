@@ -149,7 +149,13 @@ def load_all(conn) -> tuple[list[Statement], list[Allegation], list[Assessment],
 
 
 def recluster(engine: Engine) -> int:
-    """Cluster every stored allegation into incidents; analyst-edited incidents are kept as they are."""
+    """Cluster every stored allegation into incidents and replay the analysts' decisions onto them.
+
+    The corpus is read and clustered outside any lock; only storing takes the incident lock, so an analyst
+    can keep editing meanwhile (their decision is replayed when the result is stored)."""
     with engine.connect() as conn:
         stmts, algs, asmts, docs = load_all(conn)
-    return incidents.store(engine, incidents.cluster(algs, asmts, stmts, docs))
+    machine = incidents.cluster(algs, asmts, stmts, docs)
+    records = {(kind, r.id) for kind, rs in (("statement", stmts), ("allegation", algs), ("assessment", asmts))
+               for r in rs}
+    return incidents.store(engine, machine, algs, asmts, records)
