@@ -114,3 +114,38 @@ def test_pipeline_long_document_is_chunked_with_exact_offsets(engine, tmp_path, 
     assert late, "statements from the last chunk are found"
     for s in ledger["statements"]:
         assert text[s["content"]["start"]:s["content"]["end"]] == s["content"]["text"]
+
+
+REPORTS = [  # three reports the machine clusters as one strike; an analyst knows the third is another event
+    "The regional governor said Russian forces shelled the central market in Kherson on Tuesday, killing three "
+    "civilians.",
+    "Police said Russian artillery shelled a market in Kherson on Tuesday, killing three people.",
+    "Local officials said Russian drones struck a bakery in Kherson on Tuesday, injuring two women.",
+]
+
+
+def test_pipeline_analyst_decisions_survive_reanalysis_of_every_document(engine, tmp_path):
+    from claimledger import review
+
+    f = tmp_path / "docs.jsonl"
+    f.write_text("".join(json.dumps({"id": f"r{i}", "text": t, "published": "2024-06-05"}) + "\n"
+                         for i, t in enumerate(REPORTS)))
+    ingest.ingest(engine, [str(f)])
+    pipeline.analyze(engine)
+    photo = tmp_path / "bakery.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo of a bakery")
+    with engine.begin() as conn:
+        assert review.show(conn, "I.D1.A1")["allegation_ids"] == ["D1.A1", "D2.A1", "D3.A1"]
+        new = review.split(conn, "I.D1.A1", ["D3.A1"], "a bakery hit by drones, not the market", "ana")
+        review.set_status(conn, "I.D1.A1", "insufficient_evidence", "no footage of the market", "ana")
+        sha = review.attach_evidence(conn, photo, "incident", new, "ana")
+    pipeline.analyze(engine)  # what `analyze --all` does: every document again, then re-clustering
+    ledger = export.ledger_json(engine)
+    incs = {i["id"]: i for i in ledger["incidents"]}
+    assert {i: x["allegation_ids"] for i, x in incs.items()} == {"I.D1.A1": ["D1.A1", "D2.A1"], new: ["D3.A1"]}
+    assert (incs["I.D1.A1"]["status"], incs["I.D1.A1"]["rationale"]) == ("insufficient_evidence",
+                                                                         "no footage of the market")
+    assert [e["sha256"] for e in incs[new]["evidence"]] == [sha]
+    assert [d["rationale"] for d in incs[new]["decisions"]] == ["a bakery hit by drones, not the market", ""]
+    assert [(d["kind"], d["needs_review"]) for d in ledger["decisions"]] == [("split", []), ("status", []),
+                                                                             ("evidence", [])]

@@ -282,3 +282,93 @@ def test_review_cli_verify_names_tampered_entry(cli, tmp_path):
     assert cli("audit", "verify").exit_code == 0
     r = cli("audit", "verify", "--expect-head", head[1])
     assert r.exit_code == 1 and "removed" in r.output
+
+
+def test_review_two_merges_keep_both_rationales_through_recluster(engine):
+    from claimledger import export
+
+    _seed(engine)
+    with engine.begin() as conn:
+        review.merge(conn, "I.D1.A1", ["I.D2.A1"], "same crater in both photos", "ana")
+        review.merge(conn, "I.D1.A1", ["I.D1.A3"], "the wire copy names the same market", "ben")
+    incidents.store(engine, _seeded_machine())
+    [inc] = export.ledger_json(engine)["incidents"]
+    assert inc["allegation_ids"] == ["D1.A1", "D1.A2", "D1.A3", "D2.A1"]
+    assert [(d["actor"], d["rationale"]) for d in inc["decisions"]] == [
+        ("ana", "same crater in both photos"), ("ben", "the wire copy names the same market")]
+    assert inc["needs_review"] == []
+
+
+def test_review_status_and_evidence_follow_their_allegations_to_a_new_clustering(engine, tmp_path):
+    _seed(engine)
+    photo = tmp_path / "crater.png"
+    photo.write_bytes(b"\x89PNG a crater")
+    with engine.begin() as conn:
+        review.set_status(conn, "I.D1.A1", "refuted", "the video is from 2019", "ana")
+        sha = review.attach_evidence(conn, photo, "incident", "I.D1.A1", "ana", "geolocated elsewhere")
+    # re-analysis leaves D1.A1 out of every incident, so the one holding D1.A2 now has another id
+    incidents.store(engine, [Incident("I.D1.A2", ["D1.A2"]), Incident("I.D1.A3", ["D1.A3"])])
+    with engine.connect() as conn:
+        shown = review.show(conn, "I.D1.A2")
+        listed = {r["id"]: r["reasons"] for r in review.needs_review(conn)}
+    assert (shown["status"], shown["status_source"], shown["rationale"]) == ("refuted", "analyst",
+                                                                             "the video is from 2019")
+    assert [e["sha256"] for e in shown["evidence"]] == [sha]
+    assert [d["rationale"] for d in shown["decisions"]] == ["the video is from 2019", "geolocated elsewhere"]
+    assert any("D1.A1 now in no incident" in r for r in shown["needs_review"])
+    assert any(r.startswith("re-review decision 1 (status by ana)") for r in listed["I.D1.A2"])
+
+
+def test_review_decision_with_nothing_left_is_listed_not_dropped(engine):
+    from claimledger import export
+
+    _seed(engine)
+    with engine.begin() as conn:
+        review.set_status(conn, "I.D1.A3", "refuted", "staged", "ana")
+    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1"])])  # D1.A3 is no longer found
+    with engine.connect() as conn:
+        listed = {r["id"]: r["reasons"] for r in review.needs_review(conn)}
+    assert any("D1.A3 no longer found" in r for r in listed["decision 1"])
+    [d] = export.ledger_json(engine)["decisions"]
+    assert (d["rationale"], d["applied_to"], d["status"]) == ("staged", [], "refuted") and d["needs_review"]
+
+
+def test_review_and_recluster_at_the_same_time_do_not_fail(db_url, monkeypatch):
+    """An edit made while re-clustering holds the incidents waits for it, then applies on its result."""
+    import threading
+
+    from claimledger import decisions
+
+    engine = db.connect(db_url)
+    _seed(engine)
+    inside, real = threading.Event(), decisions.replay
+
+    def slow_replay(*args, **kw):
+        inside.set()
+        threading.Event().wait(0.5)  # the window in which an analyst edits
+        return real(*args, **kw)
+
+    monkeypatch.setattr(decisions, "replay", slow_replay)
+    errors = []
+
+    def recluster():
+        try:
+            incidents.store(engine, _seeded_machine())
+        except Exception as exc:  # pragma: no cover - what the test is about
+            errors.append(exc)
+
+    t = threading.Thread(target=recluster)
+    t.start()
+    assert inside.wait(30)
+    with engine.begin() as conn:
+        review.split(conn, "I.D1.A1", ["D1.A2"], "another building", "ana")
+        review.set_status(conn, "I.D1.A3", "refuted", "staged", "ana")
+    t.join(60)
+    monkeypatch.setattr(decisions, "replay", real)
+    incidents.store(engine, _seeded_machine())
+    with engine.connect() as conn:
+        rows = {r.id: r.status for r in conn.execute(select(db.incidents))}
+        assert audit.verify(conn) == []
+    engine.dispose()
+    assert errors == []
+    assert rows == {"I.D1.A1": "alleged", "R.D1.A2": "corroborated", "I.D1.A3": "refuted", "I.D2.A1": "alleged"}

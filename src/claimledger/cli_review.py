@@ -76,7 +76,7 @@ def review_show(incident_id: str, database: Optional[str] = DbOption, actor: Opt
 def review_status(incident_id: str, status: str = typer.Argument(..., help=" | ".join(STATUSES)),
                   rationale: Optional[str] = RationaleOption, expect_version: Optional[int] = VersionOption,
                   database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Set an incident's status (analyst decision, kept through re-clustering)."""
+    """Set an incident's status (an analyst decision, replayed onto every re-clustering)."""
     if status not in STATUSES:
         raise typer.BadParameter(f"{status!r} is not one of: {', '.join(STATUSES)}", param_hint="STATUS")
     why = _need(rationale)
@@ -88,7 +88,7 @@ def review_status(incident_id: str, status: str = typer.Argument(..., help=" | "
 def review_merge(target: str, sources: List[str] = typer.Argument(..., help="Incidents to fold into TARGET."),
                  rationale: Optional[str] = RationaleOption, expect_version: Optional[int] = VersionOption,
                  database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Merge incidents into TARGET (their allegations move; they are deleted)."""
+    """Merge incidents into TARGET (their allegations move; they are deleted; replayed on re-clustering)."""
     why = _need(rationale)
     v = _run(database, lambda conn: review.merge(conn, target, sources, why, _actor(actor), expect_version))
     out.print(f"merged {', '.join(sources)} into {target} (version {v})")
@@ -98,7 +98,7 @@ def review_merge(target: str, sources: List[str] = typer.Argument(..., help="Inc
 def review_split(incident_id: str, allegations: List[str] = typer.Argument(..., help="Allegation ids to move out."),
                  rationale: Optional[str] = RationaleOption, expect_version: Optional[int] = VersionOption,
                  database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Move allegations out of an incident into a new one."""
+    """Move allegations out of an incident into a new one (replayed on re-clustering)."""
     why = _need(rationale)
     new = _run(database, lambda conn: review.split(conn, incident_id, allegations, why, _actor(actor), expect_version))
     out.print(f"moved {', '.join(allegations)} from {incident_id} into {new}")
@@ -107,12 +107,13 @@ def review_split(incident_id: str, allegations: List[str] = typer.Argument(..., 
 @review_app.command("attach")
 def review_attach(record_id: str, files: List[Path] = typer.Argument(..., help="Evidence files."),
                   record_type: str = typer.Option("incident", "--type", help=" | ".join(review.RECORD_TABLES)),
+                  rationale: Optional[str] = typer.Option(None, "--rationale", "-r", help="What it shows (optional)."),
                   database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Attach evidence files to a record (stored once by SHA-256)."""
     if record_type not in review.RECORD_TABLES:
         raise typer.BadParameter(f"{record_type!r} is not one of: {', '.join(review.RECORD_TABLES)}", param_hint="--type")
-    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, _actor(actor))
-                                           for f in files])
+    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, _actor(actor),
+                                                                  rationale) for f in files])
     for f, d in zip(files, digests):
         out.print(f"{f.name}: sha256 {d}")
 

@@ -11,7 +11,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from . import db, gazetteer
+from . import db, gazetteer, review
 from .models import natural_key
 
 SCHEMA = "claimledger/ledger@1"
@@ -33,6 +33,7 @@ def ledger_json(engine: Engine, *, include_text: bool = True) -> dict:
                 .order_by(db.evidence_links.c.id)):
             evidence.setdefault(e.record_id, []).append(
                 {"sha256": e.sha256, "original_name": e.original_name, "mime": e.mime, "size": e.size})
+        decisions = review.decision_records(conn)
     documents = []
     for d in docs:
         doc = {"id": d.id, "external_id": d.external_id, "title": d.title,
@@ -55,7 +56,7 @@ def ledger_json(engine: Engine, *, include_text: bool = True) -> dict:
         incidents.append(inc)
     return {"schema": SCHEMA, "documents": documents, "statements": records["statements"],
             "allegations": records["allegations"], "assessments": records["assessments"],
-            "incidents": incidents, "places": records["places"]}
+            "incidents": incidents, "places": records["places"], "decisions": decisions}
 
 
 # ---------------------------------------------------------------------------------------------------

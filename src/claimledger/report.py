@@ -109,12 +109,19 @@ def page_data(ledger: dict) -> dict:
             "p": place.get("name") or "", "lat": place.get("lat"), "lon": place.get("lon"),
             "a": [alg_pos[x] for x in inc.get("allegation_ids") or [] if x in alg_pos],
             "acts": incident_acts(index, inc), "ev": [e for e in evidence if e[0]],
-            "r": inc.get("rationale") or "", "why": list(inc.get("reasoning") or []),
+            "r": inc.get("rationale") or "", "why": _analyst_lines(inc) + list(inc.get("reasoning") or []),
         })
     return {"statuses": list(STATUSES), "incidents": incidents, "allegations": algs, "statements": stmts,
             "documents": [{"id": d.get("id"), "title": d.get("title") or "", "outlet": d.get("outlet") or "",
                            "url": d.get("url") or "", "published": d.get("published") or "",
                            "text": d.get("text") or ""} for d in docs]}
+
+
+def _analyst_lines(inc: dict) -> list[str]:
+    """What analysts decided about an incident (each with its rationale), and what they should look at again."""
+    return ([f"needs re-review: {r}" for r in inc.get("needs_review") or []]
+            + [f"analyst {d.get('kind')} by {d.get('actor')}: {d.get('rationale') or '(no rationale)'}"
+               for d in inc.get("decisions") or []])
 
 
 @contextmanager
