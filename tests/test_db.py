@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import inspect, select
 
 from claimledger import audit, db
@@ -38,3 +39,106 @@ def test_db_url_from_environment_and_bare_path(monkeypatch, tmp_path):
     monkeypatch.setenv(db.ENV_VAR, "postgresql+psycopg://u@h/x")
     assert db.database_url() == "postgresql+psycopg://u@h/x"
     assert db.database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+
+
+# The migration pauses after its fourth CREATE TABLE and says so; the test kills it there.
+_PAUSED_MIGRATION = """
+import sys, time
+from sqlalchemy import event
+from claimledger import db
+
+engine = db.connect(sys.argv[1], migrate=False)
+created = []
+
+@event.listens_for(engine, "after_cursor_execute")
+def pause(conn, cursor, statement, *args):
+    if statement.lstrip().upper().startswith("CREATE TABLE"):
+        created.append(statement)
+        if len(created) == 4:
+            print("paused", flush=True)
+            time.sleep(600)
+
+db.upgrade(engine)
+"""
+
+
+def test_db_first_migration_killed_halfway_leaves_nothing_and_the_next_command_migrates(db_url):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _PAUSED_MIGRATION, db_url], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "paused"
+    finally:
+        proc.kill()
+        proc.wait()
+    engine = db.connect(db_url, migrate=False)
+    try:
+        assert inspect(engine).get_table_names() == []  # the four tables went with the transaction
+        engine.dispose()
+        engine = db.connect(db_url)  # the next command
+        assert db._at_head(engine)
+        with engine.begin() as conn:
+            audit.append_event(conn, "tester", "note", None, None, {})
+            conn.execute(db.incidents.insert().values(id="I1", data={}, status="alleged", status_source="derived",
+                                                      edited=False, version=1))
+    finally:
+        engine.dispose()
+
+
+def test_db_tables_left_empty_by_an_older_interrupted_migration_are_rebuilt(tmp_path):
+    url = f"sqlite:///{tmp_path / 'half.db'}"
+    engine = db.connect(url, migrate=False)
+    db.metadata.create_all(engine, tables=[db.actors, db.audit_log, db.evidence])  # no alembic_version
+    engine.dispose()
+    engine = db.connect(url)
+    assert db._at_head(engine) and "documents" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_db_tables_with_data_but_no_version_are_left_alone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    engine = db.connect(url, migrate=False)
+    db.metadata.create_all(engine, tables=[db.actors])
+    with engine.begin() as conn:
+        conn.execute(db.actors.insert().values(name="someone's data", aliases=[]))
+    engine.dispose()
+    with pytest.raises(Exception, match="already exists"):
+        db.connect(url)
+    engine = db.connect(url, migrate=False)
+    with engine.connect() as conn:
+        assert conn.execute(select(db.actors.c.name)).scalars().all() == ["someone's data"]
+    engine.dispose()
+
+
+def test_db_edited_incidents_of_an_older_database_become_decisions(db_url):
+    from claimledger import incidents, review
+    from claimledger.models import Incident
+
+    engine = db.connect(db_url, migrate=False)
+    db.upgrade(engine, "0001")
+    with engine.begin() as conn:  # as the review of revision 0001 left them: a merge with a status, a split
+        for iid, members, status, source, why in (
+                ("I.D1.A1", ["D1.A1", "D2.A1"], "refuted", "analyst", "staged"),
+                ("R.D1.A3", ["D1.A3"], "alleged", "derived", "another street"),
+                ("I.D4.A1", ["D4.A1"], "alleged", "derived", None)):
+            conn.execute(db.incidents.insert().values(id=iid, data={"allegation_ids": members}, status=status,
+                                                      status_source=source, rationale=why,
+                                                      edited=iid != "I.D4.A1", version=2))
+            conn.execute(db.incident_members.insert(), [dict(incident_id=iid, allegation_id=a) for a in members])
+        conn.execute(db.evidence.insert().values(sha256="ab" * 32, size=1, content=b"x"))
+        conn.execute(db.evidence_links.insert().values(sha256="ab" * 32, record_type="incident", record_id="I.D4.A1",
+                                                       attached_by="ana"))
+    db.upgrade(engine)
+    incidents.store(engine, [Incident("I.D1.A1", ["D1.A1", "D1.A3"]), Incident("I.D2.A1", ["D2.A1"]),
+                             Incident("I.D4.A1", ["D4.A1"])])
+    with engine.connect() as conn:
+        got = {i: (r["allegation_ids"], r["status"]) for i, r in
+               ((i, review.show(conn, i)) for i in ("I.D1.A1", "R.D1.A3", "I.D4.A1"))}
+        ev = review.show(conn, "I.D4.A1")["evidence"]
+        kinds = [d.kind for d in review.load_decisions(conn)]
+    engine.dispose()
+    assert got == {"I.D1.A1": (["D1.A1", "D2.A1"], "refuted"), "R.D1.A3": (["D1.A3"], "alleged"),
+                   "I.D4.A1": (["D4.A1"], "alleged")}
+    assert [e["sha256"] for e in ev] == ["ab" * 32]
+    assert sorted(kinds) == ["evidence", "keep", "keep", "status"]

@@ -53,6 +53,14 @@ class State:
             if self.where.get(a) == incident_id:
                 del self.where[a]
 
+    def rename(self, old: str, new: str) -> None:
+        inc = self.incidents.pop(old)
+        inc.id = new
+        self.put(inc)
+        for table in (self.evidence, self.applied):
+            if old in table:
+                table[new] = table.pop(old)
+
     def free_id(self, want: str) -> str:
         out, n = want, 2
         while out in self.incidents or out in self.taken:
@@ -127,27 +135,36 @@ def _merge(st: State, d: Decision) -> None:
 
 
 def _split(st: State, d: Decision) -> None:
-    moved = [a for a in dict.fromkeys(d.moved) if a in st.where]
+    """Split (or, for "keep", hold together under the id the analyst knew) the moved allegations."""
+    named = d.seen[0] if d.kind == "keep" else d.moved
+    moved = [a for a in dict.fromkeys(named) if a in st.where]
     if not moved:
         return
     homes = st.homes(moved)
+    want = d.incident_id if d.kind == "keep" else f"R.{sorted(named, key=natural_key)[0]}"
     if len(homes) == 1 and set(st.incidents[homes[0]].allegation_ids) == set(moved):
-        d.applied_to = homes  # already an incident of their own
+        if d.kind == "keep" and homes[0] != want:  # already an incident of their own: give it its name back
+            st.rename(homes[0], st.free_id(want))
+        d.applied_to = st.homes(moved)
         return
-    first = st.incidents[homes[0]]
-    new_id = st.free_id(d.incident_id if d.kind == "keep" else f"R.{sorted(d.moved, key=natural_key)[0]}")
+    first, rest = st.incidents[homes[0]], []
     for h in homes:
         inc = st.incidents[h]
         inc.allegation_ids = [a for a in inc.allegation_ids if a not in moved]
         st.drop(h)
         if inc.allegation_ids:
             st.put(inc)
-            st.rederive(inc, f"{_ids(moved)} split out into {new_id} ({d.actor}): {d.rationale}")
+            rest.append(inc)
+            if h == want:  # the kept id goes with the kept allegations; the rest is named as the machine names
+                st.rename(h, st.free_id("I." + inc.allegation_ids[0]))
+    new_id = st.free_id(want)
+    for inc in rest:
+        st.rederive(inc, f"{_ids(moved)} split out into {new_id} ({d.actor}): {d.rationale}")
     new = Incident(new_id, sorted(moved, key=natural_key), place=first.place, date=first.date,
                    sources=list(first.sources))
     st.put(new)
     st.rederive(new, f"split from {', '.join(homes)} ({d.actor}): {d.rationale}")
-    d.applied_to = [new_id] + [h for h in homes if h in st.incidents]
+    d.applied_to = [new_id] + [inc.id for inc in rest]
 
 
 def _evidence(st: State, d: Decision) -> None:
