@@ -33,6 +33,7 @@ class State:
     evidence: dict[str, dict[str, str]] = field(default_factory=dict)  # incident id -> {sha256: who attached it}
     applied: dict[str, list[Decision]] = field(default_factory=dict)  # incident id -> decisions applied to it
     where: dict[str, str] = field(default_factory=dict)  # allegation id -> incident id
+    gone: set[str] = field(default_factory=set)  # incident ids dropped or renamed here
 
     def __post_init__(self):
         self.where = {a: i.id for i in self.incidents.values() for a in i.allegation_ids}
@@ -49,12 +50,14 @@ class State:
 
     def drop(self, incident_id: str) -> None:
         inc = self.incidents.pop(incident_id)
+        self.gone.add(incident_id)
         for a in inc.allegation_ids:
             if self.where.get(a) == incident_id:
                 del self.where[a]
 
     def rename(self, old: str, new: str) -> None:
         inc = self.incidents.pop(old)
+        self.gone.add(old)
         inc.id = new
         self.put(inc)
         for table in (self.evidence, self.applied):
@@ -198,7 +201,13 @@ def apply(st: State, d: Decision) -> None:
 
 def render(st: State) -> list[Incident]:
     """The incidents with their decisions (each with its own rationale) and what needs re-review."""
-    out = []
+    out, where = [], {}
+    for iid in st.incidents:  # where each decision is now, after any later merge, split or rename
+        for x in st.applied.get(iid, []):
+            where.setdefault(id(x), (x, []))[1].append(iid)
+    known = set(st.incidents) | st.gone
+    for x, ids in where.values():  # incidents not in `st` (a review touches only its own) are left as they were
+        x.applied_to = sorted((set(x.applied_to) - known) | set(ids), key=natural_key)
     for inc in st.incidents.values():
         ds = sorted(st.applied.get(inc.id, []), key=lambda x: x.id or 0)
         inc.decisions = [{"id": x.id, "kind": x.kind, "actor": x.actor, "at": x.at, "rationale": x.rationale,
@@ -217,4 +226,7 @@ def replay(machine: list[Incident], decisions: list[Decision], exists: set[str],
     st = State({i.id: i for i in machine}, exists, derive, records)
     for d in sorted(decisions, key=lambda x: x.id or 0):
         apply(st, d)
+    for d in decisions:
+        if d.record_type in (None, "incident"):
+            d.applied_to = [i for i in d.applied_to if i in st.incidents]
     return st

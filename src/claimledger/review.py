@@ -216,9 +216,9 @@ def write_incidents(conn, st, before: dict, before_members: dict[str, list[str]]
     return versions
 
 
-def _decide(conn, d: Decision, incident_ids: list[str], expected: int | None) -> dict[str, int]:
+def _decide(conn, d: Decision, incident_ids: list[str], expected: int | None):
     """Record a decision and apply it to the incidents it names (the first is the one the analyst
-    reviewed at version `expected`); the incidents' new versions."""
+    reviewed at version `expected`); the incidents' new versions, and the state it left."""
     from .decisions import apply
 
     st, before, before_members = load_state(conn, incident_ids, deriver(conn))
@@ -230,7 +230,7 @@ def _decide(conn, d: Decision, incident_ids: list[str], expected: int | None) ->
     apply(st, d)
     versions = write_incidents(conn, st, before, before_members)
     save_decision_states(conn, [x for ds in st.applied.values() for x in ds] + [d])
-    return versions
+    return versions, st
 
 
 def needs_review(conn, include_all: bool = False) -> list[dict]:
@@ -311,7 +311,7 @@ def set_status(conn, incident_id: str, status: str, rationale: str | None, actor
     members = _members(conn, incident_id)
     d = Decision("status", [members], why, actor, status=status, derived=deriver(conn)(members)[0],
                  incident_id=incident_id)
-    version = _decide(conn, d, [incident_id], expected_version)[incident_id]
+    version = _decide(conn, d, [incident_id], expected_version)[0][incident_id]
     append_event(conn, actor, "set_status", "incident", incident_id,
                  {"from": row.status, "to": status, "rationale": why, "version": version, "decision": d.id})
     return version
@@ -332,7 +332,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
         _incident_row(conn, i)
     moved = {s: _members(conn, s) for s in sources}
     d = Decision("merge", [_members(conn, target_id), *moved.values()], why, actor, incident_id=target_id)
-    version = _decide(conn, d, [target_id, *sources], expected_version)[target_id]
+    version = _decide(conn, d, [target_id, *sources], expected_version)[0][target_id]
     append_event(conn, actor, "merge", "incident", target_id,
                  {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version,
                   "decision": d.id})
@@ -356,8 +356,8 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     if len(moving) == len(members):
         raise ReviewError("a split must leave at least one allegation in the incident")
     d = Decision("split", [members], why, actor, moved=moving, incident_id=incident_id)
-    versions = _decide(conn, d, [incident_id], expected_version)
-    new_id = d.applied_to[0]
+    versions, st = _decide(conn, d, [incident_id], expected_version)
+    new_id = st.where[moving[0]]
     append_event(conn, actor, "split", "incident", incident_id,
                  {"moved": moving, "new_incident": new_id, "rationale": why, "version": versions[incident_id],
                   "decision": d.id})
