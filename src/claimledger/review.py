@@ -181,14 +181,14 @@ def write_incidents(conn, st, before: dict, before_members: dict[str, list[str]]
     if gone:
         conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id.in_(gone)))
         conn.execute(delete(db.incidents).where(db.incidents.c.id.in_(gone)))
-    versions = {}
+    versions, new_rows, new_members = {}, [], []
     for iid, inc in after.items():
         data = json.loads(json.dumps(as_dict(inc)))
         values = dict(data=data, status=inc.status, status_source=inc.status_source, rationale=inc.rationale,
                       edited=bool(inc.decisions))
         old = before.get(iid)
         if old is None:
-            conn.execute(db.incidents.insert().values(id=iid, version=1, updated_at=db.utcnow(), **values))
+            new_rows.append(dict(id=iid, version=1, updated_at=db.utcnow(), **values))
             versions[iid] = 1
         elif (json.dumps(old.data, sort_keys=True), old.status, old.status_source, old.rationale, old.edited) != \
                 (json.dumps(data, sort_keys=True), inc.status, inc.status_source, inc.rationale, bool(inc.decisions)):
@@ -198,9 +198,13 @@ def write_incidents(conn, st, before: dict, before_members: dict[str, list[str]]
         else:
             versions[iid] = old.version
         if before_members.get(iid) != inc.allegation_ids:
-            conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == iid))
-            conn.execute(db.incident_members.insert(), [dict(incident_id=iid, allegation_id=a)
-                                                         for a in inc.allegation_ids])
+            if iid in before_members:
+                conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == iid))
+            new_members += [dict(incident_id=iid, allegation_id=a) for a in inc.allegation_ids]
+    if new_rows:
+        conn.execute(db.incidents.insert(), new_rows)
+    if new_members:
+        conn.execute(db.incident_members.insert(), new_members)
     ids = list(set(before) | set(after))
     have = {(r.sha256, r.record_id): r.id for r in conn.execute(
         select(db.evidence_links.c.id, db.evidence_links.c.sha256, db.evidence_links.c.record_id)
