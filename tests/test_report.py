@@ -166,3 +166,14 @@ def test_report_vendored_basemap_puts_the_small_ledger_in_ukraine(small_ledger):
     assert countries(2.35, 48.86) == ["France"] and countries(-30.0, 30.0) == []
     # Lesotho is a hole in South Africa, not part of it
     assert countries(27.48, -29.31) == ["Lesotho"]
+
+
+def test_report_page_data_shows_each_decision_and_what_needs_re_review(small_ledger):
+    ledger = small_ledger()
+    ledger["incidents"][0].update(
+        decisions=[{"id": 1, "kind": "merge", "actor": "ana", "rationale": "same crater"},
+                   {"id": 2, "kind": "merge", "actor": "ben", "rationale": "same market"}],
+        needs_review=["decision 1 (merge by ana): D9.A1 joined since the decision"])
+    why = report.page_data(ledger)["incidents"][0]["why"]
+    assert why[:3] == ["needs re-review: decision 1 (merge by ana): D9.A1 joined since the decision",
+                       "analyst merge by ana: same crater", "analyst merge by ben: same market"]
