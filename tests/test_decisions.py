@@ -90,3 +90,21 @@ def test_decisions_evidence_on_a_vanished_record_is_flagged():
     ev = Decision("evidence", [], "", "ana", sha256="cd" * 32, record_type="statement", record_id="D1.S9", id=1)
     decisions.replay([], [ev], set(), _derive({}), records={("statement", "D1.S1")})
     assert ev.changes == ["statement D1.S9 no longer found by the analysis"]
+
+
+def test_decisions_split_takes_a_whole_incident_with_its_decisions():
+    status = Decision("status", [["D2.A1"]], "staged", "ana", status="refuted", derived="alleged", id=1)
+    split = Decision("split", [["D1.A1", "D1.A2", "D2.A1"]], "other town", "ben", moved=["D1.A2", "D2.A1"], id=2)
+    # the machine now holds D2.A1 alone, and D1.A2 with D1.A1
+    out = _replay(_machine(["D1.A1", "D1.A2"], ["D2.A1"]), [status, split])
+    assert {i: x.allegation_ids for i, x in out.items()} == {"I.D1.A1": ["D1.A1"], "R.D1.A2": ["D1.A2", "D2.A1"]}
+    assert [d["id"] for d in out["R.D1.A2"].decisions] == [1, 2]
+    assert out["R.D1.A2"].status == "refuted"
+
+
+def test_decisions_keep_holds_an_older_edited_incident_under_its_id():
+    keep = Decision("keep", [["D1.A1", "D2.A1"]], "merged before decisions", "migration", incident_id="I.D1.A1",
+                    id=1)
+    out = _replay(_machine(["D1.A1", "D1.A3"], ["D2.A1"]), [keep])
+    assert {i: x.allegation_ids for i, x in out.items()} == {"I.D1.A1": ["D1.A1", "D2.A1"], "I.D1.A3": ["D1.A3"]}
+    assert not keep.changes

@@ -116,10 +116,10 @@ def _status(st: State, d: Decision) -> None:
 
 
 def _merge(st: State, d: Decision) -> None:
-    homes = st.homes(a for g in d.seen for a in g)
+    homes = st.homes(a for g in d.seen for a in g)  # the target's first, as it was named first
     if not homes:
         return
-    target = (st.homes(d.seen[0]) or homes)[0]
+    target = homes[0]
     d.applied_to = [target]
     if len(homes) == 1:  # the machine now puts them in one incident itself
         return
@@ -150,12 +150,14 @@ def _split(st: State, d: Decision) -> None:
             st.rename(homes[0], st.free_id(want))
         d.applied_to = st.homes(moved)
         return
-    first, rest = st.incidents[homes[0]], []
+    first, rest, emptied = st.incidents[homes[0]], [], []
     for h in homes:
         inc = st.incidents[h]
         inc.allegation_ids = [a for a in inc.allegation_ids if a not in moved]
         st.drop(h)
-        if inc.allegation_ids:
+        if not inc.allegation_ids:
+            emptied.append(inc)
+        else:
             st.put(inc)
             rest.append(inc)
             if h == want:  # the kept id goes with the kept allegations; the rest is named as the machine names
@@ -166,6 +168,11 @@ def _split(st: State, d: Decision) -> None:
     new = Incident(new_id, sorted(moved, key=natural_key), place=first.place, date=first.date,
                    sources=list(first.sources))
     st.put(new)
+    for old in emptied:  # an incident all of whose allegations moved: its decisions go with them
+        st.applied.setdefault(new_id, []).extend(st.applied.pop(old.id, []))
+        st.evidence.setdefault(new_id, {}).update(st.evidence.pop(old.id, {}))
+        if old.status_source == "analyst" and new.status_source != "analyst":
+            new.status, new.status_source, new.rationale = old.status, old.status_source, old.rationale
     st.rederive(new, f"split from {', '.join(homes)} ({d.actor}): {d.rationale}")
     d.applied_to = [new_id] + [inc.id for inc in rest]
 
