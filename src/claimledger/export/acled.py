@@ -1,142 +1,148 @@
-"""ACLED-style CSV."""
+"""ACLED-style CSV: one row per incident, ACLED's full codebook column set in ACLED's order, then ours.
+
+Column order (ACLED codebook, 2023 column set): event_id_cnty, event_date, year, time_precision, disorder_type,
+event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction,
+civilian_targeting, iso, region, country, admin1, admin2, admin3, location, latitude, longitude, geo_precision,
+source, source_scale, notes, fatalities, tags, timestamp. Our columns follow (OUR_COLUMNS): the incident's
+status and whether an analyst set it, each verifier's finding, the record ids, the documents' URLs, the
+character offsets of the alleging statements (provenance), whether any fatality figure was reported, and
+what the event_date rests on.
+
+Every text cell is escaped against spreadsheet formulas (`common.csv_cell`); URLs are http(s) only.
+"""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import re
+import time
 
 from .. import gazetteer
-from .common import LedgerIndex, incident_acts, incident_place, _perpetrators, _verifiers
+from .acled_codes import (ACT_TO_ACLED, CIVILIANS, DISORDER, EXPLOSIONS, STRATEGIC, VAC, acled_type,  # noqa: F401
+                          event_date, explosive_subtype, fatalities, inter_code, interaction, note, unidentified)
+from .common import (LedgerIndex, _perpetrators, _verifiers, csv_cell, incident_acts, incident_place,
+                     latest_possible_date, safe_url)
+from .places import admin1 as admin1_of, iso3, iso_number, region, vocabulary
 
-
-ACLED_COLUMNS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "country",
-                 "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
-                 "status", "incident_id", "allegation_id", "verifiers")
-EXPLOSIONS, VAC, STRATEGIC = "Explosions/Remote violence", "Violence against civilians", "Strategic developments"
-ACT_TO_ACLED = {
-    "shelling": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "missile_strike": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "airstrike": (EXPLOSIONS, "Air/drone strike"),
-    "drone_strike": (EXPLOSIONS, "Air/drone strike"),
-    "use_of_prohibited_weapon": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "attack_on_civilians": (VAC, "Attack"),
-    "killing": (VAC, "Attack"),
-    "detention": (VAC, "Abduction/forced disappearance"),
-    "looting": (STRATEGIC, "Looting/property destruction"),
-    "displacement": (STRATEGIC, "Other"),
-    "planned_attack": (STRATEGIC, "Other"),
-    "threat": (STRATEGIC, "Other"),
-    "genocidal_intent": (STRATEGIC, "Other"),
-    "other": (STRATEGIC, "Other"),
-}
-# words in a weapon's name or category that make an attack an explosive one, and its ACLED sub-type
-_EXPLOSIVE_WORDS = (
-    ("chemical", "Chemical weapon"), ("chlorine", "Chemical weapon"), ("sarin", "Chemical weapon"),
-    ("aircraft", "Air/drone strike"), ("air", "Air/drone strike"), ("drone", "Air/drone strike"),
-    ("uav", "Air/drone strike"), ("barrel", "Air/drone strike"), ("bomb", "Air/drone strike"),
-    ("mine", "Remote explosive/landmine/IED"), ("ied", "Remote explosive/landmine/IED"),
-    ("grenade", "Grenade"), ("shell", "Shelling/artillery/missile attack"),
-    ("missile", "Shelling/artillery/missile attack"), ("rocket", "Shelling/artillery/missile attack"),
-    ("mortar", "Shelling/artillery/missile attack"), ("artillery", "Shelling/artillery/missile attack"),
-    ("cluster", "Shelling/artillery/missile attack"), ("munition", "Shelling/artillery/missile attack"),
-    ("explosive", "Shelling/artillery/missile attack"),
-)
+CODEBOOK_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp")
+OUR_COLUMNS = ("status", "analyst_decision", "verifiers", "incident_id", "allegation_ids", "statement_ids",
+               "document_ids", "source_urls", "provenance", "fatalities_reported", "date_basis")
+ACLED_COLUMNS = CODEBOOK_COLUMNS + OUR_COLUMNS
 ACLED_GEO_PRECISION = {"facility": 1, "town": 1, "district": 2, "region": 3, "country": 3}
 
 
-def explosive_subtype(weapons: list) -> str | None:
-    """ACLED's Explosions/Remote violence sub-type suggested by the weapons, or None if none is explosive."""
-    for w in weapons:
-        words = set(re.findall(r"[a-z]+", " ".join(
-            str(w.get(k) or "") for k in ("name", "category", "kb_id")).lower() if isinstance(w, dict) else str(w).lower()))
-        for word, sub in _EXPLOSIVE_WORDS:
-            if word in words or word + "s" in words:
-                return sub
-    return None
-
-
-def acled_type(act: str, weapons: list) -> tuple[str, str]:
-    """(event_type, sub_event_type) for one of our acts."""
-    event_type, sub = ACT_TO_ACLED.get(act, ACT_TO_ACLED["other"])
-    explosive = explosive_subtype(weapons)
-    if act in ("attack_on_civilians", "killing", "use_of_prohibited_weapon") and explosive:
-        return EXPLOSIONS, explosive
-    if sub == "Shelling/artillery/missile attack" and explosive == "Chemical weapon":
-        return EXPLOSIONS, explosive
-    return event_type, sub
-
-
-def acled_date(date_str: str | None, precision: str | None = None) -> tuple[str, int | str]:
-    """(event_date, time_precision): 1 day, 2 week or range, 3 month or coarser; partial dates take their first day."""
-    if not date_str:
-        return "", ""
-    parts = date_str.split("-")
-    if len(parts) == 3:
-        return date_str, 2 if precision == "week" else 1
-    return "-".join(parts + ["01"] * (3 - len(parts))), 3
-
-
 def country_name(code: str | None) -> str:
-    """ISO 3166-1 alpha-2 to the country's English name (the code itself when unknown)."""
+    """ISO 3166-1 alpha-2 to the country's name as ACLED spells it (GeoNames' name otherwise)."""
     if not code:
         return ""
-    return (gazetteer.country_name(code) or code) if len(code) == 2 else code
+    code = code.upper()
+    return vocabulary()["country_name"].get(code) or gazetteer.country_name(code) or code
 
 
-def _fatalities(allegations: list[dict]) -> int:
-    """The lowest reported killed figure of the best-documented allegation (ACLED codes conservatively); 0 if none."""
-    figures = []
-    for a in allegations:
-        c = a.get("casualties") or {}
-        n = c.get("killed_min") if c.get("killed_min") is not None else c.get("killed_max")
-        if isinstance(n, int) and not a.get("denial"):
-            figures.append(n)
-    return max(figures, default=0)
+def _event_id(iso3_code: str | None, incident_id: str, taken: set[str]) -> str:
+    """ACLED-shaped id, country letters and a number, stable for one incident id: "UKR48213977"."""
+    n = int(hashlib.sha1(str(incident_id).encode("utf-8")).hexdigest(), 16) % 10**8
+    while f"{iso3_code or 'XXX'}{n}" in taken:  # a collision within this file: the next free number
+        n += 1
+    taken.add(f"{iso3_code or 'XXX'}{n}")
+    return f"{iso3_code or 'XXX'}{n}"
 
 
-def acled_rows(ledger: dict) -> list[dict]:
-    """One row per incident (an ACLED event); its allegations' ids are joined with ';' in allegation_id.
+def _document_country(ledger: dict, doc_ids: list) -> str | None:
+    """The country most of the documents' resolved places lie in (for an incident with no place)."""
+    codes = [p.get("country") for p in ledger.get("places") or [] if p.get("document_id") in doc_ids and p.get("country")]
+    return max(set(codes), key=codes.count) if codes else None
 
-    The row is typed by the incident's most specific act (ACT_PRIORITY); actor1 is that allegation's
-    perpetrator; fatalities is 0 when no figure was reported (as ACLED codes unknown); geo_precision is 2 when
-    the place's precision is unknown; allegations outside any incident (threats, plans) get no row."""
+
+def _injured(algs: list[dict]) -> int | None:
+    figures = [(a.get("casualties") or {}).get("injured_min") for a in algs if not a.get("denial")]
+    figures = [n for n in figures if isinstance(n, int)]
+    return min(figures) if figures else None
+
+
+def _row(index: LedgerIndex, ledger: dict, inc: dict, taken: set[str], timestamp: int) -> dict:
+    algs = index.incident_allegations(inc)
+    acts = incident_acts(index, inc) or ["other"]
+    primary = next((a for a in algs if a.get("act") == acts[0]), algs[0] if algs else {})
+    weapons = [w for a in algs for w in a.get("weapons") or []]
+    event_type, sub = acled_type(acts[0], weapons)
+    docs = index.documents_of(algs)
+    when = event_date(inc.get("date") or primary.get("date") or next((a["date"] for a in algs if a.get("date")), None),
+                      primary.get("date_precision"), latest_possible_date(index, algs, docs))
+    place = incident_place(index, inc)
+    cc = place.get("country") or _document_country(ledger, [d["id"] for d in docs])
+    country = country_name(cc)
+    located = place.get("lat") is not None and place.get("lon") is not None
+    admin1 = place.get("name") if place.get("precision") == "region" else (
+        admin1_of(cc, place.get("lat"), place.get("lon")) if located else "")
+    admin2 = place.get("name") if place.get("precision") == "district" else ""
+    perps = _perpetrators(algs)
+    actor1 = primary.get("perpetrator") if not primary.get("denial") and primary.get("perpetrator") else (
+        perps[0] if perps else "")
+    inter1 = inter_code(actor1 or None, country)
+    civilians = event_type == VAC or any(
+        (t.get("kind") if isinstance(t, dict) else None) == "civilians" for a in algs for t in a.get("targets") or [])
+    actor2 = (f"Civilians ({country})" if country else "Civilians") if civilians else ""
+    inter2 = CIVILIANS if civilians else ""
+    killed = fatalities(algs)
+    verifiers = _verifiers(index.incident_assessments(inc))
+    stmts = [s for a in algs for s in index.statements_of(a)]
+    targets = [t.get("name") if isinstance(t, dict) else str(t) for t in primary.get("targets") or []]
+    weapon_names = list(dict.fromkeys((w.get("name") if isinstance(w, dict) else str(w)) for w in weapons))
+    speaker = next(((s.get("speaker") or {}).get("name") for s in stmts if (s.get("speaker") or {}).get("name")),
+                   primary.get("reported_by"))
+    area = ", ".join(x for x in (admin2 if admin2 != place.get("name") else "",
+                                 admin1 if admin1 != place.get("name") else "", country) if x)
+    return {
+        "event_id_cnty": _event_id(iso3(cc), inc.get("id"), taken),
+        "event_date": when[0], "year": int(when[0][:4]) if when[0] else "", "time_precision": when[1],
+        "disorder_type": DISORDER.get(event_type, "Political violence"), "event_type": event_type,
+        "sub_event_type": sub,
+        "actor1": actor1 or unidentified(country), "assoc_actor_1": "; ".join(p for p in perps if p != actor1),
+        "inter1": inter1, "actor2": actor2, "assoc_actor_2": "", "inter2": inter2,
+        "interaction": interaction(inter1, inter2),
+        "civilian_targeting": "Civilians targeted" if civilians else "",
+        "iso": iso_number(cc) or "", "region": region(cc), "country": country,
+        "admin1": admin1 or "", "admin2": admin2 or "", "admin3": "", "location": place.get("name") or "",
+        "latitude": round(float(place["lat"]), 4) if located else "",
+        "longitude": round(float(place["lon"]), 4) if located else "",
+        "geo_precision": ACLED_GEO_PRECISION.get(place.get("precision"), 2) if located else (3 if country else ""),
+        "source": "; ".join(dict.fromkeys(d.get("outlet") or d.get("title") or f"document {d['id']}" for d in docs)),
+        "source_scale": "", "notes": note(
+            acts[0], actor1 or None, targets[0] if targets else None, place.get("name") or "", area, weapon_names,
+            killed, _injured(algs), (when[0], when[2]), speaker, [(v["verifier"], v["status"]) for v in verifiers]),
+        "fatalities": killed[0], "tags": "", "timestamp": timestamp,
+        "status": inc.get("status") or "alleged",
+        "analyst_decision": "yes" if inc.get("status_source") == "analyst" else "",
+        "verifiers": "; ".join(f"{v['verifier']}: {v['status']}" for v in verifiers),
+        "incident_id": inc.get("id"), "allegation_ids": ";".join(inc.get("allegation_ids") or []),
+        "statement_ids": ";".join(s["id"] for s in stmts if s.get("id")),
+        "document_ids": ";".join(str(d["id"]) for d in docs),
+        "source_urls": " ".join(u for u in (safe_url(d.get("url")) for d in docs) if u),
+        "provenance": "; ".join(f"document {s.get('document_id')} characters {c['start']}-{c['end']}"
+                                for s in stmts for c in [s.get("content") or {}] if c.get("start") is not None),
+        "fatalities_reported": "yes" if killed[1] else "no", "date_basis": when[2],
+    }
+
+
+def acled_rows(ledger: dict, *, timestamp: int | None = None) -> list[dict]:
+    """One row per incident (an ACLED event), typed by its most specific act; allegations outside any incident
+    (threats, plans) get no row. `timestamp` (ACLED's upload time) defaults to now."""
     index = LedgerIndex(ledger)
-    rows = []
-    for inc in ledger.get("incidents") or []:
-        algs = index.incident_allegations(inc)
-        acts = incident_acts(index, inc) or ["other"]
-        primary = next((a for a in algs if a.get("act") == acts[0]), {})
-        event_type, sub = acled_type(acts[0], [w for a in algs for w in a.get("weapons") or []])
-        date, tp = acled_date(inc.get("date") or primary.get("date"), primary.get("date_precision"))
-        place = incident_place(index, inc)
-        country = country_name(place.get("country"))
-        civilians = event_type == VAC or any(
-            (t.get("kind") if isinstance(t, dict) else None) == "civilians" for a in algs for t in a.get("targets") or [])
-        docs = index.documents_of(algs)
-        verifiers = _verifiers(index.incident_assessments(inc))
-        rows.append({
-            "event_date": date, "time_precision": tp, "event_type": event_type, "sub_event_type": sub,
-            "actor1": primary.get("perpetrator") or (_perpetrators(algs) or [""])[0],
-            "actor2": (f"Civilians ({country})" if country else "Civilians") if civilians else "",
-            "country": country, "admin1": place.get("admin1") or "", "location": place.get("name") or "",
-            "latitude": place.get("lat") if place.get("lat") is not None else "",
-            "longitude": place.get("lon") if place.get("lon") is not None else "",
-            "geo_precision": ACLED_GEO_PRECISION.get(place.get("precision"), 2) if place.get("lat") is not None else "",
-            "source": "; ".join(dict.fromkeys(d.get("outlet") or d.get("title") or f"document {d['id']}" for d in docs)),
-            "notes": index.claim_text(primary) if primary else "",
-            "fatalities": _fatalities(algs), "status": inc.get("status") or "alleged", "incident_id": inc.get("id"),
-            "allegation_id": ";".join(inc.get("allegation_ids") or []),
-            "verifiers": "; ".join(f"{v['verifier']}: {v['status']}" for v in verifiers),
-        })
-    return rows
+    stamp = int(time.time()) if timestamp is None else int(timestamp)
+    taken: set[str] = set()
+    return [_row(index, ledger, inc, taken, stamp) for inc in ledger.get("incidents") or []]
 
 
-def to_acled_csv(ledger: dict) -> str:
-    """ACLED-style CSV (ACLED_COLUMNS), one row per incident."""
+def to_acled_csv(ledger: dict, *, timestamp: int | None = None, **_) -> str:
+    """ACLED-style CSV (ACLED_COLUMNS), one row per incident, every text cell formula-safe."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(acled_rows(ledger))
+    for row in acled_rows(ledger, timestamp=timestamp):
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
-
-

@@ -1,6 +1,41 @@
 """Look-ups and small helpers over one ledger dict, shared by the export formats."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a leading `'` (OWASP's
+    advice); numbers are left as numbers.
+
+    >>> csv_cell("=SUM(A1)"), csv_cell("-1+1"), csv_cell(-36.2), csv_cell("Kharkiv")
+    ("'=SUM(A1)", "'-1+1", -36.2, 'Kharkiv')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_url(url) -> str:
+    """`url` when it is an absolute http(s) URL, else "" (no `javascript:`, `data:` or `file:` links leave us).
+
+    >>> safe_url("https://example.org/a"), safe_url("javascript:alert(1)"), safe_url("//x.org")
+    ('https://example.org/a', '', '')
+    """
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(
+        c in url for c in "\x00\r\n\t ") else ""
+
+
 def _by_id(records: list[dict] | None) -> dict[str, dict]:
     return {r["id"]: r for r in records or [] if r.get("id") is not None}
 
@@ -77,12 +112,6 @@ def incident_place(index: LedgerIndex, inc: dict) -> dict:
     return {**{k: v for k, v in same.items() if v is not None}, **{k: v for k, v in place.items() if v is not None}}
 
 
-def _weapon_names(allegations: list[dict]) -> list[str]:
-    names = [w.get("kb_id") or w.get("name") if isinstance(w, dict) else str(w)
-             for a in allegations for w in a.get("weapons") or []]
-    return list(dict.fromkeys(n for n in names if n))
-
-
 def _perpetrators(allegations: list[dict]) -> list[str]:
     return list(dict.fromkeys(a["perpetrator"] for a in allegations if a.get("perpetrator") and not a.get("denial")))
 
@@ -94,3 +123,11 @@ def _verifiers(assessments: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
+
+
+def latest_possible_date(index: LedgerIndex, allegations: list[dict], docs: list[dict]) -> str | None:
+    """The last day an undated event can have happened on: the earliest day one of its statements was made
+    or one of its documents published (YYYY-MM-DD), None when none is known."""
+    days = [s.get("date") for a in allegations for s in index.statements_of(a)] + [d.get("published") for d in docs]
+    days = [d[:10] for d in days if isinstance(d, str) and len(d) >= 10]
+    return min(days) if days else None

@@ -55,7 +55,7 @@ def ledger_json(engine: Engine, *, include_text: bool = True) -> dict:
 
 
 
-def to_json(ledger: dict) -> str:
+def to_json(ledger: dict, **_) -> str:
     """The ledger-json contract itself."""
     return json.dumps(ledger, ensure_ascii=False, indent=1)
 
