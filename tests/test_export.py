@@ -191,3 +191,28 @@ def test_export_cli_writes_every_format_from_a_database(tmp_path, small_ledger):
     tm = validate_timemap({p.name: p.read_text(encoding="utf-8") for p in (out / "timemap").iterdir()})
     assert tm["discarded"] == [] and len(tm["events"]) == 1
     assert _cl("export", "--db", url, "--format", "timemap").returncode == 2  # a directory is required
+
+
+def test_undated_allegations_without_publication_date_are_listed_per_document(small_ledger):
+    from claimledger.cli import _undated_without_published
+
+    ledger = small_ledger()
+    ledger["allegations"][2]["date"] = None
+    assert _undated_without_published(ledger) == []  # document 2 has a publication date
+    ledger["documents"][1]["published"] = None
+    assert _undated_without_published(ledger) == [(2, "Men taken from village", 1)]
+
+
+def test_analyze_warns_when_no_publication_date_resolves_relative_dates(tmp_path):
+    from typer.testing import CliRunner
+
+    from claimledger.cli import app
+
+    text = tmp_path / "east.txt"
+    text.write_text("Shelling in the east\n\nThe regional governor said Russian forces shelled a school in Kharkiv "
+                    "on Tuesday, killing two teachers.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(text), "--out", str(tmp_path / "ledger.json")])
+    assert result.exit_code == 0, result.output
+    ledger = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
+    assert any(not a.get("date") for a in ledger["allegations"])
+    assert "no publication date" in result.output and "--published" in result.output
