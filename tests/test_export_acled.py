@@ -10,9 +10,12 @@ from claimledger import export
 from claimledger.export import acled_codes, places
 from format_checks import CODEBOOK, check_acled_csv
 
+EXPLOSIONS, SHELLING = "Explosions/Remote violence", "Shelling/artillery/missile attack"
+
 
 def _rows(ledger) -> dict[str, dict]:
-    return {r["incident_id"]: r for r in check_acled_csv(export.FORMATS["acled-csv"].render(ledger, timestamp=1700000000))}
+    text = export.FORMATS["acled-csv"].render(ledger, timestamp=1700000000)
+    return {r["incident_id"]: r for r in check_acled_csv(text)}
 
 
 def test_export_acled_columns_are_the_codebooks_then_ours(small_ledger):
@@ -23,7 +26,7 @@ def test_export_acled_columns_are_the_codebooks_then_ours(small_ledger):
 
 def test_export_acled_rows_types_and_vocabularies(small_ledger):
     i1, i2, i3 = (_rows(small_ledger())[k] for k in ("I1", "I2", "I3"))
-    assert (i1["event_type"], i1["sub_event_type"]) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert (i1["event_type"], i1["sub_event_type"]) == (EXPLOSIONS, SHELLING)
     assert (i1["event_date"], i1["year"], i1["time_precision"]) == ("2024-03-05", "2024", "1")
     assert (i1["fatalities"], i1["fatalities_reported"]) == ("3", "yes")
     assert (i1["country"], i1["iso"], i1["region"], i1["admin1"], i1["location"], i1["geo_precision"]) == (
@@ -129,7 +132,7 @@ def test_export_acled_interaction_orders_by_acleds_code():
 
 @pytest.mark.parametrize("act,weapons,expected", [
     ("attack_on_civilians", [], ("Violence against civilians", "Attack")),
-    ("attack_on_civilians", [{"name": "cluster munitions"}], ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
+    ("attack_on_civilians", [{"name": "cluster munitions"}], (EXPLOSIONS, SHELLING)),
     ("attack_on_civilians", [{"name": "barrel bombs"}], ("Explosions/Remote violence", "Air/drone strike")),
     ("use_of_prohibited_weapon", [{"name": "chlorine gas"}], ("Explosions/Remote violence", "Chemical weapon")),
     ("looting", [], ("Strategic developments", "Looting/property destruction")),

@@ -54,7 +54,8 @@ def _event_id(iso3_code: str | None, incident_id: str, taken: set[str]) -> str:
 
 def _document_country(ledger: dict, doc_ids: list) -> str | None:
     """The country most of the documents' resolved places lie in (for an incident with no place)."""
-    codes = [p.get("country") for p in ledger.get("places") or [] if p.get("document_id") in doc_ids and p.get("country")]
+    codes = [p.get("country") for p in ledger.get("places") or []
+             if p.get("document_id") in doc_ids and p.get("country")]
     return max(set(codes), key=codes.count) if codes else None
 
 

@@ -47,8 +47,8 @@ ACLED_GEO_PRECISION = {"facility": 1, "town": 1, "district": 2, "region": 3, "co
 def explosive_subtype(weapons: list) -> str | None:
     """ACLED's Explosions/Remote violence sub-type suggested by the weapons, or None if none is explosive."""
     for w in weapons:
-        words = set(re.findall(r"[a-z]+", " ".join(
-            str(w.get(k) or "") for k in ("name", "category", "kb_id")).lower() if isinstance(w, dict) else str(w).lower()))
+        text = " ".join(str(w.get(k) or "") for k in ("name", "category", "kb_id")) if isinstance(w, dict) else str(w)
+        words = set(re.findall(r"[a-z]+", text.lower()))
         for word, sub in _EXPLOSIVE_WORDS:
             if word in words or word + "s" in words:
                 return sub
@@ -183,9 +183,9 @@ def note(act: str, actor: str | None, target: str | None, place: str, area: str,
          findings: list[tuple[str, str]]) -> str:
     """A note in ACLED's style, from the event's fields only.
 
-    >>> note("shelling", "Russian forces", "a market", "Kharkiv", "Kharkivska, Ukraine", ["artillery"],
-    ...      (3, True), None, ("2024-03-05", "event"), "the governor", [("HRW", "corroborated")])
-    'On 5 March 2024, Russian forces reportedly shelled a market in Kharkiv (Kharkivska, Ukraine) using artillery, killing 3 people. (reported by the governor; HRW corroborated)'
+    >>> note("shelling", "Russian forces", "a market", "Kharkiv", "", [], (3, True), None,
+    ...      ("2024-03-05", "event"), None, [("HRW", "corroborated")])
+    'On 5 March 2024, Russian forces reportedly shelled a market in Kharkiv, killing 3 people. (HRW corroborated)'
     """
     verbs = vocabulary()["note_verb"]
     whom = _definite(target) if target else (place or "a target")

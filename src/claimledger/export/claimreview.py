@@ -47,8 +47,10 @@ def rating(status: str | None) -> dict:
 def author_type(speaker: dict) -> str:
     """Person or Organization: states, offices, forces, armed groups and organisations are Organization.
 
-    >>> author_type({"name": "Ministry of Defence", "type": "unknown"}), author_type({"name": "Olena", "type": "person"})
-    ('Organization', 'Person')
+    >>> author_type({"name": "Ministry of Defence", "type": "unknown"})
+    'Organization'
+    >>> author_type({"name": "Olena", "type": "person"})
+    'Person'
     """
     kind = speaker.get("type") or "unknown"
     if kind == "person":

@@ -119,7 +119,8 @@ def _perpetrators(allegations: list[dict]) -> list[str]:
 def _verifiers(assessments: list[dict]) -> list[dict]:
     seen = {}
     for s in assessments:
-        seen.setdefault((s.get("verifier"), s.get("status")), {"verifier": s.get("verifier"), "status": s.get("status")})
+        key = (s.get("verifier"), s.get("status"))
+        seen.setdefault(key, {"verifier": key[0], "status": key[1]})
     return list(seen.values())
 
 

@@ -74,7 +74,7 @@ def _event(index: LedgerIndex, inc: dict, assoc: dict) -> dict:
         "latitude": str(place["lat"]) if located else "", "longitude": str(place["lon"]) if located else "",
         "type": status, "associations": tags,
         "sources": [f"doc-{d['id']}" for d in docs],
-        "comments": "; ".join(inc.get("reasoning") or []) if not inc.get("rationale") else f"analyst: {inc['rationale']}",
+        "comments": f"analyst: {inc['rationale']}" if inc.get("rationale") else "; ".join(inc.get("reasoning") or []),
     }
 
 
