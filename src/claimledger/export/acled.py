@@ -52,10 +52,9 @@ def _event_id(iso3_code: str | None, incident_id: str, taken: set[str]) -> str:
     return f"{iso3_code or 'XXX'}{n}"
 
 
-def _document_country(ledger: dict, doc_ids: list) -> str | None:
+def _document_country(countries: dict, doc_ids: list) -> str | None:
     """The country most of the documents' resolved places lie in (for an incident with no place)."""
-    codes = [p.get("country") for p in ledger.get("places") or []
-             if p.get("document_id") in doc_ids and p.get("country")]
+    codes = [c for d in doc_ids for c in countries.get(d, ())]
     return max(set(codes), key=codes.count) if codes else None
 
 
@@ -65,7 +64,7 @@ def _injured(algs: list[dict]) -> int | None:
     return min(figures) if figures else None
 
 
-def _row(index: LedgerIndex, ledger: dict, inc: dict, taken: set[str], timestamp: int) -> dict:
+def _row(index: LedgerIndex, countries: dict, inc: dict, taken: set[str], timestamp: int) -> dict:
     algs = index.incident_allegations(inc)
     acts = incident_acts(index, inc) or ["other"]
     primary = next((a for a in algs if a.get("act") == acts[0]), algs[0] if algs else {})
@@ -75,7 +74,7 @@ def _row(index: LedgerIndex, ledger: dict, inc: dict, taken: set[str], timestamp
     when = event_date(inc.get("date") or primary.get("date") or next((a["date"] for a in algs if a.get("date")), None),
                       primary.get("date_precision"), latest_possible_date(index, algs, docs))
     place = incident_place(index, inc)
-    cc = place.get("country") or _document_country(ledger, [d["id"] for d in docs])
+    cc = place.get("country") or _document_country(countries, [d["id"] for d in docs])
     country = country_name(cc)
     located = place.get("lat") is not None and place.get("lon") is not None
     admin1 = place.get("name") if place.get("precision") == "region" else (
@@ -136,7 +135,11 @@ def acled_rows(ledger: dict, *, timestamp: int | None = None) -> list[dict]:
     index = LedgerIndex(ledger)
     stamp = int(time.time()) if timestamp is None else int(timestamp)
     taken: set[str] = set()
-    return [_row(index, ledger, inc, taken, stamp) for inc in ledger.get("incidents") or []]
+    countries: dict = {}  # document id -> the countries of its resolved places
+    for p in ledger.get("places") or []:
+        if p.get("country"):
+            countries.setdefault(p.get("document_id"), []).append(p["country"])
+    return [_row(index, countries, inc, taken, stamp) for inc in ledger.get("incidents") or []]
 
 
 def to_acled_csv(ledger: dict, *, timestamp: int | None = None, **_) -> str:

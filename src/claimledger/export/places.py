@@ -53,8 +53,9 @@ def region(cc: str | None) -> str:
 
 
 @lru_cache(maxsize=64)
-def _towns(cc: str) -> tuple[np.ndarray, list[str]]:
-    """Every listed town of a country as (radians [lat, lon] array, its unit's name per row)."""
+def _towns(cc: str) -> tuple[np.ndarray, list[str], dict]:
+    """Every listed town of a country: radians [lat, lon] array, its unit's name per row, and the rows of each
+    1-degree cell (so a look-up measures only nearby towns)."""
     from countrystatecity_countries.loaders import DataLoader
 
     coords, units = [], []
@@ -71,20 +72,37 @@ def _towns(cc: str) -> tuple[np.ndarray, list[str]]:
         if state.get("latitude") and state.get("longitude"):  # units without listed towns still count
             coords.append((float(state["latitude"]), float(state["longitude"])))
             units.append(name)
-    return np.radians(np.array(coords, dtype=float).reshape(-1, 2)), units
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, (lat, lon) in enumerate(coords):
+        cells.setdefault((math.floor(lat), math.floor(lon)), []).append(i)
+    grid = {k: np.array(v) for k, v in cells.items()}
+    return np.radians(np.array(coords, dtype=float).reshape(-1, 2)), units, grid
+
+
+def _nearest(coords: np.ndarray, rows: np.ndarray, lat: float, lon: float) -> tuple[int, float]:
+    """(row, km) of the nearest of `rows` (haversine)."""
+    la, lo = math.radians(lat), math.radians(lon)
+    c = coords[rows]
+    h = np.sin((c[:, 0] - la) / 2) ** 2 + math.cos(la) * np.cos(c[:, 0]) * np.sin((c[:, 1] - lo) / 2) ** 2
+    i = int(np.argmin(h))
+    return int(rows[i]), 2 * 6371.0 * math.asin(min(1.0, math.sqrt(float(h[i]))))
 
 
 def admin1(cc: str | None, lat: float | None, lon: float | None) -> str:
     """The first-level unit around a point, "" when unknown or the nearest listed town is over MAX_KM away."""
     if not cc or lat is None or lon is None:
         return ""
-    coords, units = _towns(cc.upper())
+    return _admin1(cc.upper(), round(float(lat), 4), round(float(lon), 4))
+
+
+@lru_cache(maxsize=1 << 16)  # incidents share places
+def _admin1(cc: str, lat: float, lon: float) -> str:
+    coords, units, grid = _towns(cc)
     if not units:
         return ""
-    la, lo = math.radians(float(lat)), math.radians(float(lon))
-    # haversine distance to every town of the country
-    h = (np.sin((coords[:, 0] - la) / 2) ** 2
-         + math.cos(la) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lo) / 2) ** 2)
-    i = int(np.argmin(h))
-    km = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(float(h[i]))))
-    return units[i] if km <= MAX_KM else ""
+    near = [grid[(math.floor(lat) + dy, math.floor(lon) + dx)] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+            if (math.floor(lat) + dy, math.floor(lon) + dx) in grid]
+    best, km = _nearest(coords, np.concatenate(near), lat, lon) if near else (-1, math.inf)
+    if km > 50:  # the 3x3 cells may miss a nearer town far north or south: measure them all
+        best, km = _nearest(coords, np.arange(len(units)), lat, lon)
+    return units[best] if km <= MAX_KM else ""
