@@ -216,3 +216,20 @@ def test_analyze_warns_when_no_publication_date_resolves_relative_dates(tmp_path
     ledger = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
     assert any(not a.get("date") for a in ledger["allegations"])
     assert "no publication date" in result.output and "--published" in result.output
+
+
+@pytest.mark.postgres
+def test_connect_existing_refuses_an_empty_postgresql_schema_and_leaves_it_empty(pg_schema_url):
+    from sqlalchemy import create_engine, inspect
+
+    from claimledger import db
+
+    url = pg_schema_url()
+    with pytest.raises(db.DatabaseMissing, match="holds no claimledger tables"):
+        db.connect_existing(url)
+    probe = create_engine(url)
+    with probe.connect() as conn:
+        assert inspect(conn).get_table_names() == []
+    probe.dispose()
+    db.connect(url).dispose()  # once migrated, it is a ledger
+    db.connect_existing(url).dispose()
