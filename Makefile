@@ -32,7 +32,7 @@ demo: install vendor
 	$(CL) ingest --db $(DEMO)/ledger.db --published 2025-04-13 demo/corpus/kharkiv-market-strike.txt
 	$(CL) ingest --db $(DEMO)/ledger.db demo/corpus
 	$(CL) analyze --db $(DEMO)/ledger.db --out $(DEMO)/ledger.json
-	for f in acled-csv:events.csv geojson:incidents.geojson claimreview:claimreview.jsonld timemap:timemap.json; do \
+	for f in acled-csv:events.csv geojson:incidents.geojson claimreview:claimreview.jsonld timemap:timemap; do \
 	  $(CL) export --db $(DEMO)/ledger.db --format $${f%%:*} --out $(DEMO)/$${f#*:} || exit 1; done
 	$(CL) report --db $(DEMO)/ledger.db --out $(DEMO)/report.html
 	@echo; echo "demo outputs in $(DEMO)/:"; ls -1 $(DEMO) | sed 's/^/  /'

@@ -45,6 +45,24 @@ def test_demo_ledger_has_statements_allegations_and_incidents(demo):
     assert {"Kharkiv", "El Fasher"} <= places
 
 
+def test_demo_exports_pass_each_formats_own_checks(demo):
+    """`make demo`'s exports, each read back by its format's rules (tests/format_checks.py)."""
+    from format_checks import check_acled_csv, check_claimreviews, check_geojson, validate_timemap
+
+    out, url, ledger = demo
+    for fmt, target in (("acled-csv", "events.csv"), ("geojson", "incidents.geojson"),
+                        ("claimreview", "claimreview.jsonld"), ("timemap", "timemap")):
+        cl("export", "--db", url, "--format", fmt, "--out", str(out / target))
+    rows = check_acled_csv((out / "events.csv").read_text(encoding="utf-8"))
+    assert len(rows) == len(ledger["incidents"]) and all(r["admin1"] for r in rows if r["latitude"])
+    check_geojson(json.loads((out / "incidents.geojson").read_text(encoding="utf-8")))
+    reviews = json.loads((out / "claimreview.jsonld").read_text(encoding="utf-8"))
+    check_claimreviews(reviews)
+    assert len(reviews) == len(ledger["assessments"])
+    tm = validate_timemap({p.name: p.read_text(encoding="utf-8") for p in (out / "timemap").iterdir()})
+    assert tm["discarded"] == [] and len(tm["events"]) == len(ledger["incidents"])
+
+
 @pytest.mark.browser
 def test_demo_report_renders_markers_and_timeline(demo, browser, open_report):
     out, url, ledger = demo

@@ -109,9 +109,23 @@ def analyze(inputs: list[str] = typer.Argument(None, help="Inputs to ingest firs
         for doc_id, why in summary.failed:
             console.print(f"[red]failed[/] document {doc_id}: {why}")
         ledger = export.ledger_json(engine)
+        for doc_id, title, n in _undated_without_published(ledger):
+            console.print(f"[yellow]warning[/] document {doc_id} ({title}): no publication date, so {n} "
+                          "allegation(s) stay undated; give --published YYYY-MM-DD to resolve relative dates")
         _write(json.dumps(ledger, ensure_ascii=False, indent=1), out)
         engine.dispose()
     raise typer.Exit(1 if problems or summary.failed else 0)
+
+
+def _undated_without_published(ledger: dict) -> list[tuple]:
+    """(document id, title, undated allegations) for each document with no publication date to resolve
+    "on Tuesday" or "last week" against."""
+    undated: dict = {}
+    for a in ledger.get("allegations") or []:
+        if not a.get("date"):
+            undated[a.get("document_id")] = undated.get(a.get("document_id"), 0) + 1
+    return [(d["id"], d.get("title") or "untitled", undated[d["id"]]) for d in ledger.get("documents") or []
+            if not d.get("published") and undated.get(d["id"])]
 
 
 def _write(text: str, out: Optional[Path]) -> None:
@@ -123,18 +137,44 @@ def _write(text: str, out: Optional[Path]) -> None:
     console.print(f"wrote {out}")
 
 
+def _existing(database: Optional[str]):
+    """The engine of a database that must already exist (commands that only read)."""
+    try:
+        return db.connect_existing(database)
+    except db.DatabaseMissing as exc:
+        console.print(f"[red]error[/] {exc}")
+        raise typer.Exit(2)
+
+
 @app.command()
-def export(fmt: str = typer.Option("json", "--format", "-f", help="json | acled-csv | geojson | claimreview | timemap"),
-           out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file [default: stdout]."),
+def export(fmt: str = typer.Option("json", "--format", "-f",
+                                   help="json | acled-csv | geojson | claimreview | timemap (a directory)"),
+           out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file, or directory for timemap "
+                                              "[default: stdout]."),
+           org: Optional[str] = typer.Option(None, "--org", envvar="CLAIMLEDGER_ORG",
+                                             help="The analysts' organisation: author of ClaimReviews of their "
+                                                  "decisions."),
+           base_url: Optional[str] = typer.Option(None, "--base-url", envvar="CLAIMLEDGER_BASE_URL",
+                                                  help="Where the report is published: ClaimReview permalinks "
+                                                       "point into it [default: report.html]."),
            database: Optional[str] = DbOption) -> None:
     """Write the ledger from the database in one of the export formats."""
     from . import export as export_mod
 
-    formats = getattr(export_mod, "FORMATS", {"json": lambda ledger: json.dumps(ledger, ensure_ascii=False, indent=1)})
-    if fmt not in formats:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(formats)}", param_hint="--format")
-    engine = db.connect(database)
-    _write(formats[fmt](export_mod.ledger_json(engine)), out)
+    if fmt not in export_mod.FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(export_mod.FORMATS)}",
+                                 param_hint="--format")
+    chosen = export_mod.FORMATS[fmt]
+    if chosen.directory and (out is None or str(out) == "-"):
+        raise typer.BadParameter(f"{fmt} writes several files: give a directory with --out DIR", param_hint="--out")
+    engine = _existing(database)
+    result = chosen.render(export_mod.ledger_json(engine), org=org, base_url=base_url)
+    if isinstance(result, dict):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in result.items():
+            _write(text, out / name)
+    else:
+        _write(result, out)
 
 
 @app.command()
@@ -143,7 +183,7 @@ def report(out: Path = typer.Option(Path("report.html"), "--out", "-o"), databas
     from . import export as export_mod
     from . import report as report_mod
 
-    engine = db.connect(database)
+    engine = _existing(database)
     _write(report_mod.render(export_mod.ledger_json(engine)), out)
 
 

@@ -256,6 +256,33 @@ def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
     return engine
 
 
+class DatabaseMissing(LookupError):
+    """A command that only reads was pointed at a database that does not exist (a mistyped --db)."""
+
+
+def connect_existing(url: str | None = None) -> Engine:
+    """`connect` for commands that only read: a database that does not exist, or holds no ledger, is an
+    error (DatabaseMissing) instead of a new empty one."""
+    from sqlalchemy.engine import make_url
+
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            raise DatabaseMissing(f"no database at {path or url}: check --db (or ${ENV_VAR}), or run "
+                                  "`claimledger ingest` or `analyze --db` first")
+    probe = create_engine(url, future=True)
+    try:
+        with probe.connect() as conn:
+            found = inspect(conn).has_table("documents")
+    finally:
+        probe.dispose()
+    if not found:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise DatabaseMissing(f"{shown} holds no claimledger tables: check --db (or ${ENV_VAR})")
+    return connect(url)
+
+
 def _head() -> str:
     from alembic.script import ScriptDirectory
 
