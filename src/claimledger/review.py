@@ -136,17 +136,18 @@ def show(conn, incident_id: str) -> dict:
 def set_status(conn, incident_id: str, status: str, rationale: str | None, actor: str,
                expected_version: int | None = None) -> int:
     """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
-    from .audit import append_event
+    from .audit import append_event, incident_records, watch
 
     if status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     why = _rationale(rationale)
     row = _incident_row(conn, incident_id)
+    w = watch(conn, incident_records([incident_id]))
     data = dict(row.data or {}, status=status)
     version = _write_incident(conn, row, expected_version, status=status, status_source="analyst", rationale=why,
                               data=data)
     append_event(conn, actor, "set_status", "incident", incident_id,
-                 {"from": row.status, "to": status, "rationale": why, "version": version})
+                 {"from": row.status, "to": status, "rationale": why, "version": version}, watch=w)
     return version
 
 
@@ -156,7 +157,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     from sqlalchemy import delete
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, incident_records, watch
 
     why = _rationale(rationale)
     sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
@@ -165,6 +166,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     row = _incident_row(conn, target_id)
     for s in sources:
         _incident_row(conn, s)
+    w = watch(conn, incident_records([target_id, *sources]))
     moved = {s: _members(conn, s) for s in sources}
     members = sorted(set(_members(conn, target_id)).union(*moved.values()), key=natural_key)
     values = _with_members(row, members, f"merged {', '.join(sources)} into {target_id}: {why}",
@@ -177,7 +179,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     if add:
         conn.execute(db.incident_members.insert(), [dict(incident_id=target_id, allegation_id=a) for a in add])
     append_event(conn, actor, "merge", "incident", target_id,
-                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version})
+                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version}, watch=w)
     return version
 
 
@@ -187,7 +189,7 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     from sqlalchemy import delete, select
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, incident_records, watch
 
     why = _rationale(rationale)
     row = _incident_row(conn, incident_id)
@@ -202,6 +204,7 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     new_id, n = f"R.{moving[0]}", 2
     while conn.execute(select(db.incidents.c.id).where(db.incidents.c.id == new_id)).first():
         new_id, n = f"R.{moving[0]}.{n}", n + 1
+    w = watch(conn, incident_records([incident_id, new_id]))
     values = _with_members(row, staying, f"split {', '.join(moving)} out into {new_id}: {why}", _derived(conn, staying))
     version = _write_incident(conn, row, expected_version, **values)
     conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == incident_id,
@@ -213,7 +216,7 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
                                               rationale=why, edited=True, version=1))
     conn.execute(db.incident_members.insert(), [dict(incident_id=new_id, allegation_id=a) for a in moving])
     append_event(conn, actor, "split", "incident", incident_id,
-                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version})
+                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version}, watch=w)
     return new_id
 
 
@@ -234,7 +237,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
     from sqlalchemy import select
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, evidence_records, watch
 
     if not _record_exists(conn, record_type, record_id):
         raise ReviewError(f"no {record_type} with id {record_id!r}")
@@ -245,6 +248,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
         raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+    w = watch(conn, evidence_records(digest, record_type, record_id))
     new_file = conn.execute(select(db.evidence.c.sha256).where(db.evidence.c.sha256 == digest)).first() is None
     if new_file:
         conn.execute(db.evidence.insert().values(sha256=digest, size=len(content), mime=mime, original_name=p.name,
@@ -257,5 +261,5 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
                                                        attached_by=actor))
     append_event(conn, actor, "attach_evidence", record_type, record_id,
                  {"sha256": digest, "size": len(content), "mime": mime, "original_name": p.name,
-                  "stored": new_file, "already_linked": linked})
+                  "stored": new_file, "already_linked": linked}, watch=w)
     return digest
