@@ -150,6 +150,7 @@ class Watch:
     every record the write changed, added (before None) or deleted (after None)."""
 
     def __init__(self, conn, scopes: list[Scope]):
+        _lock(conn)  # before reading: a write committed between this snapshot and ours would look like tampering
         self.conn, self.scopes = conn, list(scopes)
         self.before = snapshot(conn, self.scopes)
 
@@ -163,14 +164,20 @@ def watch(conn, *scope_lists: list[Scope]) -> Watch:
     return Watch(conn, [s for scopes in scope_lists for s in scopes])
 
 
+def _lock(conn) -> None:
+    """Serialise audited writers on PostgreSQL until the transaction ends, so the chain never forks and
+    each writer's before-state is the last one logged (SQLite allows one writer at a time anyway)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+
+
 # --- the chain --------------------------------------------------------------------------------------------
 
 def append_event(conn, actor: str, action: str, record_type: str | None, record_id: str | None,
                  change: dict, watch: Watch | None = None) -> str:
     """Append one entry inside the caller's transaction; returns its hash. With a `watch`, the entry also
     holds the before/after hash of every record the write changed."""
-    if conn.dialect.name == "postgresql":  # serialise appenders so the chain never forks
-        conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+    _lock(conn)
     if watch is not None:
         state = watch.changes()
         if state:

@@ -184,7 +184,7 @@ KeyOption = typer.Option(..., "--key", "-k", help="Ed25519 private key file (PEM
 
 
 @audit_app.command("keygen")
-def audit_keygen(key: Path = KeyOption) -> None:
+def audit_keygen(key: Path = KeyOption, database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Make a signing key for checkpoints: KEY (private, mode 0600) and KEY.pub."""
     try:
         pub = checkpoint.keygen(key)
