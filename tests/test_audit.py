@@ -162,7 +162,8 @@ def test_audit_checkpoint_catches_a_cut_tail_and_an_emptied_log(ledger, tmp_path
     n = mark["seq"]
     assert n == mark["count"] >= 8 and _problems(ledger, mark) == []
     for cut in (1, 3):
-        found = _checked_after(ledger, mark, lambda c: c.execute(delete(db.audit_log).where(db.audit_log.c.seq > n - cut)))
+        found = _checked_after(ledger, mark,
+                               lambda c: c.execute(delete(db.audit_log).where(db.audit_log.c.seq > n - cut)))
         assert [p.seq for p in found] == [n] and "cut from its end" in found[0].reason
     found = _checked_after(ledger, mark, lambda c: c.execute(delete(db.audit_log)))
     assert [p.seq for p in found] == [n] and "emptied" in found[0].reason

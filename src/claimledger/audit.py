@@ -267,7 +267,8 @@ def verify_records(conn) -> list[Problem]:
         if have == want:
             continue
         if seq == 0:
-            reason = f"{describe(key)} is not in the audit log: it was written outside it"
+            reason = (f"{describe(key)} is not in the audit log: it was written outside it, or the entry "
+                      f"that wrote it was removed")
         elif have is None:
             reason = f"{describe(key)} was deleted outside the audit log (last written by entry {seq})"
         else:

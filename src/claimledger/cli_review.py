@@ -16,7 +16,8 @@ from .models import STATUSES
 
 review_app = typer.Typer(help="Analyst review of incidents: list, show, status, merge, split, attach evidence.",
                          no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log: verify it and the records against it, sign checkpoints, read it.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log: verify it and the records against it, sign checkpoints, "
+                             "read it.", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
 
@@ -158,7 +159,8 @@ def audit_verify(checkpoints: List[Path] = typer.Option([], "--checkpoint", "-c"
         raise typer.Exit(1)
     signed = "".join(f"; matches the checkpoint of {m['at']} (entry {m['seq']}, key "
                      f"{checkpoint.fingerprint(m['public_key'])})" for m in marks)
-    out.print(f"audit log intact: {n} entries, head {head}; every record matches it{signed}", highlight=False)
+    out.print(f"audit log intact: {n} entries, head {head}; every record matches it{signed}", highlight=False,
+              soft_wrap=True)
 
 
 SHOW = 50  # problems printed; the count says how many more
@@ -191,16 +193,17 @@ def audit_keygen(key: Path = KeyOption, database: Optional[str] = DbOption, acto
     except checkpoint.CheckpointError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
-    out.print(f"wrote {key} (private, keep it safe) and {pub}; key {checkpoint.fingerprint(checkpoint.load_public_hex(pub))}",
-              highlight=False)
+    print_key = checkpoint.fingerprint(checkpoint.load_public_hex(pub))
+    out.print(f"wrote {key} (private, keep it safe) and {pub}; key {print_key}", highlight=False, soft_wrap=True)
 
 
 @audit_app.command("checkpoint")
 def audit_checkpoint(key: Path = KeyOption,
                      out_file: Path = typer.Option(..., "--out", "-o", help="Where to write the signed checkpoint."),
                      database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Write the log's head (sequence number, hash, count, time) signed with KEY, to keep or publish outside
-    the database; `audit verify --checkpoint FILE` checks the log against it. KEY is made if absent."""
+    """Write the log's head (sequence number, hash, count, time) signed with KEY (made if absent).
+
+    Keep or publish the file outside the database; `audit verify --checkpoint FILE` checks the log against it."""
     try:
         if not key.exists():
             checkpoint.keygen(key)
@@ -217,7 +220,7 @@ def audit_checkpoint(key: Path = KeyOption,
         engine.dispose()
     checkpoint.write(out_file, body)
     out.print(f"checkpoint {out_file}: entry {body['seq']}, head {body['hash']}, {body['count']} entries, "
-              f"key {checkpoint.fingerprint(body['public_key'])}", highlight=False)
+              f"key {checkpoint.fingerprint(body['public_key'])}", highlight=False, soft_wrap=True)
 
 
 @audit_app.command("baseline")
