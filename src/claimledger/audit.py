@@ -124,10 +124,8 @@ def snapshot(conn, scopes: list[Scope]) -> dict[str, str]:
         kind = KINDS[scope.kind]
         cols = [kind.table.c[c] for c in dict.fromkeys(kind.key + kind.hashed)]
         q = select(*cols) if scope.where is None else select(*cols).where(scope.where)
-        rows = conn.execute(q).all()
-        members = _members(conn, [r.id for r in rows] if scope.where is not None else None) \
-            if scope.kind == "incident" else {}
-        for r in rows:
+        members = _members(conn, scope.where) if scope.kind == "incident" else {}
+        for r in conn.execute(q.execution_options(yield_per=500)):  # documents can be large: stream them
             values = {c: getattr(r, c) for c in kind.hashed}
             if scope.kind == "incident":
                 values["members"] = sorted(members.get(r.id, []))
@@ -135,10 +133,11 @@ def snapshot(conn, scopes: list[Scope]) -> dict[str, str]:
     return state
 
 
-def _members(conn, ids: list[str] | None) -> dict[str, list[str]]:
+def _members(conn, where) -> dict[str, list[str]]:
+    """{incident id: allegation ids} for the incidents matching `where` (all when None)."""
     q = select(db.incident_members.c.incident_id, db.incident_members.c.allegation_id)
-    if ids is not None:
-        q = q.where(db.incident_members.c.incident_id.in_(ids))
+    if where is not None:
+        q = q.where(db.incident_members.c.incident_id.in_(select(db.incidents.c.id).where(where)))
     out: dict[str, list[str]] = {}
     for iid, aid in conn.execute(q):
         out.setdefault(iid, []).append(aid)
