@@ -273,3 +273,37 @@ def test_audit_cli_keygen_refuses_to_overwrite(cli, tmp_path):
     before = key.read_bytes()
     r = cli("audit", "keygen", "--key", str(key))
     assert r.exit_code == 1 and "exists" in r.output and key.read_bytes() == before
+
+
+@pytest.mark.postgres
+def test_audit_review_during_recluster_logs_consistent_states_on_postgresql(pg_schema_url):
+    """A re-clustering started while an analyst's change is uncommitted waits for it, so the state it
+    logs as 'before' is the analyst's, not a stale one that would read as tampering."""
+    import threading
+    import time
+
+    engine = db.connect(pg_schema_url())
+    try:
+        _analyse(engine)
+        with engine.connect() as conn:
+            trans = conn.begin()
+            review.set_status(conn, "I.D2.A1", "refuted", "the photographs show another town", "ana")
+            failed: list[Exception] = []
+
+            def recluster():
+                try:
+                    pipeline.recluster(engine)
+                except Exception as exc:  # surfaced below
+                    failed.append(exc)
+            worker = threading.Thread(target=recluster)
+            worker.start()
+            time.sleep(0.5)  # let the re-clustering reach its first read (an ordering aid, not a timing check)
+            trans.commit()
+        worker.join(60)
+        assert not worker.is_alive() and failed == []
+        with engine.connect() as conn:
+            actions = conn.execute(select(db.audit_log.c.action).order_by(db.audit_log.c.seq)).scalars().all()
+        assert actions[-2:] == ["set_status", "recluster"]
+        assert _problems(engine) == []
+    finally:
+        engine.dispose()
