@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from . import __version__, audit, db
-from .audit import append_event
+from . import __version__, db
+from .audit import Scope, append_event, watch
 from .models import Document
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -468,7 +468,7 @@ def store_document(engine: Engine, doc: Document, run_id: int | None = None) -> 
         return existing, False
     try:
         with engine.begin() as conn:
-            w = audit.watch(conn, [audit.Scope("document", db.documents.c.content_hash == digest)])
+            w = watch(conn, [Scope("document", db.documents.c.content_hash == digest)])
             doc_id = conn.execute(db.documents.insert(), dict(
                 external_id=doc.external_id, content_hash=digest, sha256=hashlib.sha256(raw).hexdigest(), raw=raw,
                 text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author, url=doc.url,
