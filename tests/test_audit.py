@@ -107,10 +107,13 @@ def test_audit_names_records_inserted_or_deleted_outside_the_log(ledger, tmp_pat
         conn.execute(delete(db.assessments).where(db.assessments.c.id == "D1.V1"))
         conn.execute(delete(db.evidence_links))
         conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == "R.D2.A1"))
+        conn.execute(update(db.evidence).values(content=b"other notes"))
     by_record = {p.record: p.reason for p in _problems(ledger)}
     sha = next(k for k in by_record if k.startswith("evidence_link:"))
     assert sha.startswith("evidence_link:incident:I.D1.A1:")
-    assert set(by_record) == {"incident:I.X", "assessment:D1.V1", "incident:R.D2.A1", sha}
+    blob = "evidence:" + sha.rsplit(":", 1)[1]
+    assert set(by_record) == {"incident:I.X", "assessment:D1.V1", "incident:R.D2.A1", sha, blob}
+    assert "changed outside" in by_record[blob]
     assert "not in the audit log" in by_record["incident:I.X"]
     assert "deleted outside" in by_record["assessment:D1.V1"] and "deleted outside" in by_record[sha]
     assert "changed outside" in by_record["incident:R.D2.A1"]  # its members are part of it
@@ -134,6 +137,8 @@ def test_audit_baseline_covers_a_ledger_made_before_records_were_hashed(ledger):
     with ledger.connect() as conn:
         assert audit.verify(conn) == []
         unlogged = audit.verify_records(conn)
+    r = CliRunner().invoke(_app(), ["audit", "verify", "--db", ledger.url.render_as_string(hide_password=False)])
+    assert r.exit_code == 1 and "audit baseline" in r.output
     assert "incident:I.D1.A1" in {p.record for p in unlogged} and all("not in the audit log" in p.reason
                                                                       for p in unlogged)
     with ledger.begin() as conn:
@@ -237,12 +242,16 @@ def test_audit_checkpoint_file_signature_and_key(tmp_path):
 
 # --- the commands -----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def cli(ledger, db_url):
+def _app() -> typer.Typer:
     app = typer.Typer()
     app.add_typer(review_app, name="review")
     app.add_typer(audit_app, name="audit")
-    runner = CliRunner()
+    return app
+
+
+@pytest.fixture
+def cli(ledger, db_url):
+    runner, app = CliRunner(), _app()
     return lambda *args: runner.invoke(app, [*args, "--db", db_url, "--as", "ana"])
 
 

@@ -141,6 +141,7 @@ def audit_verify(checkpoints: List[Path] = typer.Option([], "--checkpoint", "-c"
     try:
         with engine.connect() as conn:
             problems = audit.verify(conn) + audit.verify_records(conn)
+            unhashed = bool(problems) and not audit.logged_state(conn)
             for mark in marks:
                 problems += checkpoint.check(conn, mark)
             n, _, head = audit.head(conn)
@@ -156,6 +157,9 @@ def audit_verify(checkpoints: List[Path] = typer.Option([], "--checkpoint", "-c"
         if len(problems) > SHOW:
             err.print(f"… and {len(problems) - SHOW} more")
         err.print(f"audit log: {len(problems)} problem(s) in {n} entries")
+        if unhashed:
+            err.print("no entry records the state of a record: if this ledger was made before records were hashed, "
+                      "run `claimledger audit baseline` once", soft_wrap=True)
         raise typer.Exit(1)
     signed = "".join(f"; matches the checkpoint of {m['at']} (entry {m['seq']}, key "
                      f"{checkpoint.fingerprint(m['public_key'])})" for m in marks)
@@ -209,6 +213,8 @@ def audit_checkpoint(key: Path = KeyOption,
             checkpoint.keygen(key)
             err.print(f"made a new signing key {key} (and {key}.pub)", highlight=False)
         signer = checkpoint.load_private(key)
+        if key.stat().st_mode & 0o077:
+            err.print(f"[yellow]warning:[/yellow] {key} can be read by others (chmod 600 it)", highlight=False)
     except checkpoint.CheckpointError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
