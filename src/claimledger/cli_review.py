@@ -253,8 +253,10 @@ def audit_log(limit: int = typer.Option(50, "--limit", "-n"), record: Optional[s
     with engine.connect() as conn:
         rows = list(conn.execute(q))[::-1]
     engine.dispose()
-    table = Table("seq", "at", "actor", "action", "record", "change")
+    table = Table("seq", "at", "actor", "action", "record", "records", "change")
     for r in rows:
+        change = dict(r.change) if isinstance(r.change, dict) else {"change": r.change}
+        state = change.pop("state", None) or {}
         table.add_row(str(r.seq), r.at[:19], r.actor, r.action, f"{r.record_type or ''} {r.record_id or ''}".strip(),
-                      json.dumps(r.change, ensure_ascii=False)[:120])
+                      str(len(state)), json.dumps(change, ensure_ascii=False)[:120])
     out.print(table)
