@@ -9,9 +9,9 @@ the hash of each record before and after the write (None where absent), taken fr
 the writer's transaction. `verify_records` replays those states and compares the last one of every
 record with a hash of the record as it is now, so a record edited with plain SQL ("UPDATE incidents SET
 status='refuted'") is named, and so is one inserted or deleted outside the log. Every writer of a
-covered table opens a `watch` on what it will touch before writing and hands it to `append_event`:
+covered table opens a `watch` on what it may touch before writing and hands it to `append_event`:
 
-    w = audit.watch(conn, audit.incident_records([incident_id]))
+    w = audit.watch(conn, audit.review_records())
     ... UPDATE incidents ...
     audit.append_event(conn, actor, "set_status", "incident", incident_id, {...}, watch=w)
 
@@ -90,6 +90,11 @@ def evidence_records(sha256: str, record_type: str, record_id: str) -> list[Scop
     return [Scope("evidence", db.evidence.c.sha256 == sha256),
             Scope("evidence_link", (link.sha256 == sha256) & (link.record_type == record_type)
                   & (link.record_id == record_id))]
+
+
+def review_records() -> list[Scope]:
+    """Scopes for what a review action may write: every incident and every file link to an incident."""
+    return incident_records() + [Scope("evidence_link", db.evidence_links.c.record_type == "incident")]
 
 
 def everything() -> list[Scope]:
@@ -277,11 +282,11 @@ def verify_records(conn) -> list[Problem]:
 
 
 def baseline(conn, actor: str) -> int:
-    """Log the state of every record once, for a ledger made before records were hashed; the number
-    logged. Refused (ValueError) once the log holds record states, so it can never vouch for an edit."""
-    if logged_state(conn):
-        raise ValueError("the audit log already records the state of records; a baseline is only for a ledger "
-                         "made before that")
-    state = {k: [None, h] for k, h in sorted(snapshot(conn, everything()).items())}
-    append_event(conn, actor, "baseline", None, None, {"records": len(state), "state": state})
+    """Log the state of every record no entry has ever recorded (a ledger made before records were
+    hashed, or a kind of record newly covered); the number logged. A record the log already knows is
+    never re-logged, so a baseline cannot vouch for an edit made outside the log."""
+    known = logged_state(conn)
+    state = {k: [None, h] for k, h in sorted(snapshot(conn, everything()).items()) if k not in known}
+    if state:
+        append_event(conn, actor, "baseline", None, None, {"records": len(state), "state": state})
     return len(state)

@@ -231,13 +231,10 @@ def audit_checkpoint(key: Path = KeyOption,
 
 @audit_app.command("baseline")
 def audit_baseline(database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Once, for a ledger made before records were hashed: log the state of every record as it is now."""
-    def run(conn):
-        try:
-            return audit.baseline(conn, _actor(actor))
-        except ValueError as exc:
-            raise review.ReviewError(str(exc)) from None
-    out.print(f"logged the state of {_run(database, run)} records")
+    """Log the state of every record the log has never recorded (a ledger made before records were hashed).
+
+    A record the log already knows is never re-logged, so an edit made outside the log stays visible."""
+    out.print(f"logged the state of {_run(database, lambda conn: audit.baseline(conn, _actor(actor)))} records")
 
 
 @audit_app.command("log")

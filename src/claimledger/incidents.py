@@ -451,10 +451,10 @@ def store(engine, incidents: list[Incident]) -> int:
     from sqlalchemy import select
 
     from . import db
-    from .audit import Scope, append_event, incident_records, watch
+    from .audit import Scope, append_event, review_records, watch
 
     with engine.begin() as conn:
-        w = watch(conn, incident_records(), [Scope("assessment")])  # every incident; attachments move assessments
+        w = watch(conn, review_records(), [Scope("assessment")])  # every incident; attachments move assessments
         kept = set(conn.execute(select(db.incidents.c.id).where(db.incidents.c.edited.is_(True))).scalars())
         placed = set(conn.execute(select(db.incident_members.c.allegation_id)
                                   .where(db.incident_members.c.incident_id.in_(kept))).scalars()) if kept else set()

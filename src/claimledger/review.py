@@ -136,13 +136,13 @@ def show(conn, incident_id: str) -> dict:
 def set_status(conn, incident_id: str, status: str, rationale: str | None, actor: str,
                expected_version: int | None = None) -> int:
     """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
-    from .audit import append_event, incident_records, watch
+    from .audit import append_event, review_records, watch
 
     if status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     why = _rationale(rationale)
+    w = watch(conn, review_records())
     row = _incident_row(conn, incident_id)
-    w = watch(conn, incident_records([incident_id]))
     data = dict(row.data or {}, status=status)
     version = _write_incident(conn, row, expected_version, status=status, status_source="analyst", rationale=why,
                               data=data)
@@ -157,16 +157,16 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     from sqlalchemy import delete
 
     from . import db
-    from .audit import append_event, incident_records, watch
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
     sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
     if not sources:
         raise ReviewError("name at least one other incident to merge into the target")
+    w = watch(conn, review_records())
     row = _incident_row(conn, target_id)
     for s in sources:
         _incident_row(conn, s)
-    w = watch(conn, incident_records([target_id, *sources]))
     moved = {s: _members(conn, s) for s in sources}
     members = sorted(set(_members(conn, target_id)).union(*moved.values()), key=natural_key)
     values = _with_members(row, members, f"merged {', '.join(sources)} into {target_id}: {why}",
@@ -189,9 +189,10 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     from sqlalchemy import delete, select
 
     from . import db
-    from .audit import append_event, incident_records, watch
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
+    w = watch(conn, review_records())
     row = _incident_row(conn, incident_id)
     members = _members(conn, incident_id)
     moving = sorted(dict.fromkeys(allegation_ids), key=natural_key)
@@ -204,7 +205,6 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     new_id, n = f"R.{moving[0]}", 2
     while conn.execute(select(db.incidents.c.id).where(db.incidents.c.id == new_id)).first():
         new_id, n = f"R.{moving[0]}.{n}", n + 1
-    w = watch(conn, incident_records([incident_id, new_id]))
     values = _with_members(row, staying, f"split {', '.join(moving)} out into {new_id}: {why}", _derived(conn, staying))
     version = _write_incident(conn, row, expected_version, **values)
     conn.execute(delete(db.incident_members).where(db.incident_members.c.incident_id == incident_id,
