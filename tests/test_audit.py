@@ -318,3 +318,13 @@ def test_audit_review_during_recluster_logs_consistent_states_on_postgresql(pg_s
         assert _problems(engine) == []
     finally:
         engine.dispose()
+
+
+def test_audit_cli_checkpoint_warns_about_a_key_others_can_read(cli, tmp_path):
+    key = tmp_path / "k"
+    assert cli("audit", "keygen", "--key", str(key)).exit_code == 0
+    r = cli("audit", "checkpoint", "--key", str(key), "--out", str(tmp_path / "a"))
+    assert r.exit_code == 0 and "can be read by others" not in r.output
+    key.chmod(0o644)
+    r = cli("audit", "checkpoint", "--key", str(key), "--out", str(tmp_path / "b"))
+    assert r.exit_code == 0 and "can be read by others" in r.output

@@ -214,7 +214,8 @@ def audit_checkpoint(key: Path = KeyOption,
             err.print(f"made a new signing key {key} (and {key}.pub)", highlight=False)
         signer = checkpoint.load_private(key)
         if key.stat().st_mode & 0o077:
-            err.print(f"[yellow]warning:[/yellow] {key} can be read by others (chmod 600 it)", highlight=False)
+            err.print(f"[yellow]warning:[/yellow] {key} can be read by others (chmod 600 it)", highlight=False,
+                      soft_wrap=True)
     except checkpoint.CheckpointError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
