@@ -451,9 +451,10 @@ def store(engine, incidents: list[Incident]) -> int:
     from sqlalchemy import select
 
     from . import db
-    from .audit import append_event
+    from .audit import Scope, append_event, review_records, watch
 
     with engine.begin() as conn:
+        w = watch(conn, review_records(), [Scope("assessment")])  # every incident; attachments move assessments
         kept = set(conn.execute(select(db.incidents.c.id).where(db.incidents.c.edited.is_(True))).scalars())
         placed = set(conn.execute(select(db.incident_members.c.allegation_id)
                                   .where(db.incident_members.c.incident_id.in_(kept))).scalars()) if kept else set()
@@ -475,5 +476,5 @@ def store(engine, incidents: list[Incident]) -> int:
             written += 1
         _store_attachments(conn, {x["assessment_id"]: x["allegation_id"] for inc in incidents for x in inc.attached})
         append_event(conn, "claimledger", "recluster", "incident", None,
-                     {"machine_incidents": written, "analyst_incidents_kept": len(kept)})
+                     {"machine_incidents": written, "analyst_incidents_kept": len(kept)}, watch=w)
     return written + len(kept)

@@ -136,17 +136,18 @@ def show(conn, incident_id: str) -> dict:
 def set_status(conn, incident_id: str, status: str, rationale: str | None, actor: str,
                expected_version: int | None = None) -> int:
     """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     if status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     why = _rationale(rationale)
+    w = watch(conn, review_records())
     row = _incident_row(conn, incident_id)
     data = dict(row.data or {}, status=status)
     version = _write_incident(conn, row, expected_version, status=status, status_source="analyst", rationale=why,
                               data=data)
     append_event(conn, actor, "set_status", "incident", incident_id,
-                 {"from": row.status, "to": status, "rationale": why, "version": version})
+                 {"from": row.status, "to": status, "rationale": why, "version": version}, watch=w)
     return version
 
 
@@ -156,12 +157,13 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     from sqlalchemy import delete
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
     sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
     if not sources:
         raise ReviewError("name at least one other incident to merge into the target")
+    w = watch(conn, review_records())
     row = _incident_row(conn, target_id)
     for s in sources:
         _incident_row(conn, s)
@@ -177,7 +179,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     if add:
         conn.execute(db.incident_members.insert(), [dict(incident_id=target_id, allegation_id=a) for a in add])
     append_event(conn, actor, "merge", "incident", target_id,
-                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version})
+                 {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version}, watch=w)
     return version
 
 
@@ -187,9 +189,10 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     from sqlalchemy import delete, select
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
+    w = watch(conn, review_records())
     row = _incident_row(conn, incident_id)
     members = _members(conn, incident_id)
     moving = sorted(dict.fromkeys(allegation_ids), key=natural_key)
@@ -213,7 +216,7 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
                                               rationale=why, edited=True, version=1))
     conn.execute(db.incident_members.insert(), [dict(incident_id=new_id, allegation_id=a) for a in moving])
     append_event(conn, actor, "split", "incident", incident_id,
-                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version})
+                 {"moved": moving, "new_incident": new_id, "rationale": why, "version": version}, watch=w)
     return new_id
 
 
@@ -234,7 +237,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
     from sqlalchemy import select
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, evidence_records, watch
 
     if not _record_exists(conn, record_type, record_id):
         raise ReviewError(f"no {record_type} with id {record_id!r}")
@@ -245,6 +248,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
         raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+    w = watch(conn, evidence_records(digest, record_type, record_id))
     new_file = conn.execute(select(db.evidence.c.sha256).where(db.evidence.c.sha256 == digest)).first() is None
     if new_file:
         conn.execute(db.evidence.insert().values(sha256=digest, size=len(content), mime=mime, original_name=p.name,
@@ -257,5 +261,5 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
                                                        attached_by=actor))
     append_event(conn, actor, "attach_evidence", record_type, record_id,
                  {"sha256": digest, "size": len(content), "mime": mime, "original_name": p.name,
-                  "stored": new_file, "already_linked": linked})
+                  "stored": new_file, "already_linked": linked}, watch=w)
     return digest
