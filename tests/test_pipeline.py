@@ -149,3 +149,7 @@ def test_pipeline_analyst_decisions_survive_reanalysis_of_every_document(engine,
     assert [d["rationale"] for d in incs[new]["decisions"]] == ["a bakery hit by drones, not the market", ""]
     assert [(d["kind"], d["needs_review"]) for d in ledger["decisions"]] == [("split", []), ("status", []),
                                                                              ("evidence", [])]
+    from claimledger import audit
+
+    with engine.connect() as conn:  # every rewrite of the incidents went through the audit log
+        assert audit.verify(conn) == [] and audit.verify_records(conn) == []

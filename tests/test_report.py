@@ -65,6 +65,15 @@ def test_report_render_keeps_payloads_inside_the_json_script(small_ledger):
     assert _data(html, "basemap-data") == STUB_BASEMAP
 
 
+def test_report_json_in_html_cannot_end_its_element_or_open_a_comment(small_ledger):
+    ledger = small_ledger()
+    ledger["documents"][0]["title"] = "a</SCRIPT ><!-- <script>b"
+    html = report.render(ledger, assets=STUB_ASSETS)
+    body = html.split('id="ledger-data">', 1)[1].split("</script>", 1)[0]
+    assert "<!--" not in body and "<" not in body
+    assert json.loads(body)["documents"][0]["title"] == "a</SCRIPT ><!-- <script>b"  # the whole value stayed inside
+
+
 def test_report_render_without_basemap_embeds_null(small_ledger):
     assets = {n: t for n, t in STUB_ASSETS.items() if n != report.BASEMAP}
     assert _data(report.render(small_ledger(), assets=assets), "basemap-data") is None

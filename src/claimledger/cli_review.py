@@ -11,12 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import audit, db, review
+from . import audit, checkpoint, db, review
 from .models import STATUSES
 
 review_app = typer.Typer(help="Analyst review of incidents: list, show, status, merge, split, attach evidence.",
                          no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log: verify it, read it.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log: verify it and the records against it, sign checkpoints, "
+                             "read it.", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
 
@@ -119,35 +120,55 @@ def review_attach(record_id: str, files: List[Path] = typer.Argument(..., help="
 
 
 @audit_app.command("verify")
-def audit_verify(expect_head: Optional[str] = typer.Option(None, "--expect-head",
+def audit_verify(checkpoints: List[Path] = typer.Option([], "--checkpoint", "-c",
+                                                      help="A checkpoint file (`audit checkpoint`); repeatable. Also "
+                                                           "detects a cut tail, an emptied log, a recomputed chain "
+                                                           "and a replaced database."),
+                 public_key: Optional[Path] = typer.Option(None, "--public-key",
+                                                           help="The key the checkpoints must be signed by (KEY.pub)."),
+                 expect_head: Optional[str] = typer.Option(None, "--expect-head",
                                                           help="A head hash recorded earlier (`audit head`): also "
                                                                "detects entries removed from the end."),
                  database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
-    """Check the audit chain; names every edited, deleted, inserted or reordered entry (exit 1 if any)."""
+    """Check the audit chain and every record against it; names each edited, deleted, inserted or reordered
+    entry and each record changed outside the log (exit 1 if any)."""
+    try:
+        trusted = checkpoint.load_public_hex(public_key) if public_key else None
+        marks = [checkpoint.read(p, trusted) for p in checkpoints]
+    except checkpoint.CheckpointError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
     engine = db.connect(db.database_url(database))
     try:
         with engine.connect() as conn:
-            problems = audit.verify(conn)
-            n, head = _head(conn)
+            problems = audit.verify(conn) + audit.verify_records(conn)
+            unhashed = bool(problems) and not audit.logged_state(conn)
+            for mark in marks:
+                problems += checkpoint.check(conn, mark)
+            n, _, head = audit.head(conn)
             if expect_head and not any(r == expect_head for r in _hashes(conn)):
                 problems.append(audit.Problem(n + 1, f"expected head {expect_head[:12]}… is no longer in the log: "
                                                      f"entries were removed from its end or rewritten"))
     finally:
         engine.dispose()
     if problems:
-        for p in problems:
-            err.print(f"[red]entry {p.seq}:[/red] {p.reason}")
+        for p in problems[:SHOW]:
+            err.print(f"[red]{'record' if p.record else f'entry {p.seq}'}:[/red] {p.reason}", highlight=False,
+                      soft_wrap=True)
+        if len(problems) > SHOW:
+            err.print(f"… and {len(problems) - SHOW} more")
         err.print(f"audit log: {len(problems)} problem(s) in {n} entries")
+        if unhashed:
+            err.print("no entry records the state of a record: if this ledger was made before records were hashed, "
+                      "run `claimledger audit baseline` once", soft_wrap=True)
         raise typer.Exit(1)
-    out.print(f"audit log intact: {n} entries, head {head}")
+    signed = "".join(f"; matches the checkpoint of {m['at']} (entry {m['seq']}, key "
+                     f"{checkpoint.fingerprint(m['public_key'])})" for m in marks)
+    out.print(f"audit log intact: {n} entries, head {head}; every record matches it{signed}", highlight=False,
+              soft_wrap=True)
 
 
-def _head(conn) -> tuple[int, str]:
-    from sqlalchemy import func, select
-
-    n = conn.execute(select(func.count()).select_from(db.audit_log)).scalar() or 0
-    head = conn.execute(select(db.audit_log.c.hash).order_by(db.audit_log.c.seq.desc()).limit(1)).scalar()
-    return n, head or audit.GENESIS
+SHOW = 50  # problems printed; the count says how many more
 
 
 def _hashes(conn):
@@ -161,9 +182,61 @@ def audit_head(database: Optional[str] = DbOption, actor: Optional[str] = AsOpti
     """Print the entry count and the last hash (keep it elsewhere to detect truncation later)."""
     engine = db.connect(db.database_url(database))
     with engine.connect() as conn:
-        n, head = _head(conn)
+        n, _, head = audit.head(conn)
     engine.dispose()
     out.print(f"{n} {head}")
+
+
+KeyOption = typer.Option(..., "--key", "-k", help="Ed25519 private key file (PEM); its public key is KEY.pub.")
+
+
+@audit_app.command("keygen")
+def audit_keygen(key: Path = KeyOption, database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
+    """Make a signing key for checkpoints: KEY (private, mode 0600) and KEY.pub."""
+    try:
+        pub = checkpoint.keygen(key)
+    except checkpoint.CheckpointError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    print_key = checkpoint.fingerprint(checkpoint.load_public_hex(pub))
+    out.print(f"wrote {key} (private, keep it safe) and {pub}; key {print_key}", highlight=False, soft_wrap=True)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(key: Path = KeyOption,
+                     out_file: Path = typer.Option(..., "--out", "-o", help="Where to write the signed checkpoint."),
+                     database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
+    """Write the log's head (sequence number, hash, count, time) signed with KEY (made if absent).
+
+    Keep or publish the file outside the database; `audit verify --checkpoint FILE` checks the log against it."""
+    try:
+        if not key.exists():
+            checkpoint.keygen(key)
+            err.print(f"made a new signing key {key} (and {key}.pub)", highlight=False)
+        signer = checkpoint.load_private(key)
+        if key.stat().st_mode & 0o077:
+            err.print(f"[yellow]warning:[/yellow] {key} can be read by others (chmod 600 it)", highlight=False,
+                      soft_wrap=True)
+    except checkpoint.CheckpointError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    engine = db.connect(db.database_url(database))
+    try:
+        with engine.connect() as conn:
+            body = checkpoint.make(conn, signer)
+    finally:
+        engine.dispose()
+    checkpoint.write(out_file, body)
+    out.print(f"checkpoint {out_file}: entry {body['seq']}, head {body['hash']}, {body['count']} entries, "
+              f"key {checkpoint.fingerprint(body['public_key'])}", highlight=False, soft_wrap=True)
+
+
+@audit_app.command("baseline")
+def audit_baseline(database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
+    """Log the state of every record the log has never recorded (a ledger made before records were hashed).
+
+    A record the log already knows is never re-logged, so an edit made outside the log stays visible."""
+    out.print(f"logged the state of {_run(database, lambda conn: audit.baseline(conn, _actor(actor)))} records")
 
 
 @audit_app.command("log")
@@ -179,8 +252,10 @@ def audit_log(limit: int = typer.Option(50, "--limit", "-n"), record: Optional[s
     with engine.connect() as conn:
         rows = list(conn.execute(q))[::-1]
     engine.dispose()
-    table = Table("seq", "at", "actor", "action", "record", "change")
+    table = Table("seq", "at", "actor", "action", "record", "records", "change")
     for r in rows:
+        change = dict(r.change) if isinstance(r.change, dict) else {"change": r.change}
+        state = change.pop("state", None) or {}
         table.add_row(str(r.seq), r.at[:19], r.actor, r.action, f"{r.record_type or ''} {r.record_id or ''}".strip(),
-                      json.dumps(r.change, ensure_ascii=False)[:120])
+                      str(len(state)), json.dumps(change, ensure_ascii=False)[:120])
     out.print(table)

@@ -459,13 +459,14 @@ def store(engine, incidents: list[Incident], allegations: list[Allegation] | Non
     `assessments` (as `cluster` left them) give the derived statuses; read from the database if None.
     Holds the incident lock, so an analyst's edit waits for it rather than failing."""
     from . import db
-    from .audit import append_event
+    from .audit import Scope, append_event, review_records, watch
     from .decisions import replay
     from .models import from_dict
     from .review import load_decisions, save_decision_states, stored_incidents, write_incidents
 
     with engine.begin() as conn:
         db.lock_incidents(conn)
+        w = watch(conn, review_records(), [Scope("assessment")])  # every incident; attachments move assessments
         if allegations is None:
             allegations = [from_dict(Allegation, d) for d in db.load_records(conn, db.allegations)]
         if assessments is None:
@@ -486,5 +487,6 @@ def store(engine, incidents: list[Incident], allegations: list[Allegation] | Non
         _store_attachments(conn, {x["assessment_id"]: x["allegation_id"] for inc in incidents for x in inc.attached})
         flagged = [d.id for d in decisions if d.needs_review]
         append_event(conn, "claimledger", "recluster", "incident", None,
-                     {"incidents": len(st.incidents), "decisions": len(decisions), "needs_review": flagged})
+                     {"incidents": len(st.incidents), "decisions": len(decisions), "needs_review": flagged},
+                     watch=w)
     return len(st.incidents)

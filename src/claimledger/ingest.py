@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from . import __version__, db
-from .audit import append_event
+from .audit import Scope, append_event, watch
 from .models import Document
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -468,6 +468,7 @@ def store_document(engine: Engine, doc: Document, run_id: int | None = None) -> 
         return existing, False
     try:
         with engine.begin() as conn:
+            w = watch(conn, [Scope("document", db.documents.c.content_hash == digest)])
             doc_id = conn.execute(db.documents.insert(), dict(
                 external_id=doc.external_id, content_hash=digest, sha256=hashlib.sha256(raw).hexdigest(), raw=raw,
                 text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author, url=doc.url,
@@ -475,7 +476,8 @@ def store_document(engine: Engine, doc: Document, run_id: int | None = None) -> 
                 source=doc.source, source_kind=doc.source_kind, ingest_run_id=run_id,
                 analysis_status="pending", ingested_at=db.utcnow())).inserted_primary_key[0]
             append_event(conn, "claimledger", "ingest", "document", str(doc_id),
-                         {"sha256": hashlib.sha256(raw).hexdigest(), "source": doc.source, "title": doc.title})
+                         {"sha256": hashlib.sha256(raw).hexdigest(), "source": doc.source, "title": doc.title},
+                         watch=w)
     except IntegrityError:  # another writer stored the same content first
         with engine.connect() as conn:
             return conn.execute(select(db.documents.c.id).where(db.documents.c.content_hash == digest)).scalar_one(), False

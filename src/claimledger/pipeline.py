@@ -119,11 +119,12 @@ def _parse_all(nlp, rows, batch_size: int, workers: int):
 
 def save_result(engine: Engine, result: DocumentResult) -> None:
     """Store one document's results in one transaction, replacing its earlier machine results."""
-    from .audit import append_event
+    from .audit import append_event, document_records, watch
 
     counts = {"statements": len(result.statements), "places": len(result.places),
               "allegations": len(result.allegations), "assessments": len(result.assessments)}
     with engine.begin() as conn:
+        w = watch(conn, document_records(result.document_id))  # re-analysis rewrites: log what changed
         run_id = conn.execute(db.analysis_runs.insert().values(
             document_id=result.document_id, extractor_version=EXTRACTOR_VERSION, counts=counts,
             finished_at=db.utcnow())).inserted_primary_key[0]
@@ -135,7 +136,7 @@ def save_result(engine: Engine, result: DocumentResult) -> None:
         conn.execute(update(db.documents).where(db.documents.c.id == result.document_id)
                      .values(analysis_status="analyzed", analysis_note=None))
         append_event(conn, "claimledger", "analyze", "document", str(result.document_id),
-                     {"run_id": run_id, "extractor_version": EXTRACTOR_VERSION, **counts})
+                     {"run_id": run_id, "extractor_version": EXTRACTOR_VERSION, **counts}, watch=w)
 
 
 def load_all(conn) -> tuple[list[Statement], list[Allegation], list[Assessment], list[dict]]:

@@ -305,19 +305,20 @@ def set_status(conn, incident_id: str, status: str, rationale: str | None, actor
                expected_version: int | None = None) -> int:
     """An analyst's status for an incident, with a mandatory rationale; returns the new version."""
     from . import db
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     if status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     why = _rationale(rationale)
     db.lock_incidents(conn)
+    w = watch(conn, review_records())
     row = _incident_row(conn, incident_id)
     members = _members(conn, incident_id)
     d = Decision("status", [members], why, actor, status=status, derived=deriver(conn)(members)[0],
                  incident_id=incident_id)
     version = _decide(conn, d, [incident_id], expected_version)[0][incident_id]
     append_event(conn, actor, "set_status", "incident", incident_id,
-                 {"from": row.status, "to": status, "rationale": why, "version": version, "decision": d.id})
+                 {"from": row.status, "to": status, "rationale": why, "version": version, "decision": d.id}, watch=w)
     return version
 
 
@@ -325,13 +326,14 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
           expected_version: int | None = None) -> int:
     """Fold other incidents into `target_id` (their allegations move, they are deleted); new version."""
     from . import db
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
     sources = [s for s in dict.fromkeys(source_ids) if s != target_id]
     if not sources:
         raise ReviewError("name at least one other incident to merge into the target")
     db.lock_incidents(conn)
+    w = watch(conn, review_records())
     for i in (target_id, *sources):
         _incident_row(conn, i)
     moved = {s: _members(conn, s) for s in sources}
@@ -339,7 +341,7 @@ def merge(conn, target_id: str, source_ids: list[str], rationale: str | None, ac
     version = _decide(conn, d, [target_id, *sources], expected_version)[0][target_id]
     append_event(conn, actor, "merge", "incident", target_id,
                  {"merged": sources, "moved_allegations": moved, "rationale": why, "version": version,
-                  "decision": d.id})
+                  "decision": d.id}, watch=w)
     return version
 
 
@@ -347,10 +349,11 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
           expected_version: int | None = None) -> str:
     """Move allegations out of an incident into a new one (id "R.<smallest moved id>"); its id."""
     from . import db
-    from .audit import append_event
+    from .audit import append_event, review_records, watch
 
     why = _rationale(rationale)
     db.lock_incidents(conn)
+    w = watch(conn, review_records())
     _incident_row(conn, incident_id)
     members = _members(conn, incident_id)
     moving = sorted(dict.fromkeys(allegation_ids), key=natural_key)
@@ -364,7 +367,7 @@ def split(conn, incident_id: str, allegation_ids: list[str], rationale: str | No
     new_id = st.where[moving[0]]
     append_event(conn, actor, "split", "incident", incident_id,
                  {"moved": moving, "new_incident": new_id, "rationale": why, "version": versions[incident_id],
-                  "decision": d.id})
+                  "decision": d.id}, watch=w)
     return new_id
 
 
@@ -388,7 +391,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
     from sqlalchemy import select
 
     from . import db
-    from .audit import append_event
+    from .audit import append_event, evidence_records, review_records, watch
 
     db.lock_incidents(conn)
     if not _record_exists(conn, record_type, record_id):
@@ -400,6 +403,7 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
         raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(content).hexdigest()
     mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+    w = watch(conn, evidence_records(digest, record_type, record_id), review_records())
     new_file = conn.execute(select(db.evidence.c.sha256).where(db.evidence.c.sha256 == digest)).first() is None
     if new_file:
         conn.execute(db.evidence.insert().values(sha256=digest, size=len(content), mime=mime, original_name=p.name,
@@ -421,5 +425,5 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
             save_decision_states(conn, [d])
     append_event(conn, actor, "attach_evidence", record_type, record_id,
                  {"sha256": digest, "size": len(content), "mime": mime, "original_name": p.name,
-                  "stored": new_file, "already_linked": linked})
+                  "stored": new_file, "already_linked": linked}, watch=w)
     return digest
