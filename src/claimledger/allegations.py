@@ -49,7 +49,8 @@ ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "mil
                "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
                "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
                "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
-               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition"}
+               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition",
+               "bomber", "bombers", "gunman", "attacker", "militant", "terrorist", "terrorists"}
 # a party's bare word for its own armed body: "troops had targeted", "the air force struck"
 OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air force", "navy", "aircraft",
              "warplanes", "jets", "artillery", "air defence", "air defense", "drones"}
@@ -835,3 +836,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements, belligerents)
     return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
+
+
+# the frame machinery, as the narration stage (narration.py) reads it
+frames_of, fill_frame, is_general_framing = _frames, _fill, _is_general_framing
