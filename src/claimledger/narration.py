@@ -25,7 +25,6 @@ from spacy.tokens import Doc, Token
 
 from . import actors
 from .allegations import frames_of, fill_frame, is_general_framing
-from .harm import CIVILIAN_TARGETS
 from .models import Allegation, Place, Span, Speaker, Statement
 from .nlp import doc_text
 from .sides import belligerents as _belligerents, country_of as _country_of, same_perpetrator
