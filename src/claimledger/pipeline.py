@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from . import allegations as allegation_stage
 from . import db, geo, incidents, ledger, narration, statements
 from .models import Allegation, Assessment, Statement, as_dict, from_dict
+from .nlp import reflow, restore_spans
 
 # bump when any stage's output changes, so runs record which extractor made what
 EXTRACTOR_VERSION = "0.2.0"
@@ -89,9 +90,12 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
                 progress(1)
     nlp = statements.pipeline()
     reporters = {r.id: narration.reporter(r.outlet, r.url, r.title, r.id) for r in english}
+    texts = {r.id: r.text for r in english}
     for spacy_doc, (doc_id, published) in _parse_all(nlp, english, batch_size, workers):
         try:
             result = analyze_parsed(spacy_doc, doc_id, published, reporters[doc_id])
+            if spacy_doc.text != texts[doc_id]:  # parsed with its soft wraps as spaces
+                result = restore_spans(result, texts[doc_id])
             save_result(engine, result)
         except Exception as exc:  # one bad document must not stop the batch
             summary.failed.append((doc_id, f"{type(exc).__name__}: {exc}"))
@@ -115,13 +119,14 @@ LONG_TEXT = 100_000  # characters; longer documents are parsed in paragraph-alig
 
 def _parse_all(nlp, rows, batch_size: int, workers: int):
     """(Doc, (id, published)) for each row, in order: short texts batched through nlp.pipe, long ones
-    chunked by paragraphs so memory stays bounded and offsets stay exact."""
+    chunked by paragraphs so memory stays bounded and offsets stay exact; soft wraps of hard-wrapped text
+    are read as spaces (nlp.reflow), so a sentence wrapped across lines is parsed as one."""
     short = [r for r in rows if len(r.text) <= LONG_TEXT]
-    yield from nlp.pipe(((r.text, (r.id, r.published)) for r in short), as_tuples=True, batch_size=batch_size,
-                        n_process=max(1, workers))
+    yield from nlp.pipe(((reflow(r.text), (r.id, r.published)) for r in short), as_tuples=True,
+                        batch_size=batch_size, n_process=max(1, workers))
     for r in rows:
         if len(r.text) > LONG_TEXT:
-            yield statements.parse(nlp, r.text, LONG_TEXT), (r.id, r.published)
+            yield statements.parse(nlp, reflow(r.text), LONG_TEXT), (r.id, r.published)
 
 
 def save_result(engine: Engine, result: DocumentResult) -> None:
