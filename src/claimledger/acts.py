@@ -20,7 +20,7 @@ ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombard
                 "barrage", "shell", "use", "fire", "ambush", "airstrikes", "explosion", "blast", "detonation",
                 "gunfire", "shooting"}
 # phrasal verbs of explosions: "a bomb went off", "blew up the bridge"
-PARTICLE_VERBS = {("go", "off"), ("blow", "up"), ("set", "off")}
+PARTICLE_VERBS = {("go", "off"), ("blow", "up")}
 KILL = {"kill", "massacre", "execute", "murder", "slaughter", "neutralise", "neutralize", "killing"}
 DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests", "hostage"}
 DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}

@@ -32,14 +32,16 @@ from .sides import belligerents as _belligerents, country_of as _country_of, sam
 # act words that name violence by themselves; other act words ("attack", "hit", "strike", "target") need a
 # weapon, casualties, a target or an armed doer around them
 VIOLENT = {"bomb", "bombing", "bombard", "bombardment", "shell", "shelling", "airstrike", "airstrikes", "explode",
-           "explosion", "blast", "detonate", "detonation", "gunfire", "shooting", "massacre", "kill", "killing",
-           "murder", "execute", "ambush", "assassinate", "assassination", "behead", "stab", "stabbing", "barrage",
-           "slaughter", "torch", "shoot", "blow"}
+           "explosion", "detonate", "detonation", "gunfire", "massacre", "kill", "killing", "murder", "ambush",
+           "assassinate", "assassination", "behead", "stab", "stabbing", "slaughter", "blow", "go"}
 ARMED = actors.ARMED_GROUP_WORDS | {
     "forces", "troops", "army", "soldiers", "soldier", "military", "militias", "gunmen", "gunman", "bomber",
     "bombers", "attacker", "attackers", "assailants", "sniper", "snipers", "terrorist", "terrorists", "militant",
     "jihadists", "paramilitaries", "commandos", "marines", "mercenaries", "warplanes", "jets", "aircraft", "navy",
     "brigade", "battalion", "police"}
+# modifiers of an act noun that name its weapon: "a suicide bombing", "the knife attack"
+WEAPON_WORDS = {"suicide", "car", "truck", "roadside", "knife", "gun", "grenade", "mortar", "rocket", "missile",
+                "drone", "artillery", "arson", "sniper"}
 # act nouns an article about violence uses for it without more: "Saturday's attack"
 EVENT_NOUNS = {"attack", "attacks", "assault", "raid", "raids", "ambush", "bombing", "bombings", "explosion",
                "blast", "shooting"}
@@ -54,7 +56,8 @@ IRREALIS = {"fear", "threat", "risk", "prospect", "plan", "plot", "possibility",
 UNREAL_MODIFIERS = {"possible", "potential", "future", "further", "planned", "imminent", "feared", "hypothetical",
                     "would-be", "foiled", "thwarted", "next"}
 # an explosion or a death caused by an accident is no attack
-ACCIDENT = re.compile(r"\b(?:accident\w*|crash\w*|collision|earthquake|flood\w*|storm|disease|illness|cancer|"
+ACCIDENT = re.compile(r"\b(?:accident\w*|crash\w*|collision|earthquake|flood\w*|storm|hurricane|tornado|cyclone|"
+                      r"typhoon|wildfire|disease|illness|cancer|"
                       r"overdose|heart attack|gas leak|malfunction\w*)\b", re.I)
 CONDITIONS = {"if", "unless", "whether", "lest", "until"}
 
@@ -189,26 +192,29 @@ def concrete(tok: Token) -> bool:
         return False
     if any(c.lower_ == "to" for c in aux) and not (v.head is not v and v.head.lemma_.lower() in ASPECTUAL):
         return False  # "to launch attacks", "to prevent a bombing"
-    bare_plural = tok.tag_ == "NNS" and not any(
-        c.dep_ in ("det", "nummod", "poss") or c.tag_ == "CD" for c in tok.children)
-    if bare_plural and v.tag_ in ("VBZ", "VBP") and not headline and not any(
-            c.lower_ in ("has", "have") for c in aux):
-        return False  # "the region sees frequent attacks": a habit, not an event
+    if any(c.dep_ == "det" and c.lower_ in ("every", "each", "any", "no") for c in tok.children):
+        return False  # "every shooting", "any attack": no one event
+    bare = not any(c.dep_ in ("det", "nummod", "poss") or c.tag_ == "CD" for c in tok.children)
+    present = v.tag_ in ("VBZ", "VBP") or (v.tag_ == "VB" and any(c.lower_ in ("do", "does") for c in aux))
+    if bare and present and not headline and not any(c.lower_ in ("has", "have") for c in aux):
+        return False  # "the region sees frequent attacks", "the sound of gunfire does not": a habit, not an event
     return True
 
 
 # ---------------------------------------------------------------- is it violence
 
-def violent(f, alg: Allegation) -> bool:
-    """An act word that names violence by itself, or one with a weapon, casualties, a target or an armed doer."""
-    if any(t.lemma_.lower() in VIOLENT or t.lower_ in VIOLENT for t in f.triggers):
-        return True
-    if alg.weapons or alg.casualties:
-        return True
-    if any(t.kind in ("civilians", "settlement", "facility", "infrastructure", "military") for t in alg.targets):
-        return True
+def violence(f, alg: Allegation) -> int:
+    """How many signs of violence a frame shows: an act word violent by itself ("bombed", "explosion"), a
+    weapon, casualties, an armed doer, people or forces hit. "hit a layup", "a three-run blast" and "the
+    hurricane destroyed the church" show none or one; "a roadside bomb hit their truck, killing nine" three."""
+    signs = [any(t.lemma_.lower() in VIOLENT or t.lower_ in VIOLENT for t in f.triggers),
+             any(not w.category or "aircraft" not in w.category for w in alg.weapons) or any(
+                 c.lower_ in WEAPON_WORDS for t in f.triggers for c in t.lefts),  # "a suicide bombing"
+             bool(alg.casualties),
+             any(t.kind in ("civilians", "military") for t in alg.targets)]
     doer = (alg.perpetrator_span.text if alg.perpetrator_span else alg.perpetrator) or ""
-    return bool(set(re.findall(r"[a-z]+", doer.lower())) & ARMED)
+    signs.append(bool(set(re.findall(r"[a-z]+", doer.lower())) & ARMED))
+    return sum(signs)
 
 
 def _accidental(doc: Doc, f) -> bool:
@@ -294,10 +300,11 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             told.update(t.i for t in f.triggers)
             alg.narrated, alg.reported_by, alg.span = True, reported_by, Span.of(text, lo, hi)
             alg.statement_ids = []
-            found.append((f, alg, violent(f, alg)))
-    # an article that tells violence: "the attack", "Saturday's attack" need nothing more to be read as one
-    context = any(v for _, _, v in found)
-    kept = [(f, a) for f, a, v in found if v or (context and f.triggers[0].lower_ in EVENT_NOUNS)]
+            found.append((f, alg, violence(f, alg) + claimed))  # a responsibility claim tells an attack
+    # two signs make an act violent; in an article that tells such an act, one sign is enough, and "the
+    # attack", "Saturday's attack" need none
+    context = any(v >= 2 for _, _, v in found)
+    kept = [(f, a) for f, a, v in found if v >= 2 or (context and (v or f.triggers[0].lower_ in EVENT_NOUNS))]
     out = _fold_casualties(doc, kept)
     for k, a in enumerate(out):
         a.id = f"{prefix}{first + k}"
