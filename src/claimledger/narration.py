@@ -23,10 +23,10 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from . import actors
+from . import actors, acts
 from .allegations import frames_of, fill_frame, is_general_framing
 from .models import Allegation, Place, Span, Speaker, Statement
-from .nlp import doc_text
+from .nlp import doc_text, ents
 from .sides import belligerents as _belligerents, country_of as _country_of, same_perpetrator
 
 # act words that name violence by themselves; other act words ("attack", "hit", "strike", "target") need a
@@ -273,6 +273,32 @@ def _claimed_by(doc: Doc, f, alg: Allegation) -> bool:
     return False
 
 
+# ---------------------------------------------------------------- roles read more strictly than in statements
+
+DEVICE_VERBS = {"explode", "go", "detonate", "blow"}  # intransitive: their subject is the device
+NOT_AGENTS = {"DATE", "TIME", "EVENT", "FAC", "LOC", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+WEEKDAYS_MONTHS = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+                             r"march|april|may|june|july|august|september|october|november|december)\b", re.I)
+
+
+def _focus(doc: Doc, f, alg: Allegation) -> None:
+    """A narrated sentence names much besides the act: targets are what the act words govern ("the blast hit a
+    bakery"), not the dead it counts or the street it names; a perpetrator is an agent, never a date, a place or an
+    event ("Saturday's attack", "the Black Friday bombings")."""
+    heads = acts.hit_words([t for t in f.triggers if t.lemma_.lower() not in acts.KILL])  # the killed are casualties
+    alg.targets = [t for t in alg.targets if t.span and any(t.span.start <= h.idx < t.span.end for h in heads)]
+    ps = alg.perpetrator_span
+    if ps is None or alg.perpetrator_reason == "claimed responsibility":
+        return
+    device = any(c.dep_ == "nsubj" and ps.start <= c.idx < ps.end for t in f.triggers
+                 if t.lemma_.lower() in DEVICE_VERBS and not any(x.dep_ == "dobj" for x in t.children)
+                 for c in t.children)  # "they exploded", "the device went off": the bomb, not who set it
+    if alg.perpetrator is None or device or WEEKDAYS_MONTHS.search(ps.text) or any(
+            e.label_ in NOT_AGENTS and e.start_char < ps.end and ps.start < e.end_char for e in ents(doc)):
+        alg.perpetrator, alg.perpetrator_span = None, None
+        alg.perpetrator_reason = alg.perpetrator_reason if alg.perpetrator_reason and not device else "no agent named"
+
+
 # ---------------------------------------------------------------- the stage
 
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
@@ -297,6 +323,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             claimed = _claimed_by(doc, f, alg) if alg is not None else False
             if alg is None or (not claimed and is_general_framing(f, alg)):
                 continue
+            _focus(doc, f, alg)
             told.update(t.i for t in f.triggers)
             alg.narrated, alg.reported_by, alg.span = True, reported_by, Span.of(text, lo, hi)
             alg.statement_ids = []
