@@ -147,3 +147,15 @@ def test_export_ledger_json_attaches_incident_evidence(engine):
     (inc,) = ledger["incidents"]
     assert inc["evidence"] == [{"sha256": "cd" * 32, "original_name": "a.png", "mime": "image/png", "size": 3}]
     assert json.loads(export.FORMATS["json"](ledger))["incidents"][0]["id"] == "I1"
+
+
+def test_export_claim_text_of_a_narrated_allegation_is_the_outlets_sentence():
+    sentence = "Gunmen burned a clinic in the hill town on Sunday."
+    ledger = {"documents": [{"id": 1, "text": sentence}], "statements": [],
+              "allegations": [{"id": "D1.A1", "statement_ids": [], "act": "attack_on_civilians", "narrated": True,
+                               "reported_by": "Hill Courier", "document_id": 1,
+                               "span": {"start": 0, "end": len(sentence), "text": sentence}},
+                              {"id": "D1.A2", "statement_ids": [], "act": "shelling", "perpetrator": "X"}]}
+    index = export.LedgerIndex(ledger)
+    assert index.claim_text(index.allegations["D1.A1"]) == sentence
+    assert index.claim_text(index.allegations["D1.A2"]) == "shelling by X"

@@ -18,7 +18,7 @@ from .models import Allegation, Assessment, Statement, as_dict, from_dict
 from .nlp import reflow, restore_spans
 
 # bump when any stage's output changes, so runs record which extractor made what
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 @dataclass
