@@ -133,3 +133,11 @@ def test_narration_reporter_falls_back_to_domain_then_title():
     assert narration.reporter(None, "https://www.example-news.org/a/1") == "example-news.org"
     assert narration.reporter(None, None, "Morning brief") == "Morning brief"
     assert narration.reporter(None, None, None, 7) == "document 7"
+
+
+def test_narration_a_partys_own_release_tells_its_own_acts_as_self_claims(nlp):
+    text = ("Our forces struck an ammunition depot of the enemy near Izium overnight, destroying 40 shells. "
+            "Russia shelled Kharkiv again on Monday, killing two civilians.")
+    algs = narrated(nlp, text, outlet="Ministry of Defence of Ukraine")
+    assert [(a.act_span.text, a.perpetrator) for a in algs] == [("struck", "Ukraine"), ("shelled", "Russia")]
+    assert algs[0].perpetrator_reason.startswith("self-claim")
