@@ -91,6 +91,17 @@ def test_ingest_jsonl_keeps_text_and_id(engine, tmp_path):
     assert doc["published"] == date(2024, 1, 5) and doc["published_source"] == "input"
 
 
+def test_ingest_jsonl_lines_end_at_newline_only(engine, tmp_path):
+    # NEL and LINE SEPARATOR are characters of a text, not line ends (str.splitlines would split there)
+    text = "Rockets hit the port.\u0085A second paragraph\u2028with a line separator."
+    f = tmp_path / "docs.jsonl"
+    f.write_bytes((json.dumps({"id": "n-1", "text": text}, ensure_ascii=False) + "\r\n"
+                   + json.dumps({"id": "n-2", "text": "Another text."}) + "\n").encode("utf-8"))
+    result = ingest.ingest(engine, [str(f)])
+    assert not result.problems and len(result.stored) == 2
+    assert [d["text"] for d in stored(engine)] == [text, "Another text."]
+
+
 def test_ingest_same_content_twice_is_stored_once(engine, tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text(ARTICLE, encoding="utf-8")

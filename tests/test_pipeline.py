@@ -153,3 +153,31 @@ def test_pipeline_analyst_decisions_survive_reanalysis_of_every_document(engine,
 
     with engine.connect() as conn:  # every rewrite of the incidents went through the audit log
         assert audit.verify(conn) == [] and audit.verify_records(conn) == []
+
+
+WIRE = ("    Gunmen stormed a police post on the outskirts of Port\n"
+        "    Harcourt on Sunday night, killing four officers and\n"
+        "    wounding two others before fleeing into the creeks.\n"
+        "\n"
+        "    A police spokesman said the attackers had burned two\n"
+        "    patrol vehicles parked outside the post.\n")
+
+
+def test_pipeline_wrapped_wire_copy_is_narrated_with_exact_offsets(engine, tmp_path):
+    f = tmp_path / "wire.jsonl"
+    f.write_text(json.dumps({"id": "w1", "text": WIRE, "outlet": "Gulf Wire", "published": "2024-06-04"}) + "\n")
+    ingest.ingest(engine, [str(f)])
+    pipeline.analyze(engine)
+    ledger = export.ledger_json(engine)
+    text = ledger["documents"][0]["text"]
+    assert text == WIRE
+    told = [a for a in ledger["allegations"] if a.get("narrated")]
+    assert told and told[0]["reported_by"] == "Gulf Wire" and told[0]["statement_ids"] == []
+    assert told[0]["act_span"]["text"] == "stormed" and "\n" in told[0]["span"]["text"]  # one sentence over the wraps
+    assert told[0]["casualties"]["killed_min"] == 4
+    for kind in ("statements", "allegations", "places"):
+        for record in ledger[kind]:
+            for where, span in spans(record):
+                assert text[span["start"]:span["end"]] == span.get("text", span.get("name")), f"{kind}{where}"
+    # the spokesman's sentence, wrapped too, is one statement
+    assert any("patrol vehicles" in s["content"]["text"] for s in ledger["statements"])

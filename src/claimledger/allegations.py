@@ -17,7 +17,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from . import actors, acts, munitions
+from . import actors, acts, munitions, quotes
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
 from .gazetteer import gazetteer
@@ -49,7 +49,8 @@ ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "mil
                "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
                "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
                "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
-               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition"}
+               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition",
+               "bomber", "bombers", "gunman", "attacker", "militant", "terrorist", "terrorists"}
 # a party's bare word for its own armed body: "troops had targeted", "the air force struck"
 OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air force", "navy", "aircraft",
              "warplanes", "jets", "artillery", "air defence", "air defense", "drones"}
@@ -794,25 +795,6 @@ def _told_as_done(f: _Frame) -> bool:
     return False
 
 
-def _with_quote_continuation(text: str, st: Statement, starts: list[int]) -> Statement:
-    """A quotation split by its cue ("“A,” the office said, ... “B.”") is read as one, to the end of B,
-    when the paragraph's next quotation opens before any other statement does."""
-    if st.quote != "direct":
-        return st
-    end = st.content.end
-    para_end = text.find("\n", end)
-    para_end = len(text) if para_end < 0 else para_end
-    m = re.compile(r"[\u201c\"]").search(text, end + 1, para_end)
-    if not m:
-        return st
-    close = re.compile(r"[\u201d\"]").search(text, m.end(), para_end)
-    new_end = close.start() if close else para_end
-    own = {st.content.start, st.cue_span.start if st.cue_span else None}
-    if any(end < x < new_end and x not in own for x in starts):
-        return st
-    return replace(st, content=Span.of(text, st.content.start, new_end))
-
-
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
@@ -823,7 +805,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
                     if x is not None)
     contents = [(s.content.start, s.content.end) for s in statements]
     for i, st in enumerate(statements):
-        st = _with_quote_continuation(_text(doc), st, starts)
+        st = quotes.with_continuation(_text(doc), st, starts)
         others = tuple(c for j, c in enumerate(contents) if j != i)
         for f in _frames(doc, st, i, published, belligerents, others):
             alg = _fill(doc, f, st, places, published)
@@ -835,3 +817,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements, belligerents)
     return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
+
+
+# the frame machinery, as the narration stage (narration.py) reads it
+frames_of, fill_frame, is_general_framing = _frames, _fill, _is_general_framing

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .actors import classify, parties_in
 from .allegations import SELF_CLAIM
 from .geo import distance_km
-from .models import Allegation, Assessment, Incident, Statement, as_dict, natural_key
+from .models import Allegation, Assessment, Incident, Speaker, Statement, as_dict, natural_key
+from .narration import reporter
 
 NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 ATTACKS = {"attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
@@ -278,15 +280,31 @@ def near_duplicates(documents: list[dict], threshold: float = 0.6) -> dict[int, 
     return out
 
 
+def _narrator_key(reported_by: str | None, text: str = "") -> str:
+    """One key per outlet telling an event itself; an outlet that is a party to the conflict its text tells
+    of (a ministry's own release) counts as its side, with that side's spokespeople."""
+    sp = classify(Speaker(name=reported_by or "?"), parties_in(text))
+    if sp.kind == "party" and sp.side:
+        return f"{sp.side.lower()} (party)"
+    name = re.sub(r"^(the|a|an)\s+", "", re.sub(r"\s+", " ", (reported_by or "?").lower())).strip()
+    return f"{name} ({'third party' if sp.kind == 'third_party' else 'outlet'})"
+
+
 def independent_sources(members: list[Allegation], statements: dict[str, Statement],
-                        copies: dict[int, int]) -> tuple[list[str], list[str]]:
+                        copies: dict[int, int], reporters: dict[int, tuple[str, str]] | None = None) -> tuple[list[str], list[str]]:
     """The independent original sources behind an incident, and notes on what was counted as one.
 
     Relays of one original statement (the same speaker, whichever outlet carries it) count once; so do
-    a belligerent's several spokespeople and near-duplicate documents (wire copy)."""
+    a belligerent's several spokespeople and near-duplicate documents (wire copy). An outlet's own account
+    (a narrated allegation) is a source of its own, keyed by the outlet of the original of a wire copy, so
+    outlets independent of each other count apart and a party's outlet counts with its side."""
     sources: dict[str, set[int | None]] = {}
     notes = []
     for alg in members:
+        if alg.narrated:
+            origin = copies.get(alg.document_id, alg.document_id)
+            key = _narrator_key(*(reporters or {}).get(origin, (alg.reported_by, "")))
+            sources.setdefault(key, set()).add(origin)
         for sid in alg.statement_ids:
             s = statements.get(sid)
             if s is None:
@@ -402,6 +420,8 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
             a.allegation_id = ""  # re-matched on every run: members may have changed
         elif a.allegation_id:
             by_alg.setdefault(a.allegation_id, []).append(a)
+    reporters = {d["id"]: (reporter(d.get("outlet"), d.get("url"), d.get("title"), d["id"]), d.get("text") or "")
+                 for d in documents}
     member_docs = {a.document_id for g in groups for m in g for a in [m.alg]}
     copies = near_duplicates([d for d in documents if d["id"] in member_docs]) if len(member_docs) > 1 else {}
     out: list[Incident] = []
@@ -424,7 +444,7 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         status, reasoning = member_status([a.id for a in algs], by_alg,
                                           {a.id for a in algs if a.perpetrator_reason == SELF_CLAIM})
         reasoning = notes_f + reasoning
-        sources, notes = independent_sources(algs, stmts, copies)
+        sources, notes = independent_sources(algs, stmts, copies, reporters)
         dated = [a.date for a in algs if a.date]
         out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
                             date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,

@@ -135,6 +135,10 @@ class Allegation:
     confidence: float = 0.5
     id: str | None = None
     document_id: int | None = None
+    # told by the outlet in its own voice (no statement): who reports it and the words that tell it
+    narrated: bool = False
+    reported_by: str | None = None
+    span: Span | None = None
 
 
 @dataclass

@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from . import allegations as allegation_stage
-from . import db, geo, incidents, ledger, statements
+from . import db, geo, incidents, ledger, narration, statements
 from .models import Allegation, Assessment, Statement, as_dict, from_dict
+from .nlp import reflow, restore_spans
 
 # bump when any stage's output changes, so runs record which extractor made what
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 @dataclass
@@ -42,13 +43,18 @@ class AnalysisSummary:
     incidents: int = 0
 
 
-def analyze_parsed(spacy_doc, document_id: int, published: date | None) -> DocumentResult:
-    """All per-document stages on one parsed document (pure: no database)."""
+def analyze_parsed(spacy_doc, document_id: int, published: date | None,
+                   reported_by: str | None = None) -> DocumentResult:
+    """All per-document stages on one parsed document (pure: no database). `reported_by` is the outlet
+    that narrates the document (see narration.reporter)."""
     p = f"D{document_id}."
     stmts = statements.extract(spacy_doc, published=published, prefix=p + "S")
     places = geo.find_places(spacy_doc)
     algs = allegation_stage.extract(spacy_doc, stmts, places, published=published, prefix=p + "A")
     asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
+    # the outlet's own account, after the verifiers have weighed the attributed claims
+    algs += narration.extract(spacy_doc, stmts, places, published=published, prefix=p + "A", first=len(algs) + 1,
+                              reported_by=reported_by or narration.reporter(None, document_id=document_id))
     for rec in (*stmts, *places, *algs, *asmts):
         rec.document_id = document_id
     return DocumentResult(document_id, stmts, places, algs, asmts)
@@ -64,7 +70,8 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
 
     `workers` > 1 parses in that many processes (spaCy's n_process); stages and storage stay here."""
     summary = AnalysisSummary()
-    q = select(db.documents.c.id, db.documents.c.text, db.documents.c.published, db.documents.c.language)
+    q = select(db.documents.c.id, db.documents.c.text, db.documents.c.published, db.documents.c.language,
+               db.documents.c.outlet, db.documents.c.url, db.documents.c.title)
     if document_ids is not None:
         q = q.where(db.documents.c.id.in_(list(document_ids)))
     if only_pending:
@@ -82,9 +89,13 @@ def analyze(engine: Engine, document_ids: Iterable[int] | None = None, *, only_p
             if progress:
                 progress(1)
     nlp = statements.pipeline()
+    reporters = {r.id: narration.reporter(r.outlet, r.url, r.title, r.id) for r in english}
+    texts = {r.id: r.text for r in english}
     for spacy_doc, (doc_id, published) in _parse_all(nlp, english, batch_size, workers):
         try:
-            result = analyze_parsed(spacy_doc, doc_id, published)
+            result = analyze_parsed(spacy_doc, doc_id, published, reporters[doc_id])
+            if spacy_doc.text != texts[doc_id]:  # parsed with its soft wraps as spaces
+                result = restore_spans(result, texts[doc_id])
             save_result(engine, result)
         except Exception as exc:  # one bad document must not stop the batch
             summary.failed.append((doc_id, f"{type(exc).__name__}: {exc}"))
@@ -108,13 +119,14 @@ LONG_TEXT = 100_000  # characters; longer documents are parsed in paragraph-alig
 
 def _parse_all(nlp, rows, batch_size: int, workers: int):
     """(Doc, (id, published)) for each row, in order: short texts batched through nlp.pipe, long ones
-    chunked by paragraphs so memory stays bounded and offsets stay exact."""
+    chunked by paragraphs so memory stays bounded and offsets stay exact; soft wraps of hard-wrapped text
+    are read as spaces (nlp.reflow), so a sentence wrapped across lines is parsed as one."""
     short = [r for r in rows if len(r.text) <= LONG_TEXT]
-    yield from nlp.pipe(((r.text, (r.id, r.published)) for r in short), as_tuples=True, batch_size=batch_size,
-                        n_process=max(1, workers))
+    yield from nlp.pipe(((reflow(r.text), (r.id, r.published)) for r in short), as_tuples=True,
+                        batch_size=batch_size, n_process=max(1, workers))
     for r in rows:
         if len(r.text) > LONG_TEXT:
-            yield statements.parse(nlp, r.text, LONG_TEXT), (r.id, r.published)
+            yield statements.parse(nlp, reflow(r.text), LONG_TEXT), (r.id, r.published)
 
 
 def save_result(engine: Engine, result: DocumentResult) -> None:

@@ -4,12 +4,14 @@ marked by layout (signed quotations, transcript speaker labels)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from . import actors
 from .attribution import _Raw
+from .models import Span, Statement
 from .nlp import CLOSE_QUOTES, QUOTE_MARK
 from .nlp import doc_text as _text
 
@@ -158,3 +160,22 @@ def _is_place(name: str) -> bool:
     low = name.lower()
     return any(x in _place_names() for x in (low, re.sub(r"\s+city$", "", low))) or \
         actors.country_in(name.title()) is not None
+
+
+def with_continuation(text: str, st: Statement, starts: list[int]) -> Statement:
+    """A quotation split by its cue ("“A,” the office said, ... “B.”") is read as one, to the end of B,
+    when the paragraph's next quotation opens before any other statement does."""
+    if st.quote != "direct":
+        return st
+    end = st.content.end
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    m = re.compile(r"[\u201c\"]").search(text, end + 1, para_end)
+    if not m:
+        return st
+    close = re.compile(r"[\u201d\"]").search(text, m.end(), para_end)
+    new_end = close.start() if close else para_end
+    own = {st.content.start, st.cue_span.start if st.cue_span else None}
+    if any(end < x < new_end and x not in own for x in starts):
+        return st
+    return replace(st, content=Span.of(text, st.content.start, new_end))

@@ -395,6 +395,9 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         if r.content[1] - r.content[0] < 2 or not r.direct and not any(
                 t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") for t in doc.char_span(*r.content, alignment_mode="expand")):
             continue  # "Yet, as X observed", "what X called": no content of its own
+        if r.subject_head is not None and not r.direct and (r.subject_head.lower_ in ("nobody", "none") or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in r.subject_head.children)):
+            continue  # "no group has claimed responsibility", "nobody said": no one stated anything
         q = next((q for q in real if q[0] < tok.idx < q[1]), None)
         if q is not None:
             # a cue inside a quotation is a relayed statement only when it names its own, third-person source

@@ -69,12 +69,14 @@ class LedgerIndex:
         return [self.docs[i] for i in dict.fromkeys(ids) if i in self.docs]
 
     def claim_text(self, allegation: dict, limit: int = 500) -> str:
-        """What was alleged, in the source's words (the first alleging statement's content)."""
+        """What was alleged, in the source's words (the first alleging statement's content, or the outlet's own
+        sentence for a narrated allegation)."""
         for s in self.statements_of(allegation):
             text = ((s.get("content") or {}).get("text") or "").strip()
             if text:
                 return _clip(" ".join(text.split()), limit)
-        return summary(allegation)
+        told = ((allegation.get("span") or {}).get("text") or "").strip() if allegation.get("narrated") else ""
+        return _clip(" ".join(told.split()), limit) if told else summary(allegation)
 
 
 def _clip(text: str, limit: int) -> str:
