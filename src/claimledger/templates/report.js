@@ -249,15 +249,15 @@
 
   // bring a marker into view at a readable zoom: deep enough that it leaves its cluster, but no deeper
   // than SHOW_ZOOM; markers that share a spot (or nearly) are spread out (spiderfied) there instead
-  var SHOW_ZOOM = 11;
+  var SHOW_ZOOM = 10;
   function reveal(m) {
     var own = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
     var z = Math.max(map.getZoom(), Math.min(SHOW_ZOOM, Math.max(own, 8)));
     function spread() {
-      var vp = cluster.getVisibleParent(m);
-      if (vp && vp !== m && vp.spiderfy) {
-        if (vp.getChildCount() <= 60) vp.spiderfy(); else cluster.zoomToShowLayer(m);
-      }
+      if (map.hasLayer(m)) return;  // drawn on its own (cluster.getVisibleParent expects icon markers)
+      var vp = m.__parent;
+      while (vp && !vp._icon) vp = vp.__parent;
+      if (vp && vp.getChildCount() <= 60) vp.spiderfy(); else if (vp) cluster.zoomToShowLayer(m);
     }
     if (map.getZoom() === z && map.getBounds().pad(-0.1).contains(m.getLatLng())) { spread(); return; }
     map.once('moveend', function () { setTimeout(spread, 0); });
@@ -637,5 +637,10 @@
     timeline: function () { return {segments: segments.map(function (g) { return [isoOf(g.from), isoOf(g.to - 1), Math.round(g.w)]; }),
       narrowest: Math.min.apply(null, tl.bins.filter(function (b) { return b.n; }).map(function (b) { return b.w; }))}; },
     labels: function () { return Array.prototype.map.call(labelPane.children, function (d) { return d.textContent; }); },
-    zoom: function () { return map.getZoom(); }, showOrphans: showOrphans};
+    zoom: function () { return map.getZoom(); }, showOrphans: showOrphans,
+    // where incident `id`'s marker is drawn on the page, and whether it stands alone (not inside a cluster)
+    markerPoint: function (id) {
+      var m = markers[incidentById[id]], p = map.latLngToContainerPoint(m.getLatLng()), r = map.getContainer().getBoundingClientRect();
+      return {x: r.left + p.x, y: r.top + p.y, alone: map.hasLayer(m)};
+    }};
 })();
