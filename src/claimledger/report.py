@@ -90,21 +90,22 @@ def page_data(ledger: dict) -> dict:
     for s in ledger.get("statements") or []:
         stmt_pos[s.get("id")] = len(stmts)
         sp = s.get("speaker") or {}
-        stmts.append([_span(texts, doc_pos, s.get("document_id"), s.get("content")) or [-1, 0, 0, ""],
-                      sp.get("name") or "", s.get("cue") or "", s.get("quote") or "", s.get("date") or "",
-                      sp.get("kind") or "", sp.get("side") or "", s.get("reported_by") or ""])
+        row = [_span(texts, doc_pos, s.get("document_id"), s.get("content")) or [-1, 0, 0, ""],
+               sp.get("name") or "", s.get("cue") or "", s.get("quote") or "", s.get("date") or "",
+               sp.get("kind") or "", sp.get("side") or "", s.get("reported_by") or ""]
+        while len(row) > 5 and not row[-1]:  # kind, side, reported_by: left off when unknown (size at 100k)
+            row.pop()
+        stmts.append(row)
     alg_pos, algs = {}, []
     for a in ledger.get("allegations") or []:
         alg_pos[a.get("id")] = len(algs)
         cas = a.get("casualties") or {}
-        algs.append({
+        rec = {
             "id": a.get("id"), "act": a.get("act") or "other", "perp": a.get("perpetrator") or "",
             "w": list(dict.fromkeys(n for n in map(_weapon, a.get("weapons") or []) if n)),
             "t": [t.get("name") if isinstance(t, dict) else str(t) for t in a.get("targets") or []],
             "pl": [p.get("name") for p in a.get("places") or [] if p.get("name")],
             "d": a.get("date") or "", "den": bool(a.get("denial")), "doc": doc_pos.get(a.get("document_id"), -1),
-            "nar": bool(a.get("narrated")), "rb": a.get("reported_by") or "",
-            "sp": _span(texts, doc_pos, a.get("document_id"), a.get("span")),
             "k": [cas.get("killed_min"), cas.get("killed_max"), cas.get("injured_min"), cas.get("injured_max")],
             "s": [stmt_pos[x] for x in a.get("statement_ids") or [] if x in stmt_pos],
             # the last item is the assessment's ClaimReview identifier, the target of `#review-...` links
@@ -113,7 +114,11 @@ def page_data(ledger: dict) -> dict:
                    [stmt_pos[x] for x in v.get("statement_ids") or [] if x in stmt_pos],
                    str(v.get("id") or f"{v.get('allegation_id')}:{v.get('verifier')}")]
                   for v in index.assessments.get(a.get("id"), [])],
-        })
+        }
+        if a.get("narrated"):  # told by the outlet itself: its own span stands for the statement
+            rec.update(nar=True, rb=a.get("reported_by") or "",
+                       sp=_span(texts, doc_pos, a.get("document_id"), a.get("span")))
+        algs.append(rec)
     incidents = []
     for inc in ledger.get("incidents") or []:
         place = incident_place(index, inc)

@@ -85,9 +85,9 @@
     var inc = incs[i], parts = [inc.id, inc.p, inc.d, inc.st, inc.r].concat(inc.acts.map(label));
     inc.a.forEach(function (ai) {
       var a = algs[ai];
-      parts.push(a.id, label(a.act), a.perp, a.rb, a.pl.join(' '), a.w.join(' '), a.t.join(' '));
+      parts.push(a.id, label(a.act), a.perp, a.rb || '', a.pl.join(' '), a.w.join(' '), a.t.join(' '));
       if (a.sp) parts.push(spanText(a.sp));
-      a.s.forEach(function (si) { var s = stmts[si]; parts.push(s[1], s[6], spanText(s[0])); });
+      a.s.forEach(function (si) { var s = stmts[si]; parts.push(s[1], s[6] || '', spanText(s[0])); });
       a.v.forEach(function (v) { parts.push(v[0], label(v[1])); });
     });
     return parts.join(' ').toLowerCase();
@@ -152,13 +152,13 @@
   function drawLabels() {
     labelPane.textContent = '';
     var z = map.getZoom(), size = map.getSize(), taken = [], count = 0;
-    var pad = L.point(80, 20), view = L.bounds(pad.multiplyBy(-1), size.add(pad));
     function put(name, lat, lon, cls, dot) {
       if (count >= 250) return;
       var p = map.latLngToContainerPoint([lat, lon]);
-      if (!view.contains(p)) return;
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
       var w = name.length * (cls === 'lbl-country' ? 7.5 : 6.3) + (dot ? 8 : 0), h = cls === 'lbl-country' ? 16 : 14;
       var box = dot ? [p.x - 3, p.y - h / 2, p.x + w, p.y + h / 2] : [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
+      if (box[0] < 0 || box[2] > size.x) return;  // a name cut by the map's edge reads as another name
       for (var k = 0; k < taken.length; k++) {
         var t = taken[k];
         if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) return;
