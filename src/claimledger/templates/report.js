@@ -574,7 +574,9 @@
   var isReady = false, loading = false, onMap = new Uint8Array(incs.length);
   function ready() {
     if (isReady) return;
-    isReady = true; window.reportReady = true; document.body.dataset.ready = '1';
+    isReady = true;
+    if (location.hash) openHash();  // a permalink: once every marker is clustered, so it can be revealed
+    window.reportReady = true; document.body.dataset.ready = '1';
   }
   // refit: after a filter change the map frames what is left (never deeper than zoom 9)
   function apply(refit) {
@@ -612,7 +614,6 @@
   }
   document.getElementById('summary').textContent = incs.length + ' incidents · ' + algs.length + ' allegations · ' +
     stmts.length + ' statements · ' + docs.length + ' documents';
-  apply();
   // permalinks: #incident-ID opens the incident, #review-ID the assessment (ClaimReview urls point here)
   var incidentById = {}, reviewTarget = {};
   incs.forEach(function (inc, i) { if (inc.id) incidentById[inc.id] = i; });
@@ -629,8 +630,8 @@
     } else return;
     if (target) { target.scrollIntoView({block: 'center'}); target.classList.add('target'); }
   }
+  apply();
   window.addEventListener('hashchange', openHash);
-  if (location.hash) openHash();
   document.body.dataset.interactive = '1';  // list, timeline and the first map chunk are up
   window.claimledgerReport = {select: select, shownCount: function () { return shown.length; },
     markerCount: function () { return cluster.getLayers().length; }, timelineBins: function () { return tl.bins.length; },
