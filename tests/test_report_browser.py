@@ -44,6 +44,15 @@ def test_report_browser_injected_text_shows_literally_and_never_runs(browser, op
         assert payload.replace("\u2028", " ").split(" ")[0] in text
     assert detail.locator("mark").first.text_content() == PAYLOADS[1]
     assert PAYLOADS[0] in page.locator("#actor-filter, #weapon-filter").all_text_contents()[1]
+    # the hover tooltip and the search box show and take the payloads as text too
+    point = page.evaluate("window.claimledgerReport.markerPoint('I1')")
+    page.mouse.move(point["x"], point["y"])
+    page.locator(".leaflet-tooltip").wait_for()
+    assert "<b onmouseover" in page.locator(".leaflet-tooltip").inner_text()
+    page.locator("#search").fill(PAYLOADS[1])
+    _until(page, "window.claimledgerReport.shownCount() === 1")
+    assert page.evaluate("window.__pwned") is None and seen["dialogs"] == [] and seen["errors"] == []
+    assert page.evaluate("document.querySelectorAll('img, b[onmouseover], #detail script').length") == 0
     page.close()
 
 
