@@ -33,6 +33,11 @@ def test_report_browser_injected_text_shows_literally_and_never_runs(browser, op
     content = ledger["statements"][0]["content"]
     assert ledger["documents"][0]["text"][content["start"]:content["end"]] == content["text"]
     page, seen = open_report(browser, report.render(ledger), tmp_path)
+    # the hover tooltip shows them as text (hovered first: picking an incident moves the map)
+    point = page.evaluate("window.claimledgerReport.markerPoint('I1')")
+    page.mouse.move(point["x"], point["y"])
+    page.locator(".leaflet-tooltip").wait_for()
+    assert "<b onmouseover" in page.locator(".leaflet-tooltip").inner_text()
     page.locator("#list .row").filter(has_text="2024-03-05").first.click()
     detail = page.locator("#detail")
     detail.locator("mark").first.wait_for()
@@ -44,11 +49,7 @@ def test_report_browser_injected_text_shows_literally_and_never_runs(browser, op
         assert payload.replace("\u2028", " ").split(" ")[0] in text
     assert detail.locator("mark").first.text_content() == PAYLOADS[1]
     assert PAYLOADS[0] in page.locator("#actor-filter, #weapon-filter").all_text_contents()[1]
-    # the hover tooltip and the search box show and take the payloads as text too
-    point = page.evaluate("window.claimledgerReport.markerPoint('I1')")
-    page.mouse.move(point["x"], point["y"])
-    page.locator(".leaflet-tooltip").wait_for()
-    assert "<b onmouseover" in page.locator(".leaflet-tooltip").inner_text()
+    # the search box takes the payloads as text too
     page.locator("#search").fill(PAYLOADS[1])
     _until(page, "window.claimledgerReport.shownCount() === 1")
     assert page.evaluate("window.__pwned") is None and seen["dialogs"] == [] and seen["errors"] == []
