@@ -151,6 +151,7 @@ def test_report_browser_labels_tooltip_and_filtered_view(browser, open_report, t
     tip = page.locator(".leaflet-tooltip")
     tip.wait_for()
     assert "Kharkiv" in tip.inner_text() and "corroborated" in tip.inner_text() and "analyst decision" in tip.inner_text()
+    assert "3 sources, 1 independent" in tip.inner_text()
     _shot(page, "report-tooltip.png")
     page.mouse.move(5, 5)
     # a search narrows list, map and timeline, and the map refits to what is left
@@ -199,6 +200,13 @@ def test_report_browser_sides_orphans_and_permalinks(browser, open_report, tmp_p
     assert button.inner_text().startswith("1 allegation outside incidents")
     button.click()
     assert "Men taken from village" in detail.inner_text() and "D2.A9: threat" in detail.inner_text()
+    # the search reaches them too
+    page.locator("#search").fill("izium")
+    _until(page, "document.getElementById('orphans-button').textContent.startsWith('0 of 1 allegation')")
+    assert "D2.A9" not in detail.inner_text()
+    page.locator("#search").fill("threat soldiers")
+    _until(page, "window.claimledgerReport.shownCount() === 0")
+    assert button.inner_text().startswith("1 allegation") and "D2.A9: threat" in detail.inner_text()
     page.close()
 
 

@@ -81,16 +81,20 @@
   // search: every word typed must occur in the incident's text (ids, place, acts, actors, weapons,
   // targets, speakers and what they said); the texts are built on the first search only
   var hay = null, searchTimer = 0, searchBox = document.getElementById('search');
+  function allegationText(ai) {
+    var a = algs[ai], parts = [a.id, label(a.act), a.perp, a.rb || '', a.pl.join(' '), a.w.join(' '), a.t.join(' ')];
+    if (a.sp) parts.push(spanText(a.sp));
+    a.s.forEach(function (si) { var s = stmts[si]; parts.push(s[1], s[6] || '', spanText(s[0])); });
+    a.v.forEach(function (v) { parts.push(v[0], label(v[1])); });
+    return parts.join(' ');
+  }
   function haystack(i) {
-    var inc = incs[i], parts = [inc.id, inc.p, inc.d, inc.st, inc.r].concat(inc.acts.map(label));
-    inc.a.forEach(function (ai) {
-      var a = algs[ai];
-      parts.push(a.id, label(a.act), a.perp, a.rb || '', a.pl.join(' '), a.w.join(' '), a.t.join(' '));
-      if (a.sp) parts.push(spanText(a.sp));
-      a.s.forEach(function (si) { var s = stmts[si]; parts.push(s[1], s[6] || '', spanText(s[0])); });
-      a.v.forEach(function (v) { parts.push(v[0], label(v[1])); });
-    });
+    var inc = incs[i], parts = [inc.id, inc.p, inc.d, inc.st, inc.r].concat(inc.acts.map(label), inc.a.map(allegationText));
     return parts.join(' ').toLowerCase();
+  }
+  function matches(text) {
+    for (var w = 0; w < state.q.length; w++) if (text.indexOf(state.q[w]) < 0) return false;
+    return true;
   }
   searchBox.addEventListener('input', function () {
     clearTimeout(searchTimer);
@@ -109,8 +113,7 @@
     if (state.weapon && weaponsOf[i].indexOf(state.weapon) < 0) return false;
     if (state.act && inc.acts.indexOf(state.act) < 0) return false;
     if (!isNaN(state.from) && !(days[i] >= state.from && days[i] < state.to)) return false;
-    for (var w = 0; w < state.q.length; w++) if (hay[i].indexOf(state.q[w]) < 0) return false;
-    return true;
+    return !state.q.length || matches(hay[i]);
   }
 
   // ---- map ----------------------------------------------------------------------------------------
@@ -227,7 +230,9 @@
     box.appendChild(badge(inc.st));
     if (inc.an) box.appendChild(el('span', 'flag', 'analyst decision'));
     box.appendChild(el('div', null, inc.acts.map(label).join(', ') + (actorsOf[i].length ? ' — ' + actorsOf[i].join(', ') : '')));
-    box.appendChild(el('div', 'meta', inc.a.length + ' allegation' + (inc.a.length === 1 ? '' : 's') + ' · ' + (inc.id || '')));
+    var src = sourceCount(inc.a);
+    box.appendChild(el('div', 'meta', inc.a.length + ' allegation' + (inc.a.length === 1 ? '' : 's') + ' · ' + src.all + ' source' +
+      (src.all === 1 ? '' : 's') + ', ' + src.indep.length + ' independent · ' + (inc.id || '')));
     return box;
   }
   function clusterTip(c) {
@@ -536,28 +541,47 @@
     if (inIncident[ai]) return;
     (orphansByDoc[a.doc] = orphansByDoc[a.doc] || []).push(ai); orphanCount++;
   });
-  var orphansButton = document.getElementById('orphans-button');
-  if (orphanCount) {
-    orphansButton.hidden = false;
-    orphansButton.textContent = orphanCount + ' allegation' + (orphanCount === 1 ? '' : 's') + ' outside incidents, by document';
-    orphansButton.addEventListener('click', function () { showOrphans(); });
+  // the allegations outside incidents that pass the search and the actor, weapon and act filters
+  var orphansButton = document.getElementById('orphans-button'), orphansOpen = false, orphanHay = {};
+  function orphanPasses(ai) {
+    var a = algs[ai];
+    if (state.actor && (a.den || a.perp !== state.actor)) return false;
+    if (state.weapon && a.w.indexOf(state.weapon) < 0) return false;
+    if (state.act && a.act !== state.act) return false;
+    if (!state.q.length) return true;
+    if (!orphanHay.hasOwnProperty(ai)) orphanHay[ai] = allegationText(ai).toLowerCase();
+    return matches(orphanHay[ai]);
   }
+  function updateOrphans() {
+    if (!orphanCount) return;
+    var n = 0;
+    Object.keys(orphansByDoc).forEach(function (di) { orphansByDoc[di].forEach(function (ai) { if (orphanPasses(ai)) n++; }); });
+    orphansButton.hidden = false;
+    orphansButton.textContent = (n === orphanCount ? n : n + ' of ' + orphanCount) + ' allegation' + (orphanCount === 1 ? '' : 's') +
+      ' outside incidents, by document';
+    if (orphansOpen) showOrphans();
+  }
+  orphansButton.addEventListener('click', function () { showOrphans(); });
   function showOrphans() {
+    orphansOpen = true;
     detail.textContent = '';
     detail.appendChild(el('h2', null, 'Allegations outside incidents (' + orphanCount + ')'));
-    detail.appendChild(el('p', 'meta', 'Not placed, dated or specific enough to form an incident, or not an event (threats, intentions).'));
+    detail.appendChild(el('p', 'meta', 'Not placed, dated or specific enough to form an incident, or not an event (threats, intentions).' +
+      (state.q.length || state.actor || state.weapon || state.act ? ' Only those passing the search and filters are listed.' : '')));
     Object.keys(orphansByDoc).map(Number).sort(function (x, y) { return x - y; }).forEach(function (di) {
+      var list = orphansByDoc[di].filter(orphanPasses);
+      if (!list.length) return;
       var d = docs[di], h = el('h3', 'doc-head', d ? (d.title || 'document ' + d.id) : 'unknown document');
       if (d) h.id = 'document-' + d.id;
       detail.appendChild(h);
       if (d) detail.appendChild(el('div', 'meta', [d.outlet, d.published].filter(Boolean).join(', ')));
-      orphansByDoc[di].forEach(function (ai) { detail.appendChild(allegationBox(ai, false)); });
+      list.forEach(function (ai) { detail.appendChild(allegationBox(ai, false)); });
     });
     detail.scrollTop = 0;
   }
   var lastMarker = null;
   function select(i, fromMap) {
-    state.selected = i;
+    state.selected = i; orphansOpen = false;
     showDetail(i);
     var r = shown.indexOf(i);
     if (r >= 0 && !fromMap) { /* clicked in the list: keep its scroll */ }
@@ -610,6 +634,7 @@
     if (!df.hidden) document.getElementById('date-filter-label').textContent = 'Dates ' + isoOf(state.from) + ' to ' + isoOf(state.to - 1);
     renderRows();
     drawTimeline();
+    updateOrphans();
     if (add.length) { loading = true; cluster.addLayers(add, true); } else ready();
   }
   document.getElementById('summary').textContent = incs.length + ' incidents · ' + algs.length + ' allegations · ' +
