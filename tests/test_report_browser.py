@@ -219,4 +219,5 @@ def test_report_browser_timeline_breaks_the_axis_between_distant_years(browser, 
     tl = page.evaluate(f"{API}.timeline()")
     assert [s[:2] for s in tl["segments"]] == [["2008-05-03", "2008-06-01"], ["2020-11-20", "2020-11-20"]]
     assert tl["narrowest"] >= 3  # no 1-px slivers
+    _shot(page, "report-timeline-gap.png")
     page.close()

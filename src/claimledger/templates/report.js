@@ -329,7 +329,8 @@
     });
     bins.forEach(function (bin) { top = Math.max(top, bin.n); });
     bins.forEach(function (bin) {
-      var y = base, x = bin.x, bw = Math.max(1, bin.w - (bin.w > 3 ? 1 : 0));
+      // a bar wider than 30 px (a short stretch given much room) is drawn narrower, centred in its bin
+      var bw = Math.min(30, Math.max(1, bin.w - (bin.w > 3 ? 1 : 0))), y = base, x = bin.x + (bin.w - bw) / 2;
       D.statuses.forEach(function (s) {
         var c = bin.by[s]; if (!c) return;
         var bh = Math.max(1, c / top * (base - 4));
