@@ -11,7 +11,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from . import db, gazetteer
+from . import db, gazetteer, vocabulary
 from .models import natural_key
 
 SCHEMA = "claimledger/ledger@1"
@@ -114,16 +114,10 @@ def summary(allegation: dict) -> str:
     return f"{act} by {who}" + (f" at {where}" if where else "")
 
 
-# Acts in order of specificity: an incident is typed by its most specific alleged act.
-ACT_PRIORITY = ("airstrike", "drone_strike", "missile_strike", "shelling", "use_of_prohibited_weapon",
-                "attack_on_civilians", "killing", "detention", "looting", "displacement", "planned_attack",
-                "threat", "genocidal_intent", "other")
-
-
 def incident_acts(index: LedgerIndex, inc: dict) -> list[str]:
     """Acts alleged in the incident (denials excluded), most specific first."""
     acts = {a.get("act") or "other" for a in index.incident_allegations(inc) if not a.get("denial")}
-    return sorted(acts, key=lambda a: ACT_PRIORITY.index(a) if a in ACT_PRIORITY else len(ACT_PRIORITY))
+    return sorted(acts, key=vocabulary.priority)
 
 
 def incident_place(index: LedgerIndex, inc: dict) -> dict:
@@ -165,22 +159,6 @@ ACLED_COLUMNS = ("event_date", "time_precision", "event_type", "sub_event_type",
                  "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
                  "status", "incident_id", "allegation_id", "verifiers")
 EXPLOSIONS, VAC, STRATEGIC = "Explosions/Remote violence", "Violence against civilians", "Strategic developments"
-ACT_TO_ACLED = {
-    "shelling": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "missile_strike": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "airstrike": (EXPLOSIONS, "Air/drone strike"),
-    "drone_strike": (EXPLOSIONS, "Air/drone strike"),
-    "use_of_prohibited_weapon": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "attack_on_civilians": (VAC, "Attack"),
-    "killing": (VAC, "Attack"),
-    "detention": (VAC, "Abduction/forced disappearance"),
-    "looting": (STRATEGIC, "Looting/property destruction"),
-    "displacement": (STRATEGIC, "Other"),
-    "planned_attack": (STRATEGIC, "Other"),
-    "threat": (STRATEGIC, "Other"),
-    "genocidal_intent": (STRATEGIC, "Other"),
-    "other": (STRATEGIC, "Other"),
-}
 # words in a weapon's name or category that make an attack an explosive one, and its ACLED sub-type
 _EXPLOSIVE_WORDS = (
     ("chemical", "Chemical weapon"), ("chlorine", "Chemical weapon"), ("sarin", "Chemical weapon"),
@@ -209,7 +187,7 @@ def explosive_subtype(weapons: list) -> str | None:
 
 def acled_type(act: str, weapons: list) -> tuple[str, str]:
     """(event_type, sub_event_type) for one of our acts."""
-    event_type, sub = ACT_TO_ACLED.get(act, ACT_TO_ACLED["other"])
+    event_type, sub = vocabulary.acled(act)
     explosive = explosive_subtype(weapons)
     if act in ("attack_on_civilians", "killing", "use_of_prohibited_weapon") and explosive:
         return EXPLOSIONS, explosive

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-STATUSES = ("alleged", "corroborated", "partially_corroborated", "insufficient_evidence", "disputed", "refuted")
-ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike", "planned_attack",
-        "threat", "use_of_prohibited_weapon", "detention", "killing", "displacement", "looting",
-        "genocidal_intent", "other")
+from .vocabulary import ACT_NAMES as ACTS, STATUSES  # noqa: F401  (re-exported: the records' value sets)
+
 SPEAKER_KINDS = ("party", "independent_verifier", "independent", "third_party", "unknown")
 PRECISIONS = ("facility", "town", "district", "region", "country")
 

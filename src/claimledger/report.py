@@ -20,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .export import LedgerIndex, incident_acts, incident_place
+from .vocabulary import STATUS_DISPLAY as STATUSES
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -27,7 +28,6 @@ TEMPLATES = HERE / "templates"
 SCRIPTS = ("leaflet.js", "leaflet.markercluster.js")
 STYLES = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
 BASEMAP = "countries.geojson"
-STATUSES = ("corroborated", "partially_corroborated", "alleged", "insufficient_evidence", "disputed", "refuted")
 
 
 class AssetsMissing(FileNotFoundError):

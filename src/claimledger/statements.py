@@ -27,7 +27,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from . import actors, beliefs
+from . import actors, beliefs, vocabulary
 from .attribution import _Raw, _edges, _strip_mark, _subject, _subtree
 from .models import Span, Speaker, Statement
 from .nlp import QUOTE_MARK, find_quotes
@@ -80,7 +80,7 @@ CLAUSE_ONLY = ({"find", "conclude", "suggest", "indicate", "determine", "establi
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
                "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind", "declare",
                "show"} | VOICE) - OBJECT_OK
-ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
+ACCUSE = vocabulary.ACCUSE | vocabulary.CRITICISE  # "criticised the army for ..." is told like an accusation
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell", "encourage", "implore", "exhort", "invite", "challenge", "beg"}
 # verbs whose subject is also the subject of a reporting infinitive ("appeared to suggest", "went on to say")
