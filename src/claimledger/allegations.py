@@ -24,7 +24,7 @@ from .gazetteer import gazetteer
 from .nlp import doc_text as _text, ents, noun_chunks, token_at
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
-from .vocabulary import ACCUSE, ACTS, ANAPHORS as PRONOUNS, family as _family
+from .vocabulary import ACCUSE, ACTS, AGENT_NOUNS as ACTOR_WORDS, ANAPHORS as PRONOUNS, family as _family
 from .sides import (belligerents as _belligerents, country_of as _country_of, opponent as _opponent, same_perpetrator,
                     same_side as _same_side, side_of as _side, speaker_actor, states_own as _states_own,
                     stem as _stem, strip_the as _strip_the)
@@ -43,12 +43,6 @@ VAGUE = {"the enemy", "enemy", "the forces", "forces", "the other side", "the oc
 SELF = {"we", "us", "our", "ours"}
 EVENT_NOUNS = {"offensive", "operation", "attack", "strike", "shelling", "bombardment", "assault", "campaign",
                "raid", "bombing", "airstrike", "barrage"}
-ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "militants", "rebels", "militia",
-               "militias", "coalition", "regime", "government", "units", "unit", "aircraft", "side", "fighters",
-               "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
-               "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
-               "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
-               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition"}
 # a party's bare word for its own armed body: "troops had targeted", "the air force struck"
 OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air force", "navy", "aircraft",
              "warplanes", "jets", "artillery", "air defence", "air defense", "drones"}
@@ -826,4 +820,5 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
                 continue
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements, belligerents)
-    return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
+    acronyms = actors.defined_acronyms(_text(doc))
+    return [replace(actors.canonical_perpetrator(a, acronyms), id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]

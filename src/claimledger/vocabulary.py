@@ -71,3 +71,6 @@ PRONOUN_TYPES = {w: kind for kind, words in _WORDS["pronouns"].items() for w in 
 ATTACK_VERBS = frozenset(_WORDS["attack_verbs"])
 PLACE_OBJECT_VERBS = frozenset(_WORDS["place_object_verbs"])
 WEEKDAYS = tuple(_WORDS["weekdays"])  # Monday first, as date.weekday() counts
+AGENT_NOUNS = frozenset(_WORDS["agent_nouns"])  # "forces", "gunmen": a phrase that can be a doer
+PERSON_NOUNS = frozenset(_WORDS["person_nouns"])
+EVENT_HEADS = frozenset(_WORDS["event_heads"])  # "the ... bombings": an event's name, no doer
