@@ -180,3 +180,31 @@ def test_actors_a_dateline_is_no_doer():
     name = "BORVIK, Ostland \u2014 Fighters of the Valley Defence Front"
     assert actors.not_agent(name) == "a dateline"
     assert name[actors.dateline_end(name):] == "Fighters of the Valley Defence Front"
+
+
+def test_actors_a_speaker_named_by_an_in_text_acronym_is_that_party():
+    sp = actors.canonical_speaker(Speaker(name="the VDF"), {"VDF": "Valley Defence Front"})
+    assert (sp.actor, sp.kind, sp.side) == ("Valley Defence Front", "party", "Valley Defence Front")
+    assert "VDF" in sp.aliases
+    hrw = actors.canonical_speaker(Speaker(name="HRW", kind="independent_verifier"), {})
+    assert hrw.actor == "Human Rights Watch" and "HRW" in hrw.aliases
+
+
+def test_actors_an_ombudsman_or_ministry_of_no_named_state_gets_a_kind():
+    office = Speaker(name="the Ombudsman's Office", type="government")
+    assert actors.classify(office).kind == "unknown"  # no state in the words themselves
+    one = actors.canonical_speaker(office, {}, frozenset({"Georgia"}))
+    assert (one.kind, one.side) == ("party", "Georgia")  # the one state the article is about
+    two = actors.canonical_speaker(Speaker(name="The Ministry of Defence", type="government"), {},
+                                   frozenset({"Georgia", "Armenia"}))
+    assert (two.kind, two.side) == ("party", None)
+    assert actors.canonical_speaker(office, {}).kind == "third_party"
+
+
+def test_statements_speakers_carry_canonical_actors():
+    from claimledger import statements
+    text = ("The Valley Defence Front (VDF) has held the ridge since May.\n\n"
+            "The VDF said its fighters had not entered the town of Kessel.")
+    found = statements.extract(statements.pipeline()(text))
+    vdf = next(s for s in found if "VDF" in s.speaker.name)
+    assert (vdf.speaker.actor, vdf.speaker.kind) == ("Valley Defence Front", "party")

@@ -49,6 +49,10 @@ GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minist
                     "office", "embassy", "spokesman", "spokesperson", "spokeswoman", "prosecutor", "authorities",
                     "authority", "department", "foreign", "defence", "defense", "parliament", "mayor",
                     "governor", "kremlin", "pentagon", "administration", "ombudsman", "commissioner"}
+# offices of a state that speak for it: "the Ministry of Defence", "the ombudsman's office", "the authorities"
+STATE_BODIES = {"ministry", "minister", "ombudsman", "commissioner", "government", "authorities", "authority",
+                "governor", "presidency", "president", "prosecutor", "cabinet", "embassy", "mod", "parliament",
+                "secretary", "defence", "defense", "military", "army", "police"}
 MILITARY_WORDS = {"army", "military", "forces", "force", "troops", "command", "brigade", "battalion", "navy",
                   "air force", "general", "commander", "coalition", "peacekeepers", "colonel"}
 # a capitalised name ending in a word for a force: "Arakan Army", "Kachin Independence Army" (not "an army officer
@@ -518,3 +522,27 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
         return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
                        perpetrator_reason=f"not an agent ({why}): {alg.perpetrator}")
     return replace(alg, perpetrator=actor.name, perpetrator_actor=actor)
+
+
+def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[str] = frozenset()) -> Speaker:
+    """A speaker with its canonical actor and aliases: "the VDF" after "the Valley Defence Front (VDF)" speaks
+    for the Valley Defence Front, a party; a ministry, ombudsman or the authorities of no named state speak for
+    the one state the article is about (third party when it is about none)."""
+    acr = [a for a in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9]\b", f"{sp.name} {sp.role or ''}") if a in acronyms]
+    registry_actor = lookup(sp.name) or lookup(sp.role or "")
+    actor = resolve(acronyms[acr[0]], acronyms) if acr and not registry_actor else registry_actor
+    if actor is not None:
+        aliases = [a for a in (*actor.aliases, *acr) if a != actor.name]
+        sp = replace(sp, actor=sp.actor or actor.name, aliases=list(dict.fromkeys(aliases)))
+        if sp.kind == "unknown" and acr:
+            state = state_of(actor.name)
+            kind = ("party" if state in parties or not parties else "third_party") if state else actor.kind
+            sp = replace(sp, kind=kind, side=sp.side or actor.side,
+                         type=sp.type if sp.type == "person" else actor.type)
+        return sp
+    words = set(re.findall(r"[a-z]+", f"{sp.name} {sp.role or ''}".lower()))
+    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES:
+        if len(parties) == 1:
+            return replace(sp, kind="party", side=next(iter(parties)))
+        return replace(sp, kind="party" if parties else "third_party")
+    return sp
