@@ -166,3 +166,16 @@ def test_report_vendored_basemap_puts_the_small_ledger_in_ukraine(small_ledger):
     assert countries(2.35, 48.86) == ["France"] and countries(-30.0, 30.0) == []
     # Lesotho is a hole in South Africa, not part of it
     assert countries(27.48, -29.31) == ["Lesotho"]
+
+
+def test_report_actor_filter_lists_one_canonical_name_per_actor(small_ledger):
+    """A state, its forces and its demonym are one entry; the aliases stay in the allegation's detail."""
+    ledger = small_ledger()
+    algs = ledger["allegations"]
+    algs[0]["perpetrator"], algs[1]["perpetrator"] = "Georgian forces", "Georgian"  # written before canonical actors
+    algs[2]["perpetrator"] = "Georgia"
+    algs[2]["perpetrator_actor"] = {"name": "Georgia", "type": "government", "kind": "party",
+                                    "aliases": ["Georgian army"], "side": "Georgia"}
+    data = report.page_data(ledger)
+    assert {a["perp"] for a in data["allegations"]} == {"Georgia"}
+    assert "Georgian forces" in data["allegations"][0]["pa"] and data["allegations"][2]["pa"] == ["Georgian army"]
