@@ -732,3 +732,11 @@ def test_allegations_a_demonym_is_the_states_forces(nlp):
                [place(text, "Borvik", 45.0, 40.0)])
     assert a.perpetrator == "Georgia" and a.perpetrator_actor.side == "Georgia"
     assert a.perpetrator_span.text == "Georgian"
+
+
+def test_allegations_the_side_that_was_hit_is_not_the_inferred_doer(nlp):
+    text = ("Georgian villages were attacked again overnight. The mayor said a military jet bombed two Georgian "
+            "villages near Borvik.")
+    s = stmt(text, "a military jet bombed two Georgian villages near Borvik", "The mayor", kind="unknown")
+    (a,) = run(nlp, text, [s], [place(text, "Borvik", 45.0, 40.0)])
+    assert a.perpetrator is None and "side that was hit" in a.perpetrator_reason

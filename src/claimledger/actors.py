@@ -521,6 +521,11 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
     if actor is None:
         return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
                        perpetrator_reason=f"not an agent ({why}): {alg.perpetrator}")
+    if (alg.perpetrator_reason or "").startswith("inferred:") and any(
+            t.kind != "military" and (country_in(t.name) or state_of(t.name)) == actor.name for t in alg.targets):
+        # "a military jet bombed Georgian villages": the state guessed as the doer is the one hit
+        return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
+                       perpetrator_reason=f"unnamed: the inferred doer ({actor.name}) is the side that was hit")
     return replace(alg, perpetrator=actor.name, perpetrator_actor=actor)
 
 
