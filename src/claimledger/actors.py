@@ -509,8 +509,8 @@ def is_agent(name: str | None) -> bool:
 def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = None) -> Allegation:
     """The allegation with its perpetrator named canonically and its actor record attached; a perpetrator that
     is no agent ("Oct. 3", "Sukhoi") is dropped, saying why."""
-    if not alg.perpetrator:
-        return alg
+    if not alg.perpetrator or (alg.perpetrator_actor and alg.perpetrator_actor.name == alg.perpetrator):
+        return alg  # none, or resolved already
     cut = dateline_end(alg.perpetrator)  # "BORVIK, Ostland — Fighters of ...": the words after the dateline
     if cut:
         span = alg.perpetrator_span

@@ -808,6 +808,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
     starts = sorted(x for st in statements for x in (st.content.start, st.cue_span.start if st.cue_span else None)
                     if x is not None)
     contents = [(s.content.start, s.content.end) for s in statements]
+    acronyms = actors.defined_acronyms(_text(doc))
     for i, st in enumerate(statements):
         st = _with_quote_continuation(_text(doc), st, starts)
         others = tuple(c for j, c in enumerate(contents) if j != i)
@@ -818,7 +819,9 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             _own_side_claim(f, alg, statements, _text(doc))
             if _is_general_framing(f, alg):
                 continue
+            alg = actors.canonical_perpetrator(alg, acronyms)
+            if alg.perpetrator is None and f.perp:  # no agent after all: a later step may still find one
+                f.perp, f.perp_how = None, "none"
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements, belligerents)
-    acronyms = actors.defined_acronyms(_text(doc))
     return [replace(actors.canonical_perpetrator(a, acronyms), id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
