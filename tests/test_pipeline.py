@@ -181,3 +181,14 @@ def test_pipeline_wrapped_wire_copy_is_narrated_with_exact_offsets(engine, tmp_p
                 assert text[span["start"]:span["end"]] == span.get("text", span.get("name")), f"{kind}{where}"
     # the spokesman's sentence, wrapped too, is one statement
     assert any("patrol vehicles" in s["content"]["text"] for s in ledger["statements"])
+
+
+def test_pipeline_ledger_names_perpetrators_canonically_and_keeps_aliases(engine, tmp_path):
+    text = ("Valley fighters shell river port\n\n"
+            "The Valley Defence Front (VDF) has held the ridge above Kherson since spring.\n\n"
+            "The regional governor said VDF fighters shelled the port of Kherson on Monday, wounding two dockers.\n")
+    _, ledger = analysed(engine, tmp_path, text)
+    (alg,) = [a for a in ledger["allegations"] if a.get("perpetrator")]
+    assert alg["perpetrator"] == "Valley Defence Front"
+    assert alg["perpetrator_actor"]["name"] == "Valley Defence Front" and "VDF" in alg["perpetrator_actor"]["aliases"]
+    assert alg["perpetrator_actor"]["kind"] == "party"

@@ -239,3 +239,16 @@ def test_report_vendored_labels_name_the_small_ledgers_towns():
     near = [p[0] for p in labels["places"] if abs(p[1] - 49.99) < 0.1 and abs(p[2] - 36.23) < 0.1]
     assert "Kharkiv" in near
     assert any(abs(r[1] - 49.5) < 1.5 and abs(r[2] - 36.5) < 1.5 for r in labels["regions"])
+
+
+def test_report_actor_filter_lists_one_canonical_name_per_actor(small_ledger):
+    """A state, its forces and its demonym are one entry; the aliases stay in the allegation's detail."""
+    ledger = small_ledger()
+    algs = ledger["allegations"]
+    algs[0]["perpetrator"], algs[1]["perpetrator"] = "Georgian forces", "Georgian"  # written before canonical actors
+    algs[2]["perpetrator"] = "Georgia"
+    algs[2]["perpetrator_actor"] = {"name": "Georgia", "type": "government", "kind": "party",
+                                    "aliases": ["Georgian army"], "side": "Georgia"}
+    data = report.page_data(ledger)
+    assert {a["perp"] for a in data["allegations"]} == {"Georgia"}
+    assert "Georgian forces" in data["allegations"][0]["pa"] and data["allegations"][2]["pa"] == ["Georgian army"]

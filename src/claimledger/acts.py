@@ -12,10 +12,7 @@ from spacy.tokens import Token
 from . import munitions
 from .harm import verb_like
 from .models import Target, Weapon
-
-ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
-                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch", "ambush", "burn", "slam",
-                "rain", "explode", "detonate"}
+from .vocabulary import ATTACK_VERBS
 ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
                 "barrage", "shell", "use", "fire", "ambush", "airstrikes", "explosion", "blast", "detonation",
                 "gunfire", "shooting"}

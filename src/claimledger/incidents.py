@@ -20,16 +20,13 @@ from .allegations import SELF_CLAIM
 from .geo import distance_km
 from .models import Allegation, Assessment, Incident, Speaker, Statement, as_dict, natural_key
 from .narration import reporter
+from .vocabulary import ATTACK_ACTS as ATTACKS, NO_INCIDENT_ACTS, STATUS_RANK as RANK
 
-NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
-ATTACKS = {"attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
-           "use_of_prohibited_weapon", "killing", "other"}
 RADIUS_KM = {"facility": 2.0, "town": 6.0, "district": 20.0}  # how far apart two mentions of one place may be
 CELL_DEG = 0.25  # grid cell (~25 km): larger than any radius above
 BUCKET_DAYS = 7
 SLACK_DAYS = 1  # "overnight" and time zones: reports of one strike may differ by a day
 UNDATED_DAYS = 14  # an undated allegation is taken to be about the fortnight before publication
-RANK = {"corroborated": 4, "partially_corroborated": 3, "insufficient_evidence": 2, "alleged": 1}
 
 
 def date_window(value: str | None, published: date | None) -> tuple[date, date] | None:

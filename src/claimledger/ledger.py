@@ -16,6 +16,7 @@ from .allegations import SELF_CLAIM
 from .gazetteer import country_name
 from .models import Allegation, Assessment, Span, Statement, Weapon
 from .nlp import doc_text
+from .vocabulary import NO_INCIDENT_ACTS, WEEKDAYS
 
 # --- verifiers -----------------------------------------------------------------------------------------
 
@@ -38,9 +39,6 @@ VERIFIERS = {
     "ACLED": ("acled",),
     "Forensic Architecture": ("forensic architecture",),
 }
-
-NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
-
 
 def _fold(text: str | None) -> str:
     text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -343,12 +341,9 @@ def _overlap(alg: Allegation, sentence: str, content: str, ctx: _Context) -> int
     return score + _weekday_agreement(alg.date, c)
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 def _weekday_agreement(value: str | None, content: str) -> int:
     """+1 when the statement's weekday ("on Tuesday") is the allegation's day, -1 when it is another."""
-    named = {i for i, d in enumerate(_WEEKDAYS) if re.search(rf"\b{d}\b", content)}
+    named = {i for i, d in enumerate(WEEKDAYS) if re.search(rf"\b{d}\b", content)}
     if not named or not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return 0
     from datetime import date

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-STATUSES = ("alleged", "corroborated", "partially_corroborated", "insufficient_evidence", "disputed", "refuted")
-ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike", "planned_attack",
-        "threat", "use_of_prohibited_weapon", "detention", "killing", "displacement", "looting",
-        "genocidal_intent", "other")
+from .vocabulary import ACT_NAMES as ACTS, STATUSES  # noqa: F401  (re-exported: the records' value sets)
+
 SPEAKER_KINDS = ("party", "independent_verifier", "independent", "third_party", "unknown")
 PRECISIONS = ("facility", "town", "district", "region", "country")
 
@@ -47,6 +45,16 @@ class Document:
     id: int | None = None
 
 
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: "Armenia" for "Armenian forces", "the Armenian army" and "Armenian"."""
+    name: str
+    type: str = "organisation"  # person | organisation | government | armed_group | group | unknown
+    kind: str = "unknown"  # one of SPEAKER_KINDS
+    aliases: tuple[str, ...] = ()  # other names for it: in-text acronyms, demonyms, the words as written
+    side: str | None = None
+
+
 @dataclass
 class Speaker:
     name: str
@@ -56,6 +64,7 @@ class Speaker:
     type: str = "unknown"  # person | organisation | government | armed_group | group | unknown
     side: str | None = None
     actor: str | None = None  # canonical actor name in the registry
+    aliases: list[str] = field(default_factory=list)  # the actor's other names (acronyms, demonyms)
 
 
 @dataclass
@@ -123,6 +132,7 @@ class Allegation:
     perpetrator: str | None = None
     perpetrator_span: Span | None = None
     perpetrator_reason: str | None = None  # why it is None, or how it was inferred
+    perpetrator_actor: Actor | None = None  # the canonical actor `perpetrator` names, with its aliases
     act_span: Span | None = None
     targets: list[Target] = field(default_factory=list)
     weapons: list[Weapon] = field(default_factory=list)

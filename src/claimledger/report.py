@@ -25,7 +25,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from . import actors
 from .export import LedgerIndex, incident_acts, incident_place
+from .vocabulary import STATUS_DISPLAY as STATUSES
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -37,7 +39,6 @@ LABELS = "labels.json"
 MAX_PLACES = 3000  # towns labelled, biggest first: ~100 kB however wide the ledger's area
 MAX_REGIONS = 800
 INDEPENDENT_KINDS = ("independent", "independent_verifier")
-STATUSES = ("corroborated", "partially_corroborated", "alleged", "insufficient_evidence", "disputed", "refuted")
 
 
 class AssetsMissing(FileNotFoundError):
@@ -80,6 +81,16 @@ def _weapon(w) -> str:
     return str(w)
 
 
+def _perpetrator(a: dict, text: str) -> tuple[str, list[str]]:
+    """Canonical name and aliases of an allegation's perpetrator: its actor record, else the name resolved now
+    (a ledger written before actors were canonical lists "Armenian forces" and "Armenia" apart)."""
+    actor = a.get("perpetrator_actor")
+    if not actor and a.get("perpetrator"):
+        found = actors.resolve(a["perpetrator"], actors.defined_acronyms(text) if text else None)
+        actor = {"name": found.name, "aliases": list(found.aliases)} if found else {"name": a["perpetrator"]}
+    return (actor or {}).get("name") or "", [x for x in (actor or {}).get("aliases") or [] if x]
+
+
 def page_data(ledger: dict) -> dict:
     """The compact view the page script reads: records refer to each other by list position."""
     index = LedgerIndex(ledger)
@@ -100,8 +111,9 @@ def page_data(ledger: dict) -> dict:
     for a in ledger.get("allegations") or []:
         alg_pos[a.get("id")] = len(algs)
         cas = a.get("casualties") or {}
+        perp, aliases = _perpetrator(a, texts[doc_pos[a["document_id"]]] if a.get("document_id") in doc_pos else "")
         rec = {
-            "id": a.get("id"), "act": a.get("act") or "other", "perp": a.get("perpetrator") or "",
+            "id": a.get("id"), "act": a.get("act") or "other", "perp": perp, "pa": aliases,
             "w": list(dict.fromkeys(n for n in map(_weapon, a.get("weapons") or []) if n)),
             "t": [t.get("name") if isinstance(t, dict) else str(t) for t in a.get("targets") or []],
             "pl": [p.get("name") for p in a.get("places") or [] if p.get("name")],

@@ -27,7 +27,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from . import actors, beliefs
+from . import actors, beliefs, vocabulary
 from .attribution import _Raw, _edges, _strip_mark, _subject, _subtree
 from .models import Span, Speaker, Statement
 from .nlp import QUOTE_MARK, find_quotes
@@ -80,7 +80,7 @@ CLAUSE_ONLY = ({"find", "conclude", "suggest", "indicate", "determine", "establi
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
                "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind", "declare",
                "show"} | VOICE) - OBJECT_OK
-ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
+ACCUSE = vocabulary.ACCUSE | vocabulary.CRITICISE  # "criticised the army for ..." is told like an accusation
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell", "encourage", "implore", "exhort", "invite", "challenge", "beg"}
 # verbs whose subject is also the subject of a reporting infinitive ("appeared to suggest", "went on to say")
@@ -860,7 +860,9 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
     got = doc._.cl_quotes if Doc.has_extension("cl_quotes") else None
     quotes = [tuple(q) for q in got] if got is not None else find_quotes(text)  # lists after n_process
     found = _raw_statements(doc, quotes)
-    _resolve_speakers(doc, found, actors.parties_in(text))
+    parties = actors.parties_in(text)
+    _resolve_speakers(doc, found, parties)
+    acronyms = actors.defined_acronyms(text)
     raws = _merge(doc, found, quotes)
     out: list[Statement] = []
     ids: dict[int, str] = {}
@@ -871,7 +873,8 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
         relayer = r.reported_by
         if isinstance(relayer, _Raw):
             relayer = relayer.speaker.name if relayer.speaker else None
-        st = Statement(speaker=r.speaker or Speaker(name="unknown"), cue=text[r.cue_span[0]:r.cue_span[1]],
+        speaker = actors.canonical_speaker(r.speaker, acronyms, parties) if r.speaker else Speaker(name="unknown")
+        st = Statement(speaker=speaker, cue=text[r.cue_span[0]:r.cue_span[1]],
                        content=Span.of(text, *r.content), quote="direct" if r.direct else "indirect",
                        cue_span=Span.of(text, *r.cue_span), date=date_value, date_span=date_span,
                        channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}", mode=r.mode)

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from . import vocabulary
 from .models import Span
 
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS = {name: i for i, name in enumerate(vocabulary.WEEKDAYS)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9

@@ -473,7 +473,7 @@
     if (a.den) box.appendChild(el('span', 'flag counter-flag', 'denial'));
     if (counter) box.appendChild(el('span', 'flag counter-flag', 'counter-claim'));
     if (a.nar) box.appendChild(el('span', 'flag', 'told by the outlet'));
-    field(box, 'Perpetrator', a.perp || 'not named');
+    field(box, 'Perpetrator', a.perp ? a.perp + (a.pa && a.pa.length ? ' (also: ' + a.pa.join(', ') + ')' : '') : 'not named');
     field(box, 'Weapons', a.w); field(box, 'Targets', a.t); field(box, 'Places', a.pl); field(box, 'Date', a.d);
     var k = a.k;
     if (k[0] !== null || k[1] !== null) field(box, 'Killed', k[0] === k[1] || k[1] === null ? k[0] : (k[0] === null ? '≤' + k[1] : k[0] + '–' + k[1]));
