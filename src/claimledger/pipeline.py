@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from . import allegations as allegation_stage
-from . import db, geo, incidents, ledger, statements
+from . import assessments, db, geo, incidents, statements
 from .models import Allegation, Assessment, Statement, as_dict, from_dict
 
 # bump when any stage's output changes, so runs record which extractor made what
@@ -48,7 +48,7 @@ def analyze_parsed(spacy_doc, document_id: int, published: date | None) -> Docum
     stmts = statements.extract(spacy_doc, published=published, prefix=p + "S")
     places = geo.find_places(spacy_doc)
     algs = allegation_stage.extract(spacy_doc, stmts, places, published=published, prefix=p + "A")
-    asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
+    asmts = assessments.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
     for rec in (*stmts, *places, *algs, *asmts):
         rec.document_id = document_id
     return DocumentResult(document_id, stmts, places, algs, asmts)
