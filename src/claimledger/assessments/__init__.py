@@ -56,6 +56,13 @@ def _military_target_claims(ctx: _Context, linked: list[Allegation], before: int
             and any(_stem_match(p.name, q.name, 5) for b in linked for p in a.places for q in b.places)]
 
 
+def _claim_words(alg: Allegation) -> str:
+    """A pattern of the words naming an allegation's act and weapons ("shell\\w*|mortars?|artillery|grad")."""
+    words = [ACT_WORDS[alg.act]] if alg.act in ACT_WORDS else []
+    words += [re.escape(w) for x in alg.weapons for w in re.findall(r"[a-z]{4,}", _fold(x.name))]
+    return "|".join(words)
+
+
 def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V",
            places: list | None = None) -> list[Assessment]:
     """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
@@ -82,10 +89,14 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     for stmt in verifier_stmts:
         name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name)
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
-        sig = rate(text[start:end])
+        sig = rate(text[start:end], stmt.content.text, stmt.speaker.name)
+        if sig.relay and not sig.verdict:
+            prev_name = name
+            continue  # passing on a party's demands or estimates is no finding
         links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None, bool(sig.part))
         for alg in links:
-            s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids})
+            s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids}).for_claim(
+                alg.perpetrator, _claim_words(alg))
             if s.part and _part_is_whole(alg, s.part):
                 s.refute = True  # the contradicted part is all this allegation claims
             groups.setdefault((name, alg.id), []).append((stmt, s))
