@@ -418,3 +418,53 @@ def test_a_military_presence_not_ruled_out_leaves_the_target_claim_open(nlp):
     got = _strike_and_counter_claim(nlp, "The group said it could not rule out that troops had used the clinic in Izium.")
     assert got["A1"].status == "corroborated"
     assert got["A2"].status == "insufficient_evidence"
+
+
+# --- linking: explicit references, kinds of act, the verifier's own voice ----------------------------------
+
+def test_the_governments_claim_links_to_the_government_source_not_the_nearest(nlp):
+    text = ("The interior ministry said its jets killed 30 insurgents near Dorna. Villagers said the jets hit a "
+            "wedding party near Dorna. Amnesty International said survivors' accounts contradict the ministry's claim.")
+    ss = [stmt(text, "S1", "The interior ministry", "its jets killed 30 insurgents near Dorna"),
+          stmt(text, "S2", "Villagers", "the jets hit a wedding party near Dorna", kind="independent"),
+          stmt(text, "S3", "Amnesty International", "survivors' accounts contradict the ministry's claim",
+               kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", "the government"),
+                              alg("A2", ["S2"], "airstrike", None, targets=["wedding party"])])
+    assert {k: v.status for k, v in got.items()} == {"A1": "disputed"}
+
+
+def test_a_state_speaker_answers_to_the_government(nlp):
+    text = ("A defence spokesman said the air force destroyed a rebel camp. "
+            "Human Rights Watch said it could not verify the government's account.")
+    ss = [stmt(text, "S1", "A defence spokesman", "the air force destroyed a rebel camp", type_="government"),
+          stmt(text, "S2", "Human Rights Watch", "it could not verify the government's account", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", "the air force", targets=["rebel camp"])])
+    assert got["A1"].status == "insufficient_evidence"
+
+
+def test_a_finding_about_detentions_does_not_link_to_a_strike(nlp):
+    text = ("Residents said a drone struck a bakery in Tarva on Monday. "
+            "Human Rights Watch said it had documented the arrests of 12 students in Tarva.")
+    ss = [stmt(text, "S1", "Residents", "a drone struck a bakery in Tarva on Monday", kind="independent"),
+          stmt(text, "S2", "Human Rights Watch", "it had documented the arrests of 12 students in Tarva", kind=VERIFIER)]
+    assert run(nlp, text, ss, [alg("A1", ["S1"], "drone_strike", None, ["Tarva"], targets=["bakery"])]) == {}
+
+
+def test_a_verifier_telling_the_event_in_its_own_voice_corroborates_it(nlp):
+    text = ("A shell hit a school in Velka on Friday, killing three pupils, Human Rights Watch said. "
+            "A teacher said the shell came from the east.")
+    ss = [stmt(text, "S1", "Human Rights Watch", "A shell hit a school in Velka on Friday, killing three pupils",
+               kind=VERIFIER),
+          stmt(text, "S2", "A teacher", "the shell came from the east", kind="independent")]
+    got = run(nlp, text, ss, [alg("A1", ["S1", "S2"], "shelling", None, ["Velka"], targets=["school"])])
+    assert got["A1"].status == "corroborated"
+
+
+def test_a_relayed_demand_is_no_finding(nlp):
+    text = ("Rebels said army drones hit a market in Soro. The Observatory for Peace said the rebels demanded an "
+            "inquiry into the strike on the market.")
+    ss = [stmt(text, "S1", "Rebels", "army drones hit a market in Soro"),
+          stmt(text, "S2", "The Observatory for Peace", "the rebels demanded an inquiry into the strike on the market",
+               kind=VERIFIER)]
+    assert run(nlp, text, ss, [alg("A1", ["S1"], "drone_strike", "army", ["Soro"], targets=["market"])]) == {}

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..models import Allegation, Assessment, Span, Statement, Weapon
 from ..nlp import doc_text
-from .linking import (ACT_WORDS, SPECIFIC, _GENERAL, _Context, _is_verifier, _part_is_whole, _self_claim, link,
+from .linking import (ACT_WORDS, RELAY_CUES, SPECIFIC, _GENERAL, _Context, _is_verifier, _part_is_whole, _self_claim, link,
                       main_event)
 from .stance import Signals, rate
 from .text import NEG as _NEG, NO_INCIDENT_ACTS, _fold, _stem_match, _weapon_mentioned, sentence_around
@@ -56,6 +56,10 @@ def _military_target_claims(ctx: _Context, linked: list[Allegation], before: int
             and any(_stem_match(p.name, q.name, 5) for b in linked for p in a.places for q in b.places)]
 
 
+def _relay_cue(stmt: Statement) -> bool:
+    return stmt.reported_by is not None or (stmt.cue or "").lower() in RELAY_CUES
+
+
 def _claim_words(alg: Allegation) -> str:
     """A pattern of the words naming an allegation's act and weapons ("shell\\w*|mortars?|artillery|grad")."""
     words = [ACT_WORDS[alg.act]] if alg.act in ACT_WORDS else []
@@ -95,7 +99,9 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
             continue  # passing on a party's demands or estimates is no finding
         links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None, bool(sig.part))
         for alg in links:
-            s = Signals(**{**sig.__dict__, "own": own and stmt.id in alg.statement_ids}).for_claim(
+            # the verifier telling the event in its own voice ("HRW said the strike killed seven") finds it
+            asserted = stmt.id in alg.statement_ids and not _relay_cue(stmt) and not sig.relay
+            s = Signals(**{**sig.__dict__, "own": asserted}).for_claim(
                 alg.perpetrator, _claim_words(alg))
             if s.part and _part_is_whole(alg, s.part):
                 s.refute = True  # the contradicted part is all this allegation claims

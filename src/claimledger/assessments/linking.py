@@ -44,6 +44,30 @@ def _speaker_text(stmt: Statement) -> str:
     return " ".join(x for x in (sp.name, sp.actor, sp.side, sp.role) if x)
 
 
+_POSSESSOR = re.compile(r"\b(?:the|this|that)\s+((?:[a-z\-]+\s+){0,2}[a-z\-]+)['\u2019]s?\s+(?:own\s+)?(?:claims?|accounts?|"
+                        r"reports?|statements?|versions?|allegations?|accusations?|figures?|assertions?)\b")
+_STATE_WORDS = {"government", "authorities", "state", "regime", "administration"}
+
+
+def by_possessor(ctx: _Context, sentence: str, before: int) -> list[Allegation]:
+    """Allegations whose source a possessive names: "the government's claim", "the ministry's account",
+    "the army's figures". The possessor's head noun must be a word of the source's name or role (a
+    government speaker answers to "the government"); the nearest such claim before the sentence wins."""
+    out = []
+    for m in _POSSESSOR.finditer(_fold(sentence)):
+        head = m.group(1).split()[-1]
+        for alg in ctx.allegations:
+            if alg.act in NO_INCIDENT_ACTS or ctx.first_source.get(alg.id, 0) > before:
+                continue
+            for src in ctx.sources(alg):
+                words = set(re.findall(r"[a-z\-]+", _fold(_speaker_text(src))))
+                if not _is_verifier(src) and (head in words or head.rstrip("s") in words or (
+                        head in _STATE_WORDS and src.speaker.type == "government")):
+                    out.append(alg)
+                    break
+    return out
+
+
 def _by_party(ctx: _Context, sentence: str, before: int) -> list[Allegation] | None:
     """Allegations made by the party a sentence names ("Azeri accusations", "the claims by X"), or None
     when it names none. Threats, plans and the party's claims against itself are left out."""
@@ -267,6 +291,9 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
             earlier = [max(near, key=lambda a: _source_end_before(ctx, a, start))]
         found += earlier
     folded = _fold(sentence)
+    named = [a for a in by_possessor(ctx, sentence, start) if a not in own]
+    if named:  # an explicit reference to a source's claim outweighs shared places and words
+        found = relayed + [a for a in named if a not in relayed]
     if not found:
         if _ANAPHOR_MANY.search(folded) or _PARTY_AFTER.search(sentence):
             found = _by_party(ctx, sentence, start) or []
@@ -294,6 +321,23 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
     if not found and not own and rated and not _PARTY_AFTER.search(sentence) and not _GENERAL.search(folded) and (
             _DEFINITE_EVENT.search(folded) or VERIFICATION_LANGUAGE.search(_fold(content))):
         found = main_event(ctx, start, own)
-    return own + found, bool(own)
+    return own + [a for a in found if a in relayed or not act_conflict(a, content)], bool(own)
+
+
+# kinds of act that cannot be one another: a finding about detentions is not about a bombing
+_FAMILIES = {"detention": "detention", "displacement": "displacement", "looting": "looting"}
+_FAMILY_WORDS = {"detention": r"detain\w*|detention\w*|arrest\w*|abduct\w*|disappear\w*|imprison\w*|custody",
+                 "displacement": r"displace\w*|expel\w*|expulsions?|evict\w*|forced\s+(?:out|to\s+flee)",
+                 "looting": r"loot\w*|pillag\w*|plunder\w*",
+                 "violence": r"strikes?|airstrikes?|bomb\w*|shell\w*|missiles?|rockets?|drones?|artillery|mortars?|"
+                             r"explosions?|blasts?|craters?|shot|shooting|gunfire|fired"}
+
+
+def act_conflict(alg: Allegation, content: str) -> bool:
+    """Whether a verifier's words name only kinds of act the allegation is not: detentions, displacement or
+    looting against a strike, or the reverse ("the group documented 40 arrests" is not about an airstrike)."""
+    c = _fold(content)
+    named = {f for f, pat in _FAMILY_WORDS.items() if re.search(rf"\b(?:{pat})", c)}
+    return bool(named) and _FAMILIES.get(alg.act, "violence") not in named
 
 

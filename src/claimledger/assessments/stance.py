@@ -325,6 +325,9 @@ def parsed_cues(text: str, content: str | None = None, speaker: str | None = Non
                 c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in lex["media_nouns"]
                 for c in (*tok.children, *(tok.head.children if tok.dep_ == "conj" else ()))):
             s.positive = True  # "the video shows fresh craters"
+        elif _is(tok, lex["origin_verbs"]) and tok.pos_ == "VERB" and not _blocked(tok, lex) and any(
+                c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in lex["evidence_nouns"] for c in tok.children):
+            s.positive = True  # "the fragments came from a cluster bomb"
         elif lemma in lex["fit_adjectives"] and not _blocked(tok, lex):
             s.positive = True
             if any(c.dep_ == "advmod" and _lemma(c) == "more" for c in tok.children) and any(

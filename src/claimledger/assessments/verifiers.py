@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 
 from ..models import Statement
 from .text import NEG as _NEG, _fold, sentence_around
@@ -78,10 +81,31 @@ OSINT_LANGUAGE = re.compile(r"\bsatellite\s+(?:imagery|images|photos|pictures)\b
                             r"\b(?:analy[sz]ed|examined|authenticated)\s+(?:(?:\d+|\w+)\s+){0,2}(?:videos?|footage)\b")
 
 
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict:
+    raw = resources.files("claimledger").joinpath("data/verifiers.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+def investigating_body(name: str | None) -> bool:
+    """Whether an organisation's name makes it an investigating body ("the UN Board of Inquiry", "a panel of
+    experts", "the fact-check desk")."""
+    t = f" {_fold(name)} "
+    return any(f" {w}" in t for w in _vocabulary()["body_words"])
+
+
+def expert_role(role: str | None) -> bool:
+    """Whether a person's role makes them an independent expert on the evidence ("a forensic pathologist",
+    "an explosives officer who reviewed the footage")."""
+    t = _fold(role)
+    return bool(t) and any(w in t for w in _vocabulary()["expert_roles"])
+
+
 def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
     """Ids of statements by a verifier's staff that the speaker stage left unclassified: "said X, a
     researcher at the group" after a verifier spoke, a person speaking for a known verifier, or a
-    non-party source using verification language ("satellite images showed", "could not confirm").
+    non-party source using verification language ("satellite images showed", "could not confirm"), an
+    investigating body ("the Board of Inquiry") or an independent expert ("a forensic pathologist").
     Maps each id to why: "staff" (speaks for the verifier before it) or "language" (speaks for itself)."""
     out: dict[str, str] = {}
     people: set[str] = set()
@@ -92,7 +116,15 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
         if s.speaker.kind == "independent_verifier":
             seen_verifier = True
             continue
-        if s.speaker.kind in ("party", "third_party") or not s.id:
+        if not s.id:
+            continue
+        if investigating_body(s.speaker.name) or investigating_body(s.speaker.actor) or (
+                s.speaker.type == "person" and expert_role(s.speaker.role)):
+            out[s.id] = "language"  # an inquiry, a panel or an independent expert speaks for itself
+            selves.add(s.speaker.name)
+            last_verifier = True
+            continue
+        if s.speaker.kind in ("party", "third_party"):
             continue
         start, end = sentence_around(text, s.content.start, s.content.end)
         outside = text[start:s.content.start] + " " + text[s.content.end:end]

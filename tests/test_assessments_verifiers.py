@@ -1,0 +1,46 @@
+"""Who is a verifier (sentences of our own wording)."""
+from __future__ import annotations
+
+import pytest
+
+from claimledger.assessments import verifiers
+from claimledger.models import Span, Speaker, Statement
+
+
+def stmt(text, sid, name, content, kind="unknown", type_="organisation", role=None):
+    start = text.index(content)
+    return Statement(Speaker(name=name, kind=kind, type=type_, role=role), "said",
+                     Span.of(text, start, start + len(content)), id=sid)
+
+
+@pytest.mark.parametrize("name", ["The UN Board of Inquiry", "a panel of experts on Chad",
+                                  "the Joint Investigative Mechanism", "the Commission of Inquiry",
+                                  "Northlight Fact-Check"])
+def test_investigating_bodies_are_verifiers(name):
+    assert verifiers.investigating_body(name)
+
+
+@pytest.mark.parametrize("name", ["the defence ministry", "the Inquirer newspaper", "Border Guard Service"])
+def test_other_bodies_are_not(name):
+    assert not verifiers.investigating_body(name)
+
+
+def test_an_independent_expert_speaks_as_a_verifier_even_with_a_former_army_role():
+    text = ("Officials said troops shot four farmers. Jonas Berg, a former navy officer who examined the photographs, "
+            "said the wounds came from shrapnel.")
+    ss = [stmt(text, "S1", "Officials", "troops shot four farmers", kind="party"),
+          stmt(text, "S2", "Jonas Berg", "the wounds came from shrapnel", kind="party", type_="person",
+               role="a former navy officer who examined the photographs")]
+    assert verifiers.promote_verifiers(text, ss) == {"S2": "language"}
+
+
+def test_a_forensic_pathologist_is_a_verifier():
+    assert verifiers.expert_role("an independent forensic pathologist")
+    assert not verifiers.expert_role("a regional army commander")
+
+
+def test_a_foreign_ministry_reporting_its_own_inquiry_stays_a_claimant():
+    text = "The foreign ministry said its own inquiry showed the convoy was hit by jets."
+    ss = [stmt(text, "S1", "The foreign ministry", "its own inquiry showed the convoy was hit by jets",
+               kind="third_party")]
+    assert verifiers.promote_verifiers(text, ss) == {}
