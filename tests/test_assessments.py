@@ -468,3 +468,14 @@ def test_a_relayed_demand_is_no_finding(nlp):
           stmt(text, "S2", "The Observatory for Peace", "the rebels demanded an inquiry into the strike on the market",
                kind=VERIFIER)]
     assert run(nlp, text, ss, [alg("A1", ["S1"], "drone_strike", "army", ["Soro"], targets=["market"])]) == {}
+
+
+def test_state_run_media_answer_to_the_government(nlp):
+    text = ("Reports said soldiers burned a village near Kora. The state-run news agency said troops killed 40 "
+            "rebels near Kora. Amnesty International said satellite images contradict the government's claim.")
+    ss = [stmt(text, "S1", "Reports", "soldiers burned a village near Kora", kind="unknown"),
+          stmt(text, "S2", "The state-run news agency", "troops killed 40 rebels near Kora", kind="unknown"),
+          stmt(text, "S3", "Amnesty International", "satellite images contradict the government's claim", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "attack_on_civilians", "soldiers", targets=["village"]),
+                              alg("A2", ["S2"], "killing", "troops", targets=["rebels"])])
+    assert {k: v.status for k, v in got.items()} == {"A2": "disputed"}

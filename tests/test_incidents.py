@@ -243,3 +243,15 @@ def test_incidents_the_strikers_own_account_does_not_change_the_status():
     assert inc.status == "corroborated"
     [inc] = incidents.cluster([own], [refuted], [], docs(1))
     assert inc.status == "refuted"  # alone, its own assessment is all there is
+
+
+def test_incidents_a_counter_claim_stays_a_counter_claim():
+    from claimledger.allegations import REASONS
+    accusation = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    own = alg("D1.A2", 1, ("Kyiv", *KYIV), perpetrator_reason=REASONS["self"])
+    refuted = Assessment("D1.A2", "Bellingcat", "refuted", id="D1.V2")
+    [inc] = incidents.cluster([accusation, own], [refuted], [], docs(1))
+    # the accused party's account was refuted; the accusation itself is still only alleged
+    assert inc.status == "alleged"
+    assert inc.counter_claims == ["D1.A2"]
+    assert any("counter-claim" in r for r in inc.reasoning)

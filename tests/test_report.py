@@ -166,3 +166,12 @@ def test_report_vendored_basemap_puts_the_small_ledger_in_ukraine(small_ledger):
     assert countries(2.35, 48.86) == ["France"] and countries(-30.0, 30.0) == []
     # Lesotho is a hole in South Africa, not part of it
     assert countries(27.48, -29.31) == ["Lesotho"]
+
+
+def test_report_page_data_lists_counter_claims_apart(small_ledger):
+    ledger = small_ledger()
+    inc = ledger["incidents"][0]
+    alg_ids = [a["id"] for a in ledger["allegations"]]
+    inc["counter_claims"] = [inc["allegation_ids"][0]]
+    data = report.page_data(ledger)
+    assert data["incidents"][0]["cc"] == [alg_ids.index(inc["allegation_ids"][0])]

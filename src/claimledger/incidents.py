@@ -201,6 +201,11 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
 
 # --- status and independence ------------------------------------------------------------------------
 
+def is_counter_claim(alg: Allegation) -> bool:
+    """A party's own account of its act ("our jets hit a command post") or a denial: it answers an accusation."""
+    return alg.denial or alg.perpetrator_reason == SELF_CLAIM
+
+
 def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     """An incident's status from its verifiers' assessments, with the reasoning.
 
@@ -412,17 +417,21 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
-        # a striker's own account ("we hit a command post") is a counter-claim: its assessment does not change
-        # the status of the accusation it answers
-        core = [a for a in algs if a.perpetrator_reason != SELF_CLAIM and by_alg.get(a.id)] or algs
+        # a striker's own account ("we hit a command post") or a denial is a counter-claim: its assessment does
+        # not change the status of the accusation it answers
+        counter = [a.id for a in algs if is_counter_claim(a)] if any(not is_counter_claim(a) for a in algs) else []
+        core = [a for a in algs if a.id not in counter]
         status, reasoning = derive_status([x for a in core for x in by_alg.get(a.id, [])])
+        if counter:
+            reasoning.append(f"counter-claim(s) {', '.join(counter)}: the accused party's own account, kept apart; "
+                             "their assessments do not set the status")
         reasoning = notes_f + reasoning
         sources, notes = independent_sources(algs, stmts, copies)
         dated = [a.date for a in algs if a.date]
         out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
                             date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,
                             status=status, reasoning=reasoning + notes + [f"{len(sources)} independent source(s)"],
-                            sources=sources, attached=attached))
+                            sources=sources, attached=attached, counter_claims=counter))
     return sorted(out, key=lambda i: natural_key(i.id))
 
 

@@ -163,6 +163,9 @@ class Incident:
     reasoning: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # independent source keys
     attached: list[dict[str, Any]] = field(default_factory=list)  # findings matched here: {assessment_id, allegation_id}
+    # members that answer the accusation (the accused party's own account, a denial): shown apart, and their
+    # assessments do not set the status
+    counter_claims: list[str] = field(default_factory=list)
 
 
 def natural_key(record_id: str | None) -> list:

@@ -108,6 +108,7 @@ def page_data(ledger: dict) -> dict:
             "id": inc.get("id"), "st": inc.get("status") or "alleged", "d": inc.get("date") or "",
             "p": place.get("name") or "", "lat": place.get("lat"), "lon": place.get("lon"),
             "a": [alg_pos[x] for x in inc.get("allegation_ids") or [] if x in alg_pos],
+            "cc": [alg_pos[x] for x in inc.get("counter_claims") or [] if x in alg_pos],
             "acts": incident_acts(index, inc), "ev": [e for e in evidence if e[0]],
             "r": inc.get("rationale") or "", "why": list(inc.get("reasoning") or []),
         })

@@ -52,7 +52,7 @@ _STATE_WORDS = {"government", "authorities", "state", "regime", "administration"
 def by_possessor(ctx: _Context, sentence: str, before: int) -> list[Allegation]:
     """Allegations whose source a possessive names: "the government's claim", "the ministry's account",
     "the army's figures". The possessor's head noun must be a word of the source's name or role (a
-    government speaker answers to "the government"); the nearest such claim before the sentence wins."""
+    government speaker, or state-run media, answers to "the government")."""
     out = []
     for m in _POSSESSOR.finditer(_fold(sentence)):
         head = m.group(1).split()[-1]
@@ -62,7 +62,8 @@ def by_possessor(ctx: _Context, sentence: str, before: int) -> list[Allegation]:
             for src in ctx.sources(alg):
                 words = set(re.findall(r"[a-z\-]+", _fold(_speaker_text(src))))
                 if not _is_verifier(src) and (head in words or head.rstrip("s") in words or (
-                        head in _STATE_WORDS and src.speaker.type == "government")):
+                        head in _STATE_WORDS and (src.speaker.type == "government" or "state" in words
+                                                  or "state-run" in words or "state-owned" in words))):
                     out.append(alg)
                     break
     return out

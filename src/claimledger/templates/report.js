@@ -279,10 +279,18 @@
       detail.appendChild(el('h3', null, 'Evidence (SHA-256)'));
       inc.ev.forEach(function (e) { detail.appendChild(el('div', 'hash', e[0] + (e[1] ? '  ' + e[1] : ''))); });
     }
-    detail.appendChild(el('h3', null, 'Allegations (' + inc.a.length + ')'));
-    inc.a.forEach(function (ai) {
-      var a = algs[ai], box = el('section', 'allegation');
-      box.appendChild(el('b', null, (a.id ? a.id + ': ' : '') + label(a.act) + (a.den ? ' (denied)' : '')));
+    // counter-claims (the accused party's own account, denials) are listed apart, after the accusations:
+    // their assessments are about that account and do not set the incident's status
+    var counters = inc.cc || [];
+    var accusations = inc.a.filter(function (ai) { return counters.indexOf(ai) < 0; });
+    detail.appendChild(el('h3', null, 'Allegations (' + accusations.length + ')'));
+    accusations.concat(counters).forEach(function (ai, n) {
+      var a = algs[ai], box = el('section', 'allegation'), counter = counters.indexOf(ai) >= 0;
+      if (counter && n === accusations.length) {
+        detail.appendChild(el('h3', null, 'Counter-claims (' + counters.length + ')'));
+        detail.appendChild(el('p', 'meta', 'The accused party\u2019s own account. Its assessments concern that account, not the incident\u2019s status.'));
+      }
+      box.appendChild(el('b', null, (a.id ? a.id + ': ' : '') + label(a.act) + (a.den ? ' (denied)' : '') + (counter ? ' (counter-claim)' : '')));
       field(box, 'Perpetrator', a.perp || 'not named');
       field(box, 'Weapons', a.w); field(box, 'Targets', a.t); field(box, 'Places', a.pl); field(box, 'Date', a.d);
       var k = a.k;
@@ -295,7 +303,7 @@
         box.appendChild(docMeta(s[0]));
       });
       a.v.forEach(function (v) {
-        var p = el('div'); p.appendChild(el('b', null, 'Assessed by ' + v[0] + ': ')); p.appendChild(badge(v[1]));
+        var p = el('div'); p.appendChild(el('b', null, (counter ? 'This account assessed by ' : 'Assessed by ') + v[0] + ': ')); p.appendChild(badge(v[1]));
         box.appendChild(p);
         field(box, 'Weapon identified', v[2]);
         if (v[3]) { box.appendChild(sourceBlock(v[3], 'basis')); box.appendChild(docMeta(v[3])); }
