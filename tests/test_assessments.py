@@ -479,3 +479,14 @@ def test_state_run_media_answer_to_the_government(nlp):
     got = run(nlp, text, ss, [alg("A1", ["S1"], "attack_on_civilians", "soldiers", targets=["village"]),
                               alg("A2", ["S2"], "killing", "troops", targets=["rebels"])])
     assert {k: v.status for k, v in got.items()} == {"A2": "disputed"}
+
+
+def test_both_killings_refers_to_the_latest_claim_of_killings(nlp):
+    text = ("The mayor said rebels shelled the depot in Arvo. Teachers said two nurses were shot dead in Belo. "
+            "The mission said it had confirmed both killings.")
+    ss = [stmt(text, "S1", "The mayor", "rebels shelled the depot in Arvo"),
+          stmt(text, "S2", "Teachers", "two nurses were shot dead in Belo", kind="independent"),
+          stmt(text, "S3", "The mission", "it had confirmed both killings", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "shelling", "rebels", ["Arvo"]),
+                              alg("A2", ["S2"], "killing", None, ["Belo"])])
+    assert {k: v.status for k, v in got.items()} == {"A2": "corroborated"}

@@ -114,3 +114,15 @@ def test_relayed_estimates_are_no_finding():
 def test_the_verifiers_own_words_are_not_relayed():
     text = "Amnesty said its researchers confirmed the strike."
     assert status(text, "its researchers confirmed the strike", "Amnesty") == "corroborated"
+
+
+# --- some of several, and hearsay -------------------------------------------------------------------------
+
+def test_verifying_some_of_the_reported_cases_is_partial():
+    assert status("The mission said it had confirmed six of the reported deaths.") == "partially_corroborated"
+
+
+def test_reports_that_reached_the_verifier_are_no_finding():
+    sig = rate("The office said it had received reports that gunmen seized 20 boys.")
+    assert sig.relay and sig.status() is None
+    assert not rate("The office said it had received credible reports that gunmen seized 20 boys.").relay

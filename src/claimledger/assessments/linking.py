@@ -98,7 +98,7 @@ def _by_party(ctx: _Context, sentence: str, before: int) -> list[Allegation] | N
 
 ACT_WORDS = {"airstrike": r"air ?strikes?|aircraft|warplanes?|bomb\w*", "shelling": r"shell\w*|mortars?|artillery",
              "drone_strike": r"drones?", "missile_strike": r"missiles?|rockets?",
-             "attack_on_civilians": r"civilians?|residential", "killing": r"killed|killing",
+             "attack_on_civilians": r"civilians?|residential", "killing": r"killed|killings?|murder\w*|executions?|deaths?|shot dead",
              "use_of_prohibited_weapon": r"cluster|chemical|incendiary|banned", "detention": r"detain\w*|arrest\w*",
              "displacement": r"displace\w*|expel\w*", "looting": r"loot\w*"}
 
@@ -240,6 +240,21 @@ def _by_description(ctx: _Context, content: str, before: int, exclude: list[Alle
     return [a for sc, a in scored if sc == top][:1] if top else []
 
 
+_ANAPHORIC_EVENT = re.compile(r"\b(?:the|that|this|these|those|both|either|the\s+two|the\s+three)\s+(?:same\s+|reported\s+|"
+                              r"alleged\s+)?([a-z\-]+)\b")
+
+
+def by_event_noun(ctx: _Context, content: str, before: int, exclude: list[Allegation]) -> list[Allegation]:
+    """For "confirmed both killings", "verified the arrests": the latest earlier claim of that kind of act."""
+    for m in _ANAPHORIC_EVENT.finditer(_fold(content)):
+        noun = m.group(1)
+        acts = {act for act, pat in ACT_WORDS.items() if act != "attack_on_civilians" and re.fullmatch(pat, noun)}
+        cands = [a for a in _event_claims(ctx, before, exclude) if a.act in acts]
+        if cands:
+            return [max(cands, key=lambda a: _source_end_before(ctx, a, before))]
+    return []
+
+
 def main_event(ctx: _Context, before: int, exclude: list[Allegation]) -> list[Allegation]:
     """The document's main event: the earlier claim with the most (non-verifier) sources, the first on a tie."""
     cands = _event_claims(ctx, before, exclude)
@@ -317,6 +332,8 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
         # "she added that..." continues the verifier's previous point (an empty list: a finding about an
         # event this document does not report, which the statement goes on about)
         return list(previous), False
+    if not found and not own and rated:
+        found = by_event_noun(ctx, content, start, own)
     if not found and not own and rated and _TOLL.search(folded):
         found = _toll_claim(ctx, start, own)
     if not found and not own and rated and not _PARTY_AFTER.search(sentence) and not _GENERAL.search(folded) and (

@@ -291,6 +291,17 @@ def _relays(content: str | None, lex: dict, speaker: str | None = None) -> bool:
     return False
 
 
+def _hearsay(doc, lex: dict) -> bool:
+    """ "it had received reports that the militia recruited children": a verifier telling what reached it."""
+    for tok in doc:
+        if _is(tok, lex["receive_verbs"]) and tok.pos_ == "VERB" and not _blocked(tok, lex) and any(
+                c.dep_ == "dobj" and c.lower_ in lex["hearsay_nouns"] and not any(
+                    d.dep_ == "amod" and d.lower_ in ("credible", "consistent", "corroborated") for d in c.children)
+                for c in tok.children):
+            return True
+    return False
+
+
 def parsed_cues(text: str, content: str | None = None, speaker: str | None = None) -> Signals:
     """The signals read from the parse of a verifier's sentence (word lists in data/stance.toml).
 
@@ -307,6 +318,8 @@ def parsed_cues(text: str, content: str | None = None, speaker: str | None = Non
             if _blocked(tok, lex):
                 _gap(s, _what(tok), tok)
             elif any(c.dep_ == "advmod" and _lemma(c) in lex["partial_adverbs"] for c in tok.children) or any(
+                    c.dep_ == "dobj" and c.pos_ == "NUM" and any(p.dep_ == "prep" and p.lower_ == "of" for p in c.children)
+                    for c in tok.children) or any(
                     c.dep_ == "prep" and _lemma(c) == "in" and any(_lemma(p) == "part" for p in c.children)
                     for c in tok.children):
                 s.positive = s.partial = True
@@ -346,5 +359,5 @@ def parsed_cues(text: str, content: str | None = None, speaker: str | None = Non
             s.refute = True
         elif not s.verdict:
             s.verdict = _verdict(tok, lex)
-    s.relay = _relays(content, lex, speaker)
+    s.relay = _relays(content, lex, speaker) or _hearsay(doc, lex)
     return s
