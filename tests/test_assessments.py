@@ -490,3 +490,14 @@ def test_both_killings_refers_to_the_latest_claim_of_killings(nlp):
     got = run(nlp, text, ss, [alg("A1", ["S1"], "shelling", "rebels", ["Arvo"]),
                               alg("A2", ["S2"], "killing", None, ["Belo"])])
     assert {k: v.status for k, v in got.items()} == {"A2": "corroborated"}
+
+
+def test_reports_of_killings_it_could_not_verify_link_by_kind_and_place(nlp):
+    text = ("Herders said soldiers killed 12 men at the market in Dori. Farmers said rebels killed two guards in Kaya. "
+            "The UN office said it had received reports of killings in Dori but could not verify them.")
+    ss = [stmt(text, "S1", "Herders", "soldiers killed 12 men at the market in Dori", kind="independent"),
+          stmt(text, "S2", "Farmers", "rebels killed two guards in Kaya", kind="independent"),
+          stmt(text, "S3", "The UN office", "could not verify them", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "killing", "soldiers", ["Dori"]),
+                              alg("A2", ["S2"], "killing", "rebels", ["Kaya"])])
+    assert {k: v.status for k, v in got.items()} == {"A1": "insufficient_evidence"}

@@ -126,3 +126,8 @@ def test_reports_that_reached_the_verifier_are_no_finding():
     sig = rate("The office said it had received reports that gunmen seized 20 boys.")
     assert sig.relay and sig.status() is None
     assert not rate("The office said it had received credible reports that gunmen seized 20 boys.").relay
+
+
+def test_hearsay_the_verifier_could_not_verify_is_rated():
+    assert status("The office said it had received reports of killings but could not verify them.") == \
+        "insufficient_evidence"

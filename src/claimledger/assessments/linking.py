@@ -244,12 +244,20 @@ _ANAPHORIC_EVENT = re.compile(r"\b(?:the|that|this|these|those|both|either|the\s
                               r"alleged\s+)?([a-z\-]+)\b")
 
 
-def by_event_noun(ctx: _Context, content: str, before: int, exclude: list[Allegation]) -> list[Allegation]:
-    """For "confirmed both killings", "verified the arrests": the latest earlier claim of that kind of act."""
-    for m in _ANAPHORIC_EVENT.finditer(_fold(content)):
-        noun = m.group(1)
+_REPORTS_OF = re.compile(r"\b(?:reports?|allegations?|claims?|accounts?|accusations?)\s+of\s+(?:the\s+)?([a-z\-]+)\b")
+
+
+def by_event_noun(ctx: _Context, content: str, before: int, exclude: list[Allegation],
+                  sentence: str = "") -> list[Allegation]:
+    """For "confirmed both killings", "verified the arrests", "reports of killings ... could not verify them":
+    the latest earlier claim of that kind of act (one placed where the sentence says first)."""
+    nouns = [m.group(1) for m in _ANAPHORIC_EVENT.finditer(_fold(content))]
+    nouns += [m.group(1) for m in _REPORTS_OF.finditer(_fold(sentence))]
+    points = _mentioned_points(ctx, sentence) if sentence else []
+    for noun in nouns:
         acts = {act for act, pat in ACT_WORDS.items() if act != "attack_on_civilians" and re.fullmatch(pat, noun)}
         cands = [a for a in _event_claims(ctx, before, exclude) if a.act in acts]
+        cands = [a for a in cands if _place_hit(a, points, _fold(sentence))] or cands
         if cands:
             return [max(cands, key=lambda a: _source_end_before(ctx, a, before))]
     return []
@@ -333,7 +341,7 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
         # event this document does not report, which the statement goes on about)
         return list(previous), False
     if not found and not own and rated:
-        found = by_event_noun(ctx, content, start, own)
+        found = by_event_noun(ctx, content, start, own, sentence)
     if not found and not own and rated and _TOLL.search(folded):
         found = _toll_claim(ctx, start, own)
     if not found and not own and rated and not _PARTY_AFTER.search(sentence) and not _GENERAL.search(folded) and (

@@ -157,6 +157,8 @@ def rate(text: str, content: str | None = None, speaker: str | None = None) -> S
                 s.positive = True  # "no evidence of military objectives" supports the civilian claim
             elif not _NEGATED.search(t[max(0, m.start() - 40):m.start()]):
                 s.positive = True
+    if s.relay and (s.insufficient or s.core_gap or s.perp_gap or s.refute or s.contradict or s.part):
+        s.relay = False  # "received reports of killings but could not verify them" rates what it relays
     return s
 
 
