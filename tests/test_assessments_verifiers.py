@@ -44,3 +44,27 @@ def test_a_foreign_ministry_reporting_its_own_inquiry_stays_a_claimant():
     ss = [stmt(text, "S1", "The foreign ministry", "its own inquiry showed the convoy was hit by jets",
                kind="third_party")]
     assert verifiers.promote_verifiers(text, ss) == {}
+
+
+def test_a_body_named_before_a_pronoun_speaker_is_the_verifier():
+    assert verifiers.body_named("The report by the Panel of Experts on Ruritania makes bleak reading: ") == \
+        "Panel of Experts on Ruritania"
+    assert verifiers.body_named("The minister said the report makes bleak reading: ") is None
+
+
+def test_an_independent_speaker_whose_verb_is_a_finding_is_a_verifier():
+    text = "Villagers said gunmen killed nine herders. The Red Crescent confirmed reports that nine herders died."
+    ss = [stmt(text, "S1", "Villagers", "gunmen killed nine herders", kind="independent"),
+          stmt(text, "S2", "The Red Crescent", "reports that nine herders died", kind="independent")]
+    ss[1].cue = "confirmed"
+    ss[0].cue = "said"
+    assert verifiers.promote_verifiers(text, ss) == {"S2": "language"}
+
+
+def test_a_pronoun_with_a_finding_verb_after_a_named_inquiry_is_a_verifier():
+    text = ("The envoy said the report by the Commission of Inquiry on Ruritania makes bleak reading: it documents "
+            "the shelling of six hospitals.")
+    ss = [stmt(text, "S1", "it", "the shelling of six hospitals")]
+    ss[0].cue = "documents"
+    assert verifiers.promote_verifiers(text, ss) == {"S1": "language"}
+    assert verifiers.verifier_name(ss[0], None, text[:ss[0].content.start]) == "Commission of Inquiry on Ruritania"

@@ -56,6 +56,21 @@ def _military_target_claims(ctx: _Context, linked: list[Allegation], before: int
             and any(_stem_match(p.name, q.name, 5) for b in linked for p in a.places for q in b.places)]
 
 
+def finding_cue(stmt: Statement, text: str, sentence_start: int) -> bool:
+    """Whether a statement's reporting verb is itself a finding ("found", "confirmed", "documents"), not
+    negated ("did not find")."""
+    from .stance import lexicon
+
+    cue = _fold(stmt.cue)
+    words = lexicon()["finding_cues"]
+    if not any(cue == w or cue.rstrip("sd") == w.rstrip("e") or (cue.startswith(w[:-1]) and len(cue) <= len(w) + 2)
+               for w in words):
+        return False
+    span = stmt.cue_span
+    before = text[sentence_start:span.start] if span is not None and span.start >= sentence_start else ""
+    return not re.search(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$", _fold(before))
+
+
 def _relay_cue(stmt: Statement) -> bool:
     return stmt.reported_by is not None or (stmt.cue or "").lower() in RELAY_CUES
 
@@ -91,9 +106,12 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     unlinked: dict[str, list[tuple[Statement, Signals]]] = {}
     prev_name, prev_links = None, {}
     for stmt in verifier_stmts:
-        name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name)
+        name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name,
+                             text[max(0, stmt.content.start - 400):stmt.content.start])
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
         sig = rate(text[start:end], stmt.content.text, stmt.speaker.name)
+        if finding_cue(stmt, text, start):
+            sig.positive = True  # "the inquiry found that...", "the UN confirmed reports that..."
         if sig.relay and not sig.verdict:
             prev_name = name
             continue  # passing on a party's demands or estimates is no finding

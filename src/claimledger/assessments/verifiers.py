@@ -46,9 +46,10 @@ _ORG_ROLE = re.compile(r"(?:an?|the)\s+(?:(?!at\b|with\b|of\b|for\b|from\b)[\w\-
                        r"institute|agency|charity)$")
 
 
-def verifier_name(stmt: Statement, previous: str | None = None) -> str:
+def verifier_name(stmt: Statement, previous: str | None = None, context: str = "") -> str:
     """The organisation a verifier statement speaks for: a known organisation named in the speaker's
-    actor, name or role; else (a researcher "at the group") the verifier of the previous statement."""
+    actor, name or role; else (a researcher "at the group") the verifier of the previous statement; else,
+    for a pronoun ("it details..."), the investigating body named in `context` (the text just before)."""
     sp = stmt.speaker
     for text in (sp.actor, sp.name, sp.role):
         found = _known_verifier(text)
@@ -57,7 +58,27 @@ def verifier_name(stmt: Statement, previous: str | None = None) -> str:
     generic = re.match(r"(?i)(the|its|this|a|an|he|she|it|they|we)\b", sp.name or "") is not None
     if previous and (sp.type == "person" and not _ORG_ROLE.match(_fold(sp.role)) or generic):
         return previous
+    if _PRONOUN.fullmatch(sp.name or "") and context:
+        body = body_named(context)
+        if body:
+            return body
     return sp.actor or sp.name
+
+
+_PRONOUN = re.compile(r"(?i)it|they|this|the report|the study|the inquiry")
+_BODY_NAME = re.compile(r"(?:the\s+)?((?:[A-Z][\w\-]*|of|on|for|the)(?:\s+(?:[A-Z][\w\-]*|of|on|for|the)){1,8}"
+                        r"(?:\s+\([A-Z][\w]*\))?)")
+
+
+def body_named(text: str) -> str | None:
+    """The last investigating body or known verifier named in `text` ("The report by the UN Commission of
+    Inquiry (CoI) on Syria makes grim reading" -> "UN Commission of Inquiry (CoI) on Syria")."""
+    found = None
+    for m in _BODY_NAME.finditer(text):
+        name = m.group(1).strip()
+        if investigating_body(name) or _known_verifier(name):
+            found = _known_verifier(name) or name
+    return found
 
 
 _ROLE_AT = re.compile(r"\b(?:researcher|investigator|analyst|director|head|expert|specialist|spokes\w+|official|"
@@ -85,6 +106,12 @@ OSINT_LANGUAGE = re.compile(r"\bsatellite\s+(?:imagery|images|photos|pictures)\b
 def _vocabulary() -> dict:
     raw = resources.files("claimledger").joinpath("data/verifiers.toml").read_text(encoding="utf-8")
     return tomllib.loads(raw)
+
+
+def _finding_cues() -> set[str]:
+    from .stance import lexicon
+
+    return set(lexicon()["finding_cues"])
 
 
 def investigating_body(name: str | None) -> bool:
@@ -125,6 +152,15 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
             last_verifier = True
             continue
         if s.speaker.kind in ("party", "third_party"):
+            continue
+        cue = _fold(s.cue)
+        finding_cue = any(cue == w or cue.rstrip("sd") == w.rstrip("e") or cue.startswith(w[:-1]) and len(cue) <= len(w) + 2
+                          for w in _finding_cues())
+        if finding_cue and (s.speaker.kind == "independent" or (
+                _PRONOUN.fullmatch(s.speaker.name or "") and body_named(text[max(0, s.content.start - 400):s.content.start]))):
+            out[s.id] = "language"  # "the UN confirmed reports that...", "it documents the destruction of..."
+            selves.add(s.speaker.name)
+            last_verifier = True
             continue
         start, end = sentence_around(text, s.content.start, s.content.end)
         outside = text[start:s.content.start] + " " + text[s.content.end:end]
