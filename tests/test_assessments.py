@@ -501,3 +501,39 @@ def test_reports_of_killings_it_could_not_verify_link_by_kind_and_place(nlp):
     got = run(nlp, text, ss, [alg("A1", ["S1"], "killing", "soldiers", ["Dori"]),
                               alg("A2", ["S2"], "killing", "rebels", ["Kaya"])])
     assert {k: v.status for k, v in got.items()} == {"A1": "insufficient_evidence"}
+
+
+def test_the_footage_in_the_speakers_description_is_no_reference(nlp):
+    text = ("A rebel channel showed footage of a burning mill in Oska. The governor said troops shelled a school in "
+            "Velno on Sunday. Ana Roth, an engineer who reviewed the footage, said the burns in the school were "
+            "typical of an incendiary shell.")
+    ss = [stmt(text, "S1", "A rebel channel", "footage of a burning mill in Oska", kind="unknown"),
+          stmt(text, "S2", "The governor", "troops shelled a school in Velno on Sunday"),
+          stmt(text, "S3", "Ana Roth", "the burns in the school were typical of an incendiary shell",
+               kind=VERIFIER, type_="person", role="an engineer who reviewed the footage")]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "other", None, ["Oska"], targets=["mill"]),
+                              alg("A2", ["S2"], "shelling", "troops", ["Velno"], targets=["school"])])
+    assert {k: v.status for k, v in got.items()} == {"A2": "corroborated"}
+
+
+def test_the_image_refers_to_the_claim_told_in_the_paragraph_that_showed_it(nlp):
+    text = ("A photo of a wrecked bus is shared as showing Friday's strike on Lanto. The mayor said drones hit "
+            "the bus depot.\n\nThe desk found that the most shared image was misattributed.")
+    ss = [stmt(text, "S1", "The mayor", "drones hit the bus depot"),
+          stmt(text, "S2", "The desk", "the most shared image was misattributed", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "drone_strike", None, targets=["bus depot"])])
+    assert got["A1"].status == "refuted"
+
+
+def test_claims_told_since_end_the_verifiers_previous_point(nlp):
+    text = ("Officials said jets bombed a bridge in Ruse. Airwars said it geolocated the video of the bridge in Ruse. "
+            "Medics said gunmen shot five farmers near Tovo. Airwars added that the wounds were typical of rifle fire.")
+    ss = [stmt(text, "S1", "Officials", "jets bombed a bridge in Ruse"),
+          stmt(text, "S2", "Airwars", "it geolocated the video of the bridge in Ruse", kind=VERIFIER),
+          stmt(text, "S3", "Medics", "gunmen shot five farmers near Tovo", kind="independent"),
+          stmt(text, "S4", "Airwars", "the wounds were typical of rifle fire", kind=VERIFIER)]
+    a2 = alg("A2", ["S3"], "killing", "gunmen", ["Tovo"])
+    a2.casualties = Casualties(killed_min=5, killed_max=5)
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", None, ["Ruse"], targets=["bridge"]), a2])
+    assert got["A1"].statement_ids == ["S2"]
+    assert got["A2"].status == "corroborated" and got["A2"].statement_ids == ["S4"]

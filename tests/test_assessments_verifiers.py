@@ -68,3 +68,14 @@ def test_a_pronoun_with_a_finding_verb_after_a_named_inquiry_is_a_verifier():
     ss[0].cue = "documents"
     assert verifiers.promote_verifiers(text, ss) == {"S1": "language"}
     assert verifiers.verifier_name(ss[0], None, text[:ss[0].content.start]) == "Commission of Inquiry on Ruritania"
+
+
+def test_an_unplaced_desk_whose_finding_verb_introduces_a_rating_is_a_verifier():
+    text = "Factline Desk found that the clip was filmed years earlier."
+    s = stmt(text, "S1", "Factline Desk", "the clip was filmed years earlier", type_="person")
+    s.cue = "found"
+    assert verifiers.promote_verifiers(text, [s]) == {"S1": "language"}
+    text = "Police found that the car was parked outside."
+    s = stmt(text, "S1", "Police", "the car was parked outside", type_="government")
+    s.cue = "found"
+    assert verifiers.promote_verifiers(text, [s]) == {}

@@ -104,7 +104,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     verifier_stmts = sorted((s for s in statements if _is_verifier(s) and s.id), key=lambda s: s.content.start)
     groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
     unlinked: dict[str, list[tuple[Statement, Signals]]] = {}
-    prev_name, prev_links = None, {}
+    prev_name, prev_links, prev_pos = None, {}, {}
     for stmt in verifier_stmts:
         name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name,
                              text[max(0, stmt.content.start - 400):stmt.content.start])
@@ -115,7 +115,11 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
         if sig.relay and not sig.verdict:
             prev_name = name
             continue  # passing on a party's demands or estimates is no finding
-        links, own = link(stmt, ctx, prev_links.get(name), sig.status() is not None, bool(sig.part))
+        previous = prev_links.get(name)
+        if previous is not None and any(prev_pos.get(name, 0) < at < start for at in ctx.first_source.values()):
+            previous = None  # other claims were told since: "she added" no longer continues that point
+        prev_pos[name] = stmt.content.end
+        links, own = link(stmt, ctx, previous, sig.status() is not None, bool(sig.part))
         for alg in links:
             # the verifier telling the event in its own voice ("HRW said the strike killed seven") finds it
             asserted = stmt.id in alg.statement_ids and not _relay_cue(stmt) and not sig.relay

@@ -14,7 +14,8 @@ from .verifiers import VERIFICATION_LANGUAGE
 
 _ANAPHOR_ONE = re.compile(r"\b(?:that|this|the|such)\s+(?:report|claim|account|allegation|accusation|assertion|"
                           r"figure)\b|\b(?:verify|confirm|corroborate|substantiate|support)\s+it\b")
-_ANAPHOR_MEDIA = re.compile(r"\b(?:that|this|the|these|those)\s+(?:same\s+)?(?:video|videos|footage|images|photos|clip)\b")
+_ANAPHOR_MEDIA = re.compile(r"\b(?:that|this|the|these|those)\s+(?:same\s+|most\s+(?:\w+\s+){1,2}|\w+-\w+\s+)?"
+                            r"(?:video|videos|footage|images?|photos?|photographs?|pictures?|clips?)\b")
 _ANAPHOR_MANY = re.compile(r"\b(?:these|those|the|such)\s+(?:reports|claims|accounts|allegations|accusations)\b|"
                            r"\b(?:verify|confirm|corroborate|substantiate|support)\s+them\b")
 _PARTY_BEFORE = re.compile(r"\b([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)(?:['\u2019]s?)?\s+(?:reports?|claims?|accounts?|"
@@ -189,6 +190,14 @@ def _media_antecedent(ctx: _Context, pos: int) -> list[Allegation]:
     for m in reversed(list(_MEDIA.finditer(ctx.text, 0, pos))):
         if any(a <= m.start() < b for a, b in verifier_spans):
             continue
+        # the claim told in the paragraph that shows the media ("A photo ... is shared as showing the
+        # shelling. The governor said ..."), else the one told just before it
+        p0 = ctx.text.rfind("\n", 0, m.start()) + 1
+        p1 = ctx.text.find("\n", m.end())
+        p1 = len(ctx.text) if p1 < 0 else min(p1, pos)
+        told = [a for a in ctx.allegations if a.act not in NO_INCIDENT_ACTS and p0 <= ctx.first_source.get(a.id, -1) < p1]
+        if told:
+            return [min(told, key=lambda a: ctx.first_source[a.id])]
         left = sentence_around(ctx.text, m.start(), m.end())[1]
         return _nearest_before(ctx, left)
     return []
@@ -205,7 +214,8 @@ _DEFINITE_EVENT = re.compile(rf"\b(?:the|that|this)\s+(?:same\s+|affected\s+|tar
 # findings about a pattern, not this event ("similar attacks", "since 2021")
 _GENERAL = re.compile(r"\b(?:similar|previous|past|other|earlier|repeated(?:ly)?|patterns?|dozens of|hundreds of|"
                       r"since\s+(?:\d{4}|the\s+start))\b")
-_TOLL = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:figures?|toll|numbers?|count)\b|"
+_TOLL = re.compile(r"\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:figures?|toll|numbers?|count|wounds|injuries|"
+                   r"bodies|victims)\b|"
                    r"\bthe\s+number\s+of\s+(?:dead|deaths|casualties|victims|people\s+killed)\b")
 
 
@@ -308,6 +318,8 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
         earlier = [a for a in tied if ctx.first_source.get(a.id, 0) < start]
         # a finding that the strike happened speaks to the accusation, not to the striker's own account of it
         earlier = [a for a in earlier if not _self_claim(ctx, a)] or earlier
+        if len(earlier) > 1 and _ANAPHOR_MEDIA.search(_fold(content)):  # "the video": the claim that showed it
+            earlier = [a for a in earlier if a in _media_antecedent(ctx, start)] or earlier
         # a tie goes to the claims already reported (verifiers answer claims), and among those to one
         # reported in the same passage, just before
         near = [a for a in earlier if 0 <= start - _source_end_before(ctx, a, start) <= 400]
@@ -321,9 +333,11 @@ def link(stmt: Statement, ctx: _Context, previous: list[Allegation] | None,
     if not found:
         if _ANAPHOR_MANY.search(folded) or _PARTY_AFTER.search(sentence):
             found = _by_party(ctx, sentence, start) or []
-        if not found and _ANAPHOR_MEDIA.search(folded):
+        # "the video" in what the verifier said ("who reviewed the footage" describes the speaker)
+        media = _ANAPHOR_MEDIA.search(_fold(content))
+        if not found and media:
             found = _media_antecedent(ctx, start)
-        if not found and (_ANAPHOR_ONE.search(folded) or _ANAPHOR_MEDIA.search(folded)):
+        if not found and (_ANAPHOR_ONE.search(folded) or media):
             found = _nearest_before(ctx, start)
     if own and not relayed and all(a.perpetrator is None for a in own):
         # "images showed burned houses in the village": a finding about the event already reported,

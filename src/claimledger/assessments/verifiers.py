@@ -128,6 +128,18 @@ def expert_role(role: str | None) -> bool:
     return bool(t) and any(w in t for w in _vocabulary()["expert_roles"])
 
 
+def _rates_unplaced(s: Statement, text: str) -> bool:
+    """An unplaced organisation whose finding verb introduces a rating ("Factline found the clip was
+    misattributed"): a verifier speaking for itself (a government or an armed group is not taken on this)."""
+    from .stance import rate
+
+    if s.speaker.kind != "unknown" or s.speaker.type in ("government", "armed_group") \
+            or _PRONOUN.fullmatch(s.speaker.name or ""):
+        return False
+    start, end = sentence_around(text, s.content.start, s.content.end)
+    return rate(text[start:end], s.content.text, s.speaker.name).status() is not None
+
+
 def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
     """Ids of statements by a verifier's staff that the speaker stage left unclassified: "said X, a
     researcher at the group" after a verifier spoke, a person speaking for a known verifier, or a
@@ -156,7 +168,7 @@ def promote_verifiers(text: str, statements: list[Statement]) -> dict[str, str]:
         cue = _fold(s.cue)
         finding_cue = any(cue == w or cue.rstrip("sd") == w.rstrip("e") or cue.startswith(w[:-1]) and len(cue) <= len(w) + 2
                           for w in _finding_cues())
-        if finding_cue and (s.speaker.kind == "independent" or (
+        if finding_cue and (s.speaker.kind == "independent" or _rates_unplaced(s, text) or (
                 _PRONOUN.fullmatch(s.speaker.name or "") and body_named(text[max(0, s.content.start - 400):s.content.start]))):
             out[s.id] = "language"  # "the UN confirmed reports that...", "it documents the destruction of..."
             selves.add(s.speaker.name)
