@@ -537,3 +537,4 @@ def test_claims_told_since_end_the_verifiers_previous_point(nlp):
     got = run(nlp, text, ss, [alg("A1", ["S1"], "airstrike", None, ["Ruse"], targets=["bridge"]), a2])
     assert got["A1"].statement_ids == ["S2"]
     assert got["A2"].status == "corroborated" and got["A2"].statement_ids == ["S4"]
+

@@ -131,3 +131,8 @@ def test_reports_that_reached_the_verifier_are_no_finding():
 def test_hearsay_the_verifier_could_not_verify_is_rated():
     assert status("The office said it had received reports of killings but could not verify them.") == \
         "insufficient_evidence"
+
+
+def test_logged_reports_are_hearsay():
+    assert rate("The monitor said it had also logged local reports that a missile hit a farm.").relay
+    assert not rate("The mission said it had recorded 90 civilian deaths since May.").relay

@@ -99,7 +99,10 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
             names = {p.name, text[p.start:p.end] if 0 <= p.start < p.end <= len(text) else None}
             ctx.toponyms += [(rf"\b{re.escape(_fold(n))}\b", p.lat, p.lon) for n in names if n and len(n) > 2]
     for a in ctx.allegations:
-        starts = [s.content.start for s in ctx.sources(a) if not _is_verifier(s)]
+        # where the claim is first told by someone other than a verifier; a verifier's own finding is told
+        # where the verifier tells it (not at the top of the document)
+        starts = [s.content.start for s in ctx.sources(a) if not _is_verifier(s)] or [
+            s.content.start for s in ctx.sources(a)]
         ctx.first_source[a.id] = min(starts) if starts else 0
     verifier_stmts = sorted((s for s in statements if _is_verifier(s) and s.id), key=lambda s: s.content.start)
     groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
