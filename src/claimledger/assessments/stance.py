@@ -97,7 +97,7 @@ class Signals:
         if self.refute:
             return "refuted"
         if self.contradict:
-            return "disputed"
+            return "refuted"  # the verifier's own evidence contradicts the claim; "disputed" is for verifiers who disagree
         positive = self.positive or self.own
         if self.part:
             return "partially_corroborated" if positive else "disputed"
