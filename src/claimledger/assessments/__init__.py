@@ -1,11 +1,15 @@
 """Assessments by independent verifiers (the analyst review of incidents lives in `review`).
 
-`assess` reads what verifier statements say about the document's allegations with general English
-rules: which allegation a statement concerns (its own finding, "that report", "the claims by X",
-shared places, weapons and perpetrators, "the camp", continuity with the verifier's previous statement,
-else the document's main event) and how it rates it (found/verified/geolocated, could not verify, old
-footage, contradicts, no evidence that one part happened...). A finding about an event the document
-reports no claim of is kept unlinked, with its places, act and weapons, for `incidents` to match.
+Three steps, each a module of this package:
+- `verifiers`: who is a verifier (the registry, investigating bodies, independent experts, a source whose
+  finding verb introduces a rating) and which organisation a statement speaks for;
+- `stance`: what a verifier's sentence does with a claim (confirms, partly confirms, cannot verify, finds no
+  evidence, contradicts, shows footage old or misplaced, states a verdict, merely relays), from the parse
+  and the cue lists in data/stance.toml;
+- `linking`: which allegation it concerns, by compatibility (place, weapon, act, perpetrator, date) and by
+  explicit reference ("the government's claim", "the video", "both killings"), never across kinds of act.
+`assess` puts them together: one assessment per (verifier, allegation). A finding about an event the
+document reports no claim of is kept unlinked, with its places, act and weapons, for `incidents` to match.
 """
 from __future__ import annotations
 
@@ -82,15 +86,8 @@ def _claim_words(alg: Allegation) -> str:
     return "|".join(words)
 
 
-def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V",
-           places: list | None = None) -> list[Assessment]:
-    """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
-
-    One assessment per (verifier, allegation), its status from all the verifier's statements about it."""
-    text = doc_text(doc) if hasattr(doc, "user_data") else str(doc)
-    promoted = promote_verifiers(text, statements)
-    statements = [replace(s, speaker=replace(s.speaker, kind="independent_verifier")) if s.id in promoted else s
-                  for s in statements]  # copies: the caller's statements are left as they are
+def _context(text: str, statements: list[Statement], allegations: list[Allegation]) -> _Context:
+    """Look-ups for linking: sources by id, the allegations' toponyms, where each claim is first told."""
     ctx = _Context(text, {s.id: s for s in statements if s.id}, [a for a in allegations if a.id])
     for a in ctx.allegations:
         for p in a.places:
@@ -104,8 +101,19 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
         starts = [s.content.start for s in ctx.sources(a) if not _is_verifier(s)] or [
             s.content.start for s in ctx.sources(a)]
         ctx.first_source[a.id] = min(starts) if starts else 0
+    return ctx
+
+
+Rated = dict[tuple[str, str], list[tuple[Statement, Signals]]]
+
+
+def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str]
+          ) -> tuple[Rated, dict[str, list[tuple[Statement, Signals]]]]:
+    """Each verifier statement's stance and the allegations it concerns, in document order: signals by
+    (verifier, allegation id), and by verifier those about no claim of this document."""
+    text = ctx.text
     verifier_stmts = sorted((s for s in statements if _is_verifier(s) and s.id), key=lambda s: s.content.start)
-    groups: dict[tuple[str, str], list[tuple[Statement, Signals]]] = {}
+    groups: Rated = {}
     unlinked: dict[str, list[tuple[Statement, Signals]]] = {}
     prev_name, prev_links, prev_pos = None, {}, {}
     for stmt in verifier_stmts:
@@ -126,8 +134,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
         for alg in links:
             # the verifier telling the event in its own voice ("HRW said the strike killed seven") finds it
             asserted = stmt.id in alg.statement_ids and not _relay_cue(stmt) and not sig.relay
-            s = Signals(**{**sig.__dict__, "own": asserted}).for_claim(
-                alg.perpetrator, _claim_words(alg))
+            s = Signals(**{**sig.__dict__, "own": asserted}).for_claim(alg.perpetrator, _claim_words(alg))
             if s.part and _part_is_whole(alg, s.part):
                 s.refute = True  # the contradicted part is all this allegation claims
             groups.setdefault((name, alg.id), []).append((stmt, s))
@@ -144,6 +151,20 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
             unlinked.setdefault(name, []).append((stmt, sig))
             prev_links[name] = []
         prev_name = name
+    return groups, unlinked
+
+
+def assess(doc, statements: list[Statement], allegations: list[Allegation], prefix: str = "V",
+           places: list | None = None) -> list[Assessment]:
+    """Verifier assessments of the document's allegations; ids are f"{prefix}{n}".
+
+    One assessment per (verifier, allegation), its status from all the verifier's statements about it."""
+    text = doc_text(doc) if hasattr(doc, "user_data") else str(doc)
+    promoted = promote_verifiers(text, statements)
+    statements = [replace(s, speaker=replace(s.speaker, kind="independent_verifier")) if s.id in promoted else s
+                  for s in statements]  # copies: the caller's statements are left as they are
+    ctx = _context(text, statements, allegations)
+    groups, unlinked = _read(ctx, statements, promoted)
     out: list[Assessment] = []
     order = {a.id: i for i, a in enumerate(ctx.allegations)}
     for (name, alg_id), items in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):
