@@ -540,3 +540,22 @@ def test_claims_told_since_end_the_verifiers_previous_point(nlp):
     assert got["A1"].statement_ids == ["S2"]
     assert got["A2"].status == "corroborated" and got["A2"].statement_ids == ["S4"]
 
+
+
+def test_a_finding_verb_does_not_turn_no_evidence_into_support(nlp):
+    text = ("Officials said militiamen torched a mill in Brod. Human Rights Watch found no evidence that the mill "
+            "was set alight on purpose.")
+    ss = [stmt(text, "S1", "Officials", "militiamen torched a mill in Brod"),
+          stmt(text, "S2", "Human Rights Watch", "no evidence that the mill was set alight on purpose", kind=VERIFIER)]
+    ss[1].cue = "found"
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "other", "militiamen", ["Brod"], targets=["mill"])])
+    assert got["A1"].status == "refuted"  # the contradicted part is all the claim says
+
+
+def test_a_finding_verb_alone_is_a_finding(nlp):
+    text = "Villagers said soldiers burned 30 homes in Lusa. The inquiry found that soldiers burned the homes in Lusa."
+    ss = [stmt(text, "S1", "Villagers", "soldiers burned 30 homes in Lusa", kind="independent"),
+          stmt(text, "S2", "The inquiry", "soldiers burned the homes in Lusa", kind=VERIFIER)]
+    ss[1].cue = "found"
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "attack_on_civilians", "soldiers", ["Lusa"], targets=["homes"])])
+    assert got["A1"].status == "corroborated"

@@ -121,7 +121,8 @@ def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str]
                              text[max(0, stmt.content.start - 400):stmt.content.start])
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
         sig = rate(text[start:end], stmt.content.text, stmt.speaker.name)
-        if finding_cue(stmt, text, start):
+        if sig.status() is None and finding_cue(stmt, text, start) and not re.match(
+                r"(?:that\s+)?(?:no|nothing|none|neither)\b", _fold(stmt.content.text)):
             sig.positive = True  # "the inquiry found that...", "the UN confirmed reports that..."
         if sig.relay and not sig.verdict:
             prev_name = name
