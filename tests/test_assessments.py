@@ -559,3 +559,11 @@ def test_a_finding_verb_alone_is_a_finding(nlp):
     ss[1].cue = "found"
     got = run(nlp, text, ss, [alg("A1", ["S1"], "attack_on_civilians", "soldiers", ["Lusa"], targets=["homes"])])
     assert got["A1"].status == "corroborated"
+
+
+def test_a_verifier_that_cannot_verify_the_reports_it_cites_asserts_nothing(nlp):
+    text = "The observatory said it could not independently verify reports that soldiers killed ten herders in Maro."
+    ss = [stmt(text, "S1", "The observatory", "it could not independently verify reports that soldiers killed ten "
+               "herders in Maro", kind=VERIFIER)]
+    got = run(nlp, text, ss, [alg("A1", ["S1"], "killing", "soldiers", ["Maro"])])
+    assert "A1" not in got or got["A1"].status == "insufficient_evidence"

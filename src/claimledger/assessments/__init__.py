@@ -134,7 +134,8 @@ def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str]
         links, own = link(stmt, ctx, previous, sig.status() is not None, bool(sig.part))
         for alg in links:
             # the verifier telling the event in its own voice ("HRW said the strike killed seven") finds it
-            asserted = stmt.id in alg.statement_ids and not _relay_cue(stmt) and not sig.relay
+            asserted = stmt.id in alg.statement_ids and not _relay_cue(stmt) and not sig.relay \
+                and not sig.insufficient  # "could not verify reports that..." asserts nothing
             s = Signals(**{**sig.__dict__, "own": asserted}).for_claim(alg.perpetrator, _claim_words(alg))
             if s.part and _part_is_whole(alg, s.part):
                 s.refute = True  # the contradicted part is all this allegation claims

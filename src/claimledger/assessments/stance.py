@@ -140,7 +140,9 @@ def rate(text: str, content: str | None = None, speaker: str | None = None) -> S
         for m in re.finditer(p, t):
             obj = t[m.end():m.end() + 90]
             obj = re.split(r"[;]|\bbut\b|\bwhile\b", obj)[0]
-            if CORE_DETAIL.search(obj):
+            if _CLAIM_OBJECT.match(obj.strip()):
+                s.insufficient = True
+            elif CORE_DETAIL.search(obj):
                 s.core_gap = True
             elif _AGENT.search(obj):
                 s.perp_gap = True
@@ -218,12 +220,19 @@ _AGENT = re.compile(r"\b(?:who|whose|whom|responsib\w*|perpetrat\w*|culprits?|at
                     r"force|forces|group|army)|(?:operat|fir|launch|dropp|fly|flew|flown)\w*\s+(?:the|it|them))\b")
 
 
+# what cannot be verified is the report itself: "reports that...", "the claims of...", "these accounts"
+_CLAIM_OBJECT = re.compile(r"(?:the\s+|these\s+|those\s+|such\s+|any\s+|local\s+|media\s+)*(?:reports?|claims?|allegations?|"
+                           r"accounts?|assertions?|accusations?|them|it|this|that)\b(?!\s+(?:toll|figures?|number))")
+
+
 def _gap(s: Signals, what: str, doc_tok=None) -> None:
     """Record what could not be verified: a core detail, who did it, the weapon's make, or the claim."""
     from .text import _fold as fold
 
     w = fold(what)
-    if CORE_DETAIL.search(w):
+    if _CLAIM_OBJECT.match(w):
+        s.insufficient = True  # "could not verify reports that ten were killed": the claim as a whole
+    elif CORE_DETAIL.search(w):
         s.core_gap = True
     elif _AGENT.search(w) or (doc_tok is not None and any(t.ent_type_ in ("NORP", "ORG", "GPE") and t.dep_ == "nsubj"
                                                             for t in doc_tok.subtree)):
