@@ -72,10 +72,15 @@ def _derived(conn, allegation_ids: list[str]) -> tuple[str, list[str]]:
     from sqlalchemy import select
 
     from . import db
-    from .incidents import derive_status
-    from .models import from_dict
+    from .incidents import derive_status, is_counter_claim
+    from .models import Allegation, from_dict
 
-    rows = conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(allegation_ids))).scalars()
+    # counter-claims (the accused party's own account) do not set the status while an accusation is there
+    members = [from_dict(Allegation, r) for r in conn.execute(
+        select(db.allegations.c.data).where(db.allegations.c.id.in_(allegation_ids))).scalars()]
+    counter = {a.id for a in members if is_counter_claim(a)}
+    core = [a for a in allegation_ids if a not in counter] or allegation_ids
+    rows = conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(core))).scalars()
     return derive_status([from_dict(Assessment, r) for r in rows])
 
 
