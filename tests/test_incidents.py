@@ -264,3 +264,15 @@ def test_incidents_outlets_narrating_an_event_are_independent_sources_a_party_is
     [inc] = incidents.cluster(algs, [], ss, ds + [{"id": 5, "published": "2022-03-02", "text": text}])
     # the reprint counts as the outlet it copies; the ministry's release joins its side's spokespeople
     assert inc.sources == ["harbour gazette (outlet)", "ukraine (party)", "valley radio (outlet)"]
+
+
+def test_incidents_a_counter_claim_stays_a_counter_claim():
+    from claimledger.allegations import REASONS
+    accusation = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    own = alg("D1.A2", 1, ("Kyiv", *KYIV), perpetrator_reason=REASONS["self"])
+    refuted = Assessment("D1.A2", "Bellingcat", "refuted", id="D1.V2")
+    [inc] = incidents.cluster([accusation, own], [refuted], [], docs(1))
+    # the accused party's account was refuted; the accusation itself is still only alleged
+    assert inc.status == "alleged"
+    assert inc.counter_claims == ["D1.A2"]
+    assert any("counter-claim" in r for r in inc.reasoning)

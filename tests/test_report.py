@@ -252,3 +252,12 @@ def test_report_actor_filter_lists_one_canonical_name_per_actor(small_ledger):
     data = report.page_data(ledger)
     assert {a["perp"] for a in data["allegations"]} == {"Georgia"}
     assert "Georgian forces" in data["allegations"][0]["pa"] and data["allegations"][2]["pa"] == ["Georgian army"]
+
+
+def test_report_page_data_lists_counter_claims_apart(small_ledger):
+    ledger = small_ledger()
+    inc = ledger["incidents"][0]
+    alg_ids = [a["id"] for a in ledger["allegations"]]
+    inc["counter_claims"] = [inc["allegation_ids"][0]]
+    data = report.page_data(ledger)
+    assert data["incidents"][0]["cc"] == [alg_ids.index(inc["allegation_ids"][0])]

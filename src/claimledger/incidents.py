@@ -200,6 +200,11 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
 
 # --- status and independence ------------------------------------------------------------------------
 
+def is_counter_claim(alg: Allegation) -> bool:
+    """A party's own account of its act ("our jets hit a command post") or a denial: it answers an accusation."""
+    return alg.denial or alg.perpetrator_reason == SELF_CLAIM
+
+
 def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     """An incident's status from its verifiers' assessments, with the reasoning.
 
@@ -237,12 +242,17 @@ def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
 
 
 def member_status(member_ids: list[str], by_alg: dict[str, list[Assessment]],
-                  self_claims: set[str]) -> tuple[str, list[str]]:
-    """The derived status of an incident holding these allegations. A striker's own account ("we hit a
-    command post") is a counter-claim: its assessment does not change the status of the accusation it
-    answers."""
-    core = [a for a in member_ids if a not in self_claims and by_alg.get(a)] or member_ids
-    return derive_status([x for a in core for x in by_alg.get(a, [])])
+                  counters: set[str]) -> tuple[str, list[str]]:
+    """The derived status of an incident holding these allegations. A counter-claim (the accused party's own
+    account, "we hit a command post", or a denial) answers the accusation: while an accusation is there, its
+    assessments do not set the status."""
+    core = [a for a in member_ids if a not in counters] or member_ids
+    status, reasoning = derive_status([x for a in core for x in by_alg.get(a, [])])
+    kept_apart = [a for a in member_ids if a not in core]
+    if kept_apart:
+        reasoning.append(f"counter-claim(s) {', '.join(kept_apart)}: the accused party's own account, kept apart; "
+                         "their assessments do not set the status")
+    return status, reasoning
 
 
 def _speaker_key(stmt: Statement) -> str:
@@ -438,15 +448,16 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
-        status, reasoning = member_status([a.id for a in algs], by_alg,
-                                          {a.id for a in algs if a.perpetrator_reason == SELF_CLAIM})
+        counters = {a.id for a in algs if is_counter_claim(a)}
+        status, reasoning = member_status([a.id for a in algs], by_alg, counters)
+        counter = [a.id for a in algs if a.id in counters] if len(counters) < len(algs) else []
         reasoning = notes_f + reasoning
         sources, notes = independent_sources(algs, stmts, copies, reporters)
         dated = [a.date for a in algs if a.date]
         out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
                             date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,
                             status=status, reasoning=reasoning + notes + [f"{len(sources)} independent source(s)"],
-                            sources=sources, attached=attached))
+                            sources=sources, attached=attached, counter_claims=counter))
     return sorted(out, key=lambda i: natural_key(i.id))
 
 
@@ -492,8 +503,8 @@ def store(engine, incidents: list[Incident], allegations: list[Allegation] | Non
         for a in assessments:
             if a.allegation_id:
                 by_alg.setdefault(a.allegation_id, []).append(a)
-        claims = {a.id for a in allegations if a.perpetrator_reason == SELF_CLAIM}
-        derive = lambda ids: member_status(ids, by_alg, claims)  # noqa: E731
+        counters = {a.id for a in allegations if is_counter_claim(a)}
+        derive = lambda ids: member_status(ids, by_alg, counters)  # noqa: E731
         before, before_members = stored_incidents(conn)
         decisions = load_decisions(conn)
         states = {d.id: {"applied_to": d.applied_to, "changes": d.changes, "settled_by": d.settled_by}

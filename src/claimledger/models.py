@@ -182,6 +182,10 @@ class Incident:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # analyst decisions applied here, each with its rationale
     needs_review: list[str] = field(default_factory=list)  # why a decision here needs re-review (the machine's view changed)
 
+    # members that answer the accusation (the accused party's own account, a denial): shown apart, and their
+    # assessments do not set the status
+    counter_claims: list[str] = field(default_factory=list)
+
 
 DECISION_KINDS = ("status", "merge", "split", "evidence", "keep")
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from . import allegations as allegation_stage
-from . import db, geo, incidents, ledger, narration, statements
+from . import assessments, db, geo, incidents, narration, statements
 from .models import Allegation, Assessment, Statement, as_dict, from_dict
 from .nlp import reflow, restore_spans
 
@@ -51,7 +51,7 @@ def analyze_parsed(spacy_doc, document_id: int, published: date | None,
     stmts = statements.extract(spacy_doc, published=published, prefix=p + "S")
     places = geo.find_places(spacy_doc)
     algs = allegation_stage.extract(spacy_doc, stmts, places, published=published, prefix=p + "A")
-    asmts = ledger.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
+    asmts = assessments.assess(spacy_doc, stmts, algs, prefix=p + "V", places=places)
     # the outlet's own account, after the verifiers have weighed the attributed claims
     algs += narration.extract(spacy_doc, stmts, places, published=published, prefix=p + "A", first=len(algs) + 1,
                               reported_by=reported_by or narration.reporter(None, document_id=document_id))

@@ -112,18 +112,17 @@ def deriver(conn):
     from sqlalchemy import select
 
     from . import db
-    from .allegations import SELF_CLAIM
-    from .incidents import member_status
+    from .incidents import is_counter_claim, member_status
+    from .models import Allegation
 
     def derive(ids: list[str]) -> tuple[str, list[str]]:
         by_alg: dict[str, list[Assessment]] = {}
         for r in conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(ids))).scalars():
             a = from_dict(Assessment, r)
             by_alg.setdefault(a.allegation_id, []).append(a)
-        claims = {r.id for r in conn.execute(select(db.allegations.c.id, db.allegations.c.data)
-                                             .where(db.allegations.c.id.in_(ids)))
-                  if (r.data or {}).get("perpetrator_reason") == SELF_CLAIM}
-        return member_status(ids, by_alg, claims)
+        counters = {a.id for a in (from_dict(Allegation, r) for r in conn.execute(
+            select(db.allegations.c.data).where(db.allegations.c.id.in_(ids))).scalars()) if is_counter_claim(a)}
+        return member_status(ids, by_alg, counters)
     return derive
 
 
