@@ -10,6 +10,7 @@ reports no claim of is kept unlinked, with its places, act and weapons, for `inc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 from .allegations import SELF_CLAIM
@@ -42,6 +43,7 @@ VERIFIERS = {
 NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
 
 
+@lru_cache(maxsize=4096)  # a verifier's sentence is folded once for every allegation it is compared with
 def _fold(text: str | None) -> str:
     text = (text or "").replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip().lower()
@@ -244,6 +246,7 @@ class _Context:
     allegations: list[Allegation]
     first_source: dict[str, int] = field(default_factory=dict)  # allegation id -> start of its first source
     toponyms: list[tuple[str, float, float]] = field(default_factory=list)  # name pattern, lat, lon
+    points: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # text -> toponyms it names
 
     def sources(self, alg: Allegation) -> list[Statement]:
         return [self.by_id[s] for s in alg.statement_ids if s in self.by_id]
@@ -297,9 +300,12 @@ RELAY_CUES = {"reported", "reports", "report", "claimed", "claims", "claim", "al
 
 
 def _mentioned_points(ctx: _Context, text: str) -> list[tuple[float, float]]:
-    """Coordinates of the document's resolved toponyms that `text` names (any spelling used for them)."""
-    t = _fold(text)
-    return [(lat, lon) for pat, lat, lon in ctx.toponyms if re.search(pat, t)]
+    """Coordinates of the document's resolved toponyms that `text` names (any spelling used for them); once
+    per text, not once per allegation it is compared with."""
+    if text not in ctx.points:
+        t = _fold(text)
+        ctx.points[text] = [(lat, lon) for pat, lat, lon in ctx.toponyms if re.search(pat, t)]
+    return ctx.points[text]
 
 
 def _place_hit(alg: Allegation, points: list[tuple[float, float]], names_text: str) -> bool:
@@ -613,6 +619,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
                 continue
             names = {p.name, text[p.start:p.end] if 0 <= p.start < p.end <= len(text) else None}
             ctx.toponyms += [(rf"\b{re.escape(_fold(n))}\b", p.lat, p.lon) for n in names if n and len(n) > 2]
+    ctx.toponyms = list(dict.fromkeys(ctx.toponyms))  # a place many allegations share is looked for once
     for a in ctx.allegations:
         starts = [s.content.start for s in ctx.sources(a) if not _is_verifier(s)]
         ctx.first_source[a.id] = min(starts) if starts else 0
