@@ -19,7 +19,6 @@ Quotation marks (and statements marked by layout) live in `quotes`, beliefs in `
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import date
 from functools import lru_cache
 
@@ -122,33 +121,7 @@ def pipeline() -> Language:
         nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([invisible, *nlp.Defaults.infixes]).finditer
         nlp.add_pipe("claimledger_paragraphs", before="parser")
         nlp.add_pipe("claimledger_quotes", last=True)
-    nlp.max_length = max(nlp.max_length, 5_000_000)  # long documents: see `parse` for chunked parsing
     return nlp
-
-
-def chunks(text: str, max_chars: int = 100_000) -> list[tuple[int, str]]:
-    """Paragraph-aligned pieces of a long text as (offset, piece); pieces concatenate back to `text`."""
-    out, start = [], 0
-    while len(text) - start > max_chars:
-        cut = text.rfind("\n", start + max_chars // 2, start + max_chars)
-        cut = cut + 1 if cut > 0 else start + max_chars
-        out.append((start, text[start:cut]))
-        start = cut
-    out.append((start, text[start:]))
-    return out
-
-
-def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
-    """Parse `text` in paragraph-aligned chunks, joined into one Doc whose text (and offsets) equal `text`."""
-    parts = [p for _, p in chunks(text, max_chars)]
-    if len(parts) == 1:
-        return nlp(text)
-    with warnings.catch_warnings():  # the quotation extension is recomputed on the joined text below
-        warnings.simplefilter("ignore")
-        doc = Doc.from_docs(list(nlp.pipe(parts)), ensure_whitespace=False)
-    if Doc.has_extension("cl_quotes"):
-        doc._.cl_quotes = find_quotes(doc.text)
-    return doc
 
 
 # ---------------------------------------------------------------- content rules
