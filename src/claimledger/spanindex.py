@@ -17,7 +17,7 @@ class SpanIndex:
     """Spans in order of their start (ties in the order given), each with an optional item (the statement
     a content span belongs to, say); iterating gives the spans, like the list it was built from.
 
-    `examined` counts, over all indexes, the spans a query looked at: a test of the bound above."""
+    `examined` counts, over all indexes, the spans a query or a loop looked at: a test of the bound above."""
     examined = 0
 
     def __init__(self, spans, items=None):
@@ -35,8 +35,10 @@ class SpanIndex:
         """`spans` itself when already indexed."""
         return spans if isinstance(spans, cls) else cls(spans)
 
-    def __iter__(self):
-        return iter(self.spans)
+    def __iter__(self):  # counted too: a loop over every span is what the index is there to avoid
+        for span in self.spans:
+            SpanIndex.examined += 1
+            yield span
 
     def __len__(self) -> int:
         return len(self.spans)
