@@ -10,7 +10,7 @@ import os
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
                         String, Table, Text, UniqueConstraint, create_engine, event, inspect)
@@ -279,6 +279,11 @@ def replace_machine_records(conn, table: Table, document_id: int, run_id: int | 
 
 def load_records(conn, table: Table, document_ids: list[int] | None = None) -> list[dict]:
     """The JSON records of a table, in document and id order."""
+    return list(iter_records(conn, table, document_ids))
+
+
+def iter_records(conn, table: Table, document_ids: list[int] | None = None) -> Iterator[dict]:
+    """`load_records`, a batch of rows at a time (for a caller that keeps only some)."""
     from sqlalchemy import select
 
     q = select(table.c.data)
@@ -288,4 +293,4 @@ def load_records(conn, table: Table, document_ids: list[int] | None = None) -> l
         q = q.order_by(table.c.document_id, table.c.id)
     else:
         q = q.order_by(table.c.id)
-    return [row for row in conn.execute(q).scalars()]
+    yield from conn.execution_options(yield_per=1000).execute(q).scalars()

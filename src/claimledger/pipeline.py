@@ -186,12 +186,15 @@ def save_result(engine: Engine, result: DocumentResult | parts.Spool) -> None:
 
 
 def load_all(conn) -> tuple[list[Statement], list[Allegation], list[Assessment], list[dict]]:
+    """What re-clustering needs: the documents, allegations and assessments, and the statements these cite
+    (only those: the rest, most of a long document's, are never looked at)."""
     docs = [dict(r._mapping) for r in conn.execute(
         select(db.documents.c.id, db.documents.c.title, db.documents.c.outlet, db.documents.c.published,
                db.documents.c.url, db.documents.c.text).order_by(db.documents.c.id))]
-    stmts = [from_dict(Statement, d) for d in db.load_records(conn, db.statements)]
-    algs = [from_dict(Allegation, d) for d in db.load_records(conn, db.allegations)]
-    asmts = [from_dict(Assessment, d) for d in db.load_records(conn, db.assessments)]
+    algs = [from_dict(Allegation, d) for d in db.iter_records(conn, db.allegations)]
+    asmts = [from_dict(Assessment, d) for d in db.iter_records(conn, db.assessments)]
+    cited = {s for x in (*algs, *asmts) for s in x.statement_ids}
+    stmts = [from_dict(Statement, d) for d in db.iter_records(conn, db.statements) if d.get("id") in cited]
     return stmts, algs, asmts, docs
 
 
