@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
                         String, Table, Text, UniqueConstraint, create_engine, event, inspect)
@@ -43,7 +45,7 @@ documents = Table(
     Column("source_kind", String(16)),
     Column("ingested_at", DateTime(timezone=True), nullable=False, default=utcnow),
     Column("ingest_run_id", Integer, ForeignKey("ingest_runs.id")),
-    Column("analysis_status", String(16), nullable=False, default="pending"),  # pending | analyzed | skipped
+    Column("analysis_status", String(16), nullable=False, default="pending"),  # pending | analyzed | skipped | failed
     Column("analysis_note", Text),
 )
 
@@ -345,24 +347,33 @@ def _dig(record: dict, path: tuple) -> object:
     return record
 
 
-def replace_machine_records(conn, table: Table, document_id: int, run_id: int | None, records: list[dict]) -> int:
+def replace_machine_records(conn, table: Table, document_id: int, run_id: int | None, records: Iterable[dict],
+                            batch: int = 2000) -> int:
     """Replace a document's machine records in `table`, keeping any an analyst has edited.
 
-    Records whose id an analyst edited are not overwritten. Returns the number written."""
+    Records whose id an analyst edited are not overwritten; `records` may be a stream (a long document's),
+    written `batch` at a time. Returns the number written."""
     from sqlalchemy import delete, select
 
     edited = set(conn.execute(select(table.c.id).where(table.c.document_id == document_id,
                                                        table.c.edited.is_(True))).scalars())
     conn.execute(delete(table).where(table.c.document_id == document_id, table.c.edited.is_(False)))
-    rows = [dict(id=r["id"], document_id=document_id, run_id=run_id, data=r, edited=False, version=1,
-                 **_columns(table, r)) for r in records if r["id"] not in edited]
-    if rows:
-        conn.execute(table.insert(), rows)
-    return len(rows)
+    written = 0
+    rows = (dict(id=r["id"], document_id=document_id, run_id=run_id, data=r, edited=False, version=1,
+                 **_columns(table, r)) for r in records if r["id"] not in edited)
+    while chunk := list(islice(rows, batch)):
+        conn.execute(table.insert(), chunk)
+        written += len(chunk)
+    return written
 
 
 def load_records(conn, table: Table, document_ids: list[int] | None = None) -> list[dict]:
     """The JSON records of a table, in document and id order."""
+    return list(iter_records(conn, table, document_ids))
+
+
+def iter_records(conn, table: Table, document_ids: list[int] | None = None) -> Iterator[dict]:
+    """`load_records`, a batch of rows at a time (for a caller that keeps only some)."""
     from sqlalchemy import select
 
     q = select(table.c.data)
@@ -372,4 +383,4 @@ def load_records(conn, table: Table, document_ids: list[int] | None = None) -> l
         q = q.order_by(table.c.document_id, table.c.id)
     else:
         q = q.order_by(table.c.id)
-    return [row for row in conn.execute(q).scalars()]
+    yield from conn.execution_options(yield_per=1000).execute(q).scalars()

@@ -9,6 +9,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from .vocabulary import ACT_NAMES as ACTS, STATUSES  # noqa: F401  (re-exported: the records' value sets)
@@ -240,17 +241,22 @@ def as_dict(obj: Any) -> Any:
 
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a dataclass (nested ones too) from what `as_dict` produced."""
-    import typing
-
     if data is None or not (dataclasses.is_dataclass(cls)):
         return data
-    hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, hint in _fields(cls):
+        if name in data:
+            kwargs[name] = _coerce(hint, data[name])
     return cls(**kwargs)
+
+
+@lru_cache(maxsize=None)
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields with their resolved types, worked out once per class (not once per record)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _coerce(hint: Any, value: Any) -> Any:

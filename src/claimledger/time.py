@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -165,12 +166,13 @@ def find_dates(text: str, published: date | None, start: int = 0, end: int | Non
     published = _as_date(published)
     end = len(text) if end is None else end
     window = text[start:end]
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint, in text order: only the last one starting before e can overlap
     found: list[DateMention] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(window):
             s, e = m.start() + start, m.end() + start
-            if any(s < te and ts < e for ts, te in taken):
+            i = bisect_left(taken, (e,))
+            if i and taken[i - 1][1] > s:
                 continue
             got = _resolve_match(kind, m, published)
             if got is None:
@@ -178,7 +180,7 @@ def find_dates(text: str, published: date | None, start: int = 0, end: int | Non
             value, precision, end_value = got
             if published and precision == "day" and value > published.isoformat():
                 continue  # never in the future of publication
-            taken.append((s, e))
+            insort(taken, (s, e))
             found.append(DateMention(Span.of(text, s, e), value, precision, end_value))
     return sorted(found, key=lambda x: x.span.start)
 

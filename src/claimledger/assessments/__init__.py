@@ -96,6 +96,7 @@ def _context(text: str, statements: list[Statement], allegations: list[Allegatio
                 continue
             names = {p.name, text[p.start:p.end] if 0 <= p.start < p.end <= len(text) else None}
             ctx.toponyms += [(rf"\b{re.escape(_fold(n))}\b", p.lat, p.lon) for n in names if n and len(n) > 2]
+    ctx.toponyms = list(dict.fromkeys(ctx.toponyms))  # a place many allegations share is looked for once
     for a in ctx.allegations:
         # where the claim is first told by someone other than a verifier; a verifier's own finding is told
         # where the verifier tells it (not at the top of the document)

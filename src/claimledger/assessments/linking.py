@@ -32,6 +32,7 @@ class _Context:
     allegations: list[Allegation]
     first_source: dict[str, int] = field(default_factory=dict)  # allegation id -> start of its first source
     toponyms: list[tuple[str, float, float]] = field(default_factory=list)  # name pattern, lat, lon
+    points: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # text -> toponyms it names
 
     def sources(self, alg: Allegation) -> list[Statement]:
         return [self.by_id[s] for s in alg.statement_ids if s in self.by_id]
@@ -110,9 +111,12 @@ RELAY_CUES = {"reported", "reports", "report", "claimed", "claims", "claim", "al
 
 
 def _mentioned_points(ctx: _Context, text: str) -> list[tuple[float, float]]:
-    """Coordinates of the document's resolved toponyms that `text` names (any spelling used for them)."""
-    t = _fold(text)
-    return [(lat, lon) for pat, lat, lon in ctx.toponyms if re.search(pat, t)]
+    """Coordinates of the document's resolved toponyms that `text` names (any spelling used for them); once
+    per text, not once per allegation it is compared with."""
+    if text not in ctx.points:
+        t = _fold(text)
+        ctx.points[text] = [(lat, lon) for pat, lat, lon in ctx.toponyms if re.search(pat, t)]
+    return ctx.points[text]
 
 
 def _place_hit(alg: Allegation, points: list[tuple[float, float]], names_text: str) -> bool:
