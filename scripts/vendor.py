@@ -1,5 +1,6 @@
 """Copy the pinned Leaflet and Leaflet.markercluster dist files from node_modules (after `npm ci`)
-into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report, and turn
+into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report; copy htmx
+into src/claimledger/web/static/vendor/, where the analyst workspace serves it; and turn
 world-atlas's Natural Earth 1:110m country TopoJSON into the report's offline base map (GeoJSON).
 
 Usage: python scripts/vendor.py [--node-modules DIR]
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src" / "claimledger" / "static"
+WEB_VENDOR = ROOT / "src" / "claimledger" / "web" / "static" / "vendor"
 # (package, file inside the package, name in static/)
 FILES = [
     ("leaflet", "dist/leaflet.js", "leaflet.js"),
@@ -25,6 +27,11 @@ FILES = [
     ("leaflet.markercluster", "dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
     ("leaflet.markercluster", "MIT-LICENCE.txt", "LICENSE.leaflet.markercluster"),
     ("world-atlas", "LICENSE", "LICENSE.world-atlas"),
+]
+# (package, file inside the package, name in web/static/vendor/): served by the workspace, never from a CDN
+WEB_FILES = [
+    ("htmx.org", "dist/htmx.min.js", "htmx.min.js"),
+    ("htmx.org", "LICENSE", "LICENSE.htmx"),
 ]
 # (package, TopoJSON file, object inside it, GeoJSON name in static/)
 BASEMAP = ("world-atlas", "countries-110m.json", "countries", "countries.geojson")
@@ -103,10 +110,10 @@ def topojson_features(topology: dict, name: str, decimals: int = DECIMALS) -> di
     return {"type": "FeatureCollection", "features": features}
 
 
-def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
-    """Copy FILES, checking each package's installed version against package.json."""
+def vendor(node_modules: Path, static: Path = STATIC, web_vendor: Path = WEB_VENDOR) -> list[Path]:
+    """Copy FILES and WEB_FILES, checking each package's installed version against package.json."""
     pins = pinned_versions()
-    for pkg in {p for p, _, _ in FILES}:
+    for pkg in {p for p, _, _ in FILES + WEB_FILES}:
         got = json.loads((node_modules / pkg / "package.json").read_text())["version"]
         if got != pins[pkg]:
             raise SystemExit(f"{pkg} {got} installed but {pins[pkg]} pinned: run `npm ci`")
@@ -121,6 +128,9 @@ def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
             text = re.sub(r"url\(images/[^)]*\)", "none", dest.read_text())
             dest.write_text(text)
         written.append(dest)
+    web_vendor.mkdir(parents=True, exist_ok=True)
+    for pkg, src, name in WEB_FILES:
+        written.append(Path(shutil.copyfile(node_modules / pkg / src, web_vendor / name)))
     pkg, src, obj, name = BASEMAP
     topology = json.loads((node_modules / pkg / src).read_text())
     dest = static / name
