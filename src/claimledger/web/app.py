@@ -380,7 +380,7 @@ def _incident_page(conn, incident_id: str) -> dict:
                              if basis and doc else None})
         allegations.append({**a, "sources": [x for x in map(source, a.get("statement_ids") or []) if x],
                             "findings": findings})
-    history = queries.audit_entries(conn, [incident_id] + recs["members"][incident_id])
+    history = queries.audit_entries(conn, incident_id, recs["members"][incident_id])
     for h in history:
         change = dict(h["change"]) if isinstance(h["change"], dict) else {"change": h["change"]}
         h["records"] = len(change.pop("state", None) or {})

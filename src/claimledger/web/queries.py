@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import Text, and_, cast, delete, exists, func, or_, select, update
 
 from .. import db
 from ..models import natural_key
@@ -160,11 +160,14 @@ def evidence_file(conn, sha256: str):
     return conn.execute(select(e.sha256, e.original_name, e.size, e.content).where(e.sha256 == sha256)).first()
 
 
-def audit_entries(conn, record_ids: list[str], limit: int = 200) -> list[dict]:
-    """The latest audit entries about these records (oldest first)."""
+def audit_entries(conn, incident_id: str, record_ids: list[str], limit: int = 200) -> list[dict]:
+    """The latest audit entries (oldest first) naming these records, or whose record hashes show they
+    changed the incident (a re-clustering names no single record)."""
     al = db.audit_log.c
+    key = _like(f'"incident:{incident_id}"')
     q = (select(al.seq, al.at, al.actor, al.action, al.record_type, al.record_id, al.change, al.hash)
-         .where(al.record_id.in_(record_ids)).order_by(al.seq.desc()).limit(limit))
+         .where(or_(al.record_id.in_([incident_id] + record_ids), cast(al.change, Text).like(key, escape="\\")))
+         .order_by(al.seq.desc()).limit(limit))
     return [dict(r._mapping) for r in conn.execute(q)][::-1]
 
 
