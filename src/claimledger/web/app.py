@@ -5,6 +5,7 @@ the app is built, and anonymous requests never reach a route (they are sent to /
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -108,7 +109,11 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request):
-        token = new_token()  # double-submit: the form's token must equal this cookie's
+        # double-submit: the form's token must equal this cookie's. An existing one is kept, so a second
+        # tab (or a favicon request sent here) does not invalidate the form already shown.
+        token = request.cookies.get(login_cookie) or ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{43}", token):
+            token = new_token()
         resp = render(request, "login.html", login_csrf=token, error=None)
         set_cookie(resp, login_cookie, token, 3600)
         return resp
