@@ -41,7 +41,10 @@ def test_web_queue_lists_incidents_with_reasons_and_filters(ws):
     for query, want in [("act=detention", ["I.D2.A1"]), ("actor=north", ["I.D1.A1"]), ("status=corroborated", ["I.D1.A1"]),
                         ("place=kestrel", ["I.D2.A1"]), ("date_from=2024-05-06", ["I.D1.A1"]),
                         ("date_to=2024-05", ["I.D1.A1", "I.D2.A1"]), ("date_to=2024-04", []),
-                        ("document=2", ["I.D2.A1"]), ("actor=%25", []), ("reviewed=yes", [])]:
+                        ("document=2", ["I.D2.A1"]), ("actor=%25", []), ("reviewed=yes", []),
+                        # full-text search over the articles: stemmed, every word, no query syntax
+                        ("q=craters", ["I.D1.A1"]), ("q=shelling+station", ["I.D1.A1"]), ("q=Drivers", ["I.D2.A1"]),
+                        ("q=craters+drivers", []), ("q=%22OR+zebra(+*", []), ("q=%22%27", ["I.D1.A1", "I.D2.A1"])]:
         assert _ids(client.get(f"/queue?{query}").text) == want, query
     assert client.get("/queue?document=x").status_code == 400
     # htmx asks for the results only
@@ -161,4 +164,19 @@ def test_web_users_add_cli_stores_an_argon2_hash(tmp_path):
                              (["kim", "--role", "boss"], PASSWORD, "choose one of")]:
         r = runner.invoke(cli_app, ["users", "add", *args, "--db", url], input=stdin + "\n")
         assert r.exit_code != 0 and why in r.output, r.output
+    engine.dispose()
+
+
+def test_web_search_index_takes_in_documents_stored_before_it(db_url):
+    engine = db.connect(db_url, migrate=False)
+    db.upgrade(engine, "0003_users")
+    from claimledger import ingest
+    from claimledger.models import Document
+
+    doc_id, _ = ingest.store_document(engine, Document(text="Old report\n\nA ferry sank off the cape.", language="en"))
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        found = conn.execute(queries.matching_documents(conn, "ferries cape")).scalars().all()
+        assert found == [doc_id]
+        assert queries.matching_documents(conn, "*** ()") is None
     engine.dispose()

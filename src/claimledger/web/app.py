@@ -336,7 +336,7 @@ def _queue_filter(params) -> queries.QueueFilter:
         raise HTTPException(400, "reviewed: no, yes or any")
     return queries.QueueFilter(status=get("status"), reviewed=reviewed, actor=get("actor"), act=get("act"),
                                place=get("place"), date_from=get("date_from"), date_to=get("date_to"),
-                               document=int(doc) if doc else None, after=get("after"))
+                               document=int(doc) if doc else None, after=get("after"), q=get("q"))
 
 
 def _queue_item(row: dict, recs: dict) -> dict:

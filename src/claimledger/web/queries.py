@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Text, and_, cast, delete, exists, func, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, exists, func, or_, select, text, update
 
 from .. import db
 from ..models import natural_key
@@ -86,6 +86,33 @@ class QueueFilter:
     date_to: str = ""
     document: int | None = None
     after: str = ""  # keyset pagination: the last incident id of the previous page
+    q: str = ""  # full-text search over the documents (title and text)
+
+
+def _words(q: str) -> list[str]:
+    """The words of a search, each to be matched as a plain term: no query syntax gets through.
+
+    >>> _words('shelling "market" OR -x*')
+    ['shelling', 'market', 'OR', 'x']
+    """
+    import re
+
+    return re.findall(r"\w+", q)[:20]
+
+
+def matching_documents(conn, q: str):
+    """A subquery of the ids of documents whose title or text holds every word of `q` (stemmed): SQLite's
+    FTS5 index or PostgreSQL's tsvector index (migration 0004_search)."""
+    words = _words(q)
+    if not words:
+        return None
+    if conn.dialect.name == "postgresql":
+        vector = "to_tsvector('english', coalesce(title, '') || ' ' || text)"  # as indexed
+        return (select(db.documents.c.id)
+                .where(text(f"{vector} @@ plainto_tsquery('english', :fts_q)").bindparams(fts_q=" ".join(words))))
+    match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return select(text("rowid")).select_from(text("documents_fts")).where(
+        text("documents_fts MATCH :fts_q").bindparams(fts_q=match))
 
 
 def _like(value: str) -> str:
@@ -116,6 +143,10 @@ def queue_page(conn, f: QueueFilter, limit: int = 50) -> tuple[list[dict], str |
         member.append(a.date <= f.date_to + "~")  # "2024-03" takes in "2024-03-31"
     if f.document is not None:
         member.append(a.document_id == f.document)
+    if f.q:
+        docs = matching_documents(conn, f.q)
+        if docs is not None:
+            member.append(a.document_id.in_(docs))
     if member:
         conds.append(exists(select(m.allegation_id).join_from(db.incident_members, db.allegations,
                                                               a.id == m.allegation_id)
