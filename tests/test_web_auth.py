@@ -119,23 +119,28 @@ def test_web_auth_post_without_csrf_token_is_403_and_changes_nothing(ws):
     assert r.status_code == 403
 
 
-def test_web_auth_failed_logins_are_throttled_per_user(ws):
+def test_web_auth_failed_logins_are_throttled_per_user_and_per_address(ws):
     now = [1000.0]
-    throttle = Throttle(limit=3, lockout=60, clock=lambda: now[0])
-    client = make_client(app_for(ws, throttle=throttle))
+    clock = lambda: now[0]  # noqa: E731
+    names, addresses = Throttle(limit=3, lockout=60, clock=clock), Throttle(limit=5, lockout=60, clock=clock)
+    client = make_client(app_for(ws, throttle=names, address_throttle=addresses))
     for _ in range(3):
         assert login(client, "ana", "not the password").status_code == 401
     r = login(client, "ana")  # the right password, but locked
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and "Too many" in r.text
-    other = make_client(app_for(ws, throttle=throttle))
-    assert login(other, "vera").status_code == 429  # same client address: locked too
+    assert login(client, "vera").status_code == 303  # another name from the same address: not yet
+    for _ in range(2):
+        assert login(client, "nobody", "not the password").status_code == 401
+    assert login(client, "adam").status_code == 429  # five failures from this address: every name waits
     now[0] += 61
     assert login(client, "ana").status_code == 303
-    # another failure after the lockout doubles it
+    # a failure past the limit doubles the lockout (here the address's, to 120 s; locked logins count no failure)
     for _ in range(4):
         login(client, "vera", "not the password")
     now[0] += 61
     assert login(client, "vera").status_code == 429
+    now[0] += 61
+    assert login(client, "vera").status_code == 303
 
 
 def test_web_auth_unknown_user_and_wrong_password_look_the_same(ws):

@@ -96,6 +96,7 @@ def csrf_of(client) -> str:
 
 def app_for(engine, **kw):
     kw.setdefault("throttle", Throttle())
+    kw.setdefault("address_throttle", Throttle(limit=30))
     return create_app(engine, **kw)
 
 

@@ -62,12 +62,17 @@ def _templates() -> Jinja2Templates:
 
 
 def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.0,
-               throttle: Throttle | None = None) -> FastAPI:
+               throttle: Throttle | None = None, address_throttle: Throttle | None = None) -> FastAPI:
     """The workspace over `engine` (a migrated claimledger database). `secure_cookie=False` only for plain
-    http on this machine: browsers then send the cookies over http."""
+    http on this machine: browsers then send the cookies over http.
+
+    Failed logins are counted per user name (`throttle`) and, more leniently, per client address
+    (`address_throttle`): colleagues behind one proxy share an address, and one guesser must not lock
+    them all out after five tries."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     templates = _templates()
     throttle = throttle or Throttle()
+    address_throttle = address_throttle or Throttle(limit=30)
     cookie = "__Host-claimledger" if secure_cookie else "claimledger"
     login_cookie = cookie + "-login"
     app.state.engine, app.state.throttle = engine, throttle
@@ -124,8 +129,8 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
         name, password = str(form.get("username") or ""), str(form.get("password") or "")
         if not same(str(form.get("csrf_token") or ""), request.cookies.get(login_cookie)):
             raise HTTPException(403, "missing or wrong CSRF token: reload the login page and try again")
-        keys = (f"user:{name.lower()}", f"ip:{request.client.host if request.client else '?'}")
-        wait = throttle.wait(*keys)
+        user_key, address = f"user:{name.lower()}", f"ip:{request.client.host if request.client else '?'}"
+        wait = max(throttle.wait(user_key), address_throttle.wait(address))
         if wait > 0:
             token = new_token()
             resp = render(request, "login.html", 429, login_csrf=token,
@@ -135,12 +140,13 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
             return resp
         user = await run_in_threadpool(_login, engine, name, password, session_hours)
         if user is None:
-            throttle.failure(*keys)
+            throttle.failure(user_key)
+            address_throttle.failure(address)
             token = new_token()
             resp = render(request, "login.html", 401, login_csrf=token, error="Wrong user name or password.")
             set_cookie(resp, login_cookie, token, 3600)
             return resp
-        throttle.success(keys[0])
+        throttle.success(user_key)
         resp = RedirectResponse("/queue", status_code=303)
         set_cookie(resp, cookie, user, int(session_hours * 3600))  # a fresh session id at every login
         resp.delete_cookie(login_cookie, path="/", secure=secure_cookie, httponly=True, samesite="strict")
