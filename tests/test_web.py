@@ -97,6 +97,7 @@ def test_web_stale_version_gets_409_with_both_versions_and_saves_nothing(ws):
                                                     "version": "1", "csrf_token": csrf_of(ana)})
     assert r.status_code == 409
     assert "wrong bridge" in r.text and "photos match" in r.text and "version 2" in r.text
+    assert "set_status by adam" in r.text
     with ws.connect() as conn:
         row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D2.A1")).one()
     assert (row.status, row.version, row.rationale) == ("corroborated", 2, "photos match")
@@ -180,3 +181,32 @@ def test_web_search_index_takes_in_documents_stored_before_it(db_url):
         assert found == [doc_id]
         assert queries.matching_documents(conn, "*** ()") is None
     engine.dispose()
+
+
+def test_web_concurrent_edits_of_one_version_one_wins_and_the_chain_verifies(ws):
+    """20 analysts submit a status on the same version at once: exactly one is saved, the others get the
+    conflict page, and the audit log holds one entry for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ws.begin() as conn:
+        for i in range(20):
+            queries.add_user(conn, f"analyst{i}", "analyst", PASSWORD)
+    clients = [_as(ws, f"analyst{i}") for i in range(20)]
+    tokens = [csrf_of(c) for c in clients]
+    before = _last_entry(ws).seq
+
+    def submit(i):
+        return clients[i].post("/incidents/I.D2.A1/status", data={
+            "status": "refuted", "rationale": f"reviewer {i}", "version": "1", "csrf_token": tokens[i]},
+            follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(submit, range(20)))
+    assert sorted(codes) == [303] + [409] * 19, codes
+    with ws.connect() as conn:
+        row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D2.A1")).one()
+        entries = conn.execute(select(db.audit_log).where(db.audit_log.c.seq > before)).all()
+        assert audit.verify(conn) == [] and audit.verify_records(conn) == []
+    winner = codes.index(303)
+    assert (row.version, row.rationale) == (2, f"reviewer {winner}")
+    assert [(e.actor, e.action) for e in entries] == [(f"analyst{winner}", "set_status")]

@@ -208,9 +208,10 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
         except review.StaleVersion as exc:
             with engine.connect() as conn:
                 current = review.show(conn, incident_id)
+                last = (queries.audit_entries(conn, incident_id, [], limit=1) or [None])[-1]
             mine = {k: v for k, v in form.multi_items() if k != "csrf_token"}
             return render(request, "conflict.html", 409, message=str(exc), current=current, mine=mine,
-                          incident_id=incident_id)
+                          incident_id=incident_id, last=last)
         except review.ReviewError as exc:
             raise HTTPException(400, str(exc))
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
