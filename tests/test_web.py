@@ -210,3 +210,22 @@ def test_web_concurrent_edits_of_one_version_one_wins_and_the_chain_verifies(ws)
     winner = codes.index(303)
     assert (row.version, row.rationale) == (2, f"reviewer {winner}")
     assert [(e.actor, e.action) for e in entries] == [(f"analyst{winner}", "set_status")]
+
+
+def test_web_tables_in_db_py_match_the_migrations(engine):
+    """users, sessions and the queue's indexes are declared in db.py as migrations 0003/0004 make them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    mine = {"users", "sessions", "ix_allegations_act", "ix_allegations_perpetrator", "ix_allegations_date",
+            "ix_incident_members_allegation_id", "ix_incidents_status", "ix_sessions_user_id",
+            "ix_sessions_expires_at"}
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+
+    def names(d):
+        return {getattr(x, "name", None) for x in d if not isinstance(x, (str, int, bool))}
+
+    touching = [d for d in diff if names(d if isinstance(d, tuple) else [d]) & mine
+                or (isinstance(d, tuple) and any(getattr(x, "name", None) in mine for x in d))]
+    assert touching == []
