@@ -172,14 +172,13 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
         with engine.connect() as conn:
             rows, after = queries.queue_page(conn, f)
             recs = queries.page_records(conn, [r["id"] for r in rows])
-            acts = sorted(set(ACTS) | set(queries.acts_in_use(conn)))
         items = [_queue_item(r, recs) for r in rows]
         params = {k: v for k, v in request.query_params.items() if k != "after" and v}
         next_url = "/queue?" + urlencode({**params, "after": after}) if after else None
         first_url = "/queue?" + urlencode(params) if f.after else None
         partial = request.headers.get("hx-request") == "true" and request.headers.get("hx-target") == "results"
         return render(request, "queue_results.html" if partial else "queue.html", items=items, f=f,
-                      statuses=STATUSES, acts=acts, next_url=next_url, first_url=first_url)
+                      statuses=STATUSES, acts=ACTS, next_url=next_url, first_url=first_url)
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse)
     def incident(request: Request, incident_id: str, user=_dep(need("viewer"))):

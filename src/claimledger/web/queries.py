@@ -201,13 +201,3 @@ def audit_entries(conn, incident_id: str, record_ids: list[str], limit: int = 20
          .where(or_(al.record_id.in_([incident_id] + record_ids), cast(al.change, Text).like(key, escape="\\")))
          .order_by(al.seq.desc()).limit(limit))
     return [dict(r._mapping) for r in conn.execute(q)][::-1]
-
-
-def acts_in_use(conn) -> list[str]:
-    return [x for x in conn.execute(select(db.allegations.c.act).distinct().order_by(db.allegations.c.act)).scalars()
-            if x]
-
-
-def incident_ids_exist(conn, ids: list[str]) -> set[str]:
-    return set(conn.execute(select(db.incidents.c.id).where(db.incidents.c.id.in_(ids))).scalars())
-
