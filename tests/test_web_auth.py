@@ -161,6 +161,13 @@ def test_web_auth_cookie_flags_and_server_side_session(ws):
     with ws.connect() as conn:
         stored = conn.execute(select(db.sessions.c.token_hash)).scalars().all()
     assert token not in stored and len(stored) == 1  # only its hash is kept
+    # logging in again replaces the session: the earlier cookie opens nothing
+    assert login(client, "ana").status_code == 303
+    again = client.cookies.get("__Host-claimledger")
+    stale = make_client(app_for(ws))
+    stale.cookies.set("__Host-claimledger", token)
+    assert again != token and stale.get("/queue", follow_redirects=False).status_code == 303
+    token = again
     # logging out ends the session on the server: the old cookie opens nothing
     client.post("/logout", data={"csrf_token": csrf_of(client)})
     thief = make_client(app_for(ws))

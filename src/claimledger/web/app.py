@@ -138,7 +138,7 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
             resp.headers["Retry-After"] = str(int(wait) + 1)
             set_cookie(resp, login_cookie, token, 3600)
             return resp
-        user = await run_in_threadpool(_login, engine, name, password, session_hours)
+        user = await run_in_threadpool(_login, engine, name, password, session_hours, request.cookies.get(cookie))
         if user is None:
             throttle.failure(user_key)
             address_throttle.failure(address)
@@ -313,13 +313,15 @@ def _session(engine, token):
         return queries.session_user(conn, token)
 
 
-def _login(engine, name: str, password: str, hours: float) -> str | None:
-    """The new session's cookie token, or None for a wrong name or password."""
+def _login(engine, name: str, password: str, hours: float, old_token: str | None) -> str | None:
+    """The new session's cookie token, or None for a wrong name or password. A session the browser
+    already had ends: one login, one live session id."""
     with engine.connect() as conn:
         user, stored = queries.password_hash(conn, name)
     if not check_password(stored, password) or user is None:
         return None
     with engine.begin() as conn:
+        queries.close_session(conn, old_token)
         return queries.open_session(conn, user, hours)[0]
 
 
