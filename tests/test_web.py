@@ -130,6 +130,18 @@ def test_web_evidence_upload_is_stored_by_hash_and_downloaded_as_attachment(ws, 
     assert got.content == body and got.headers["content-type"] == "application/octet-stream"
     assert got.headers["content-disposition"] == 'attachment; filename="evilpage.html"'
     assert _last_entry(ws).actor == "ana"
+    def chunks():
+        yield b"csrf_token=x&"
+        yield b"file=y"
+
+    r = client.post("/incidents/I.D1.A1/evidence", content=chunks(),
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 411  # no size given: refused before any of it is read
+    monkeypatch.setattr(web_app, "MAX_BODY", 100)
+    r = client.post("/incidents/I.D1.A1/evidence", data={"csrf_token": csrf_of(client)},
+                    files={"file": ("big.bin", b"x" * 200, "application/octet-stream")})
+    assert r.status_code == 413
+    monkeypatch.setattr(web_app, "MAX_BODY", 10_000)
     monkeypatch.setattr(web_app, "MAX_UPLOAD", 10)
     r = client.post("/incidents/I.D1.A1/evidence", data={"csrf_token": csrf_of(client)},
                     files={"file": ("big.bin", b"x" * 11, "application/octet-stream")})

@@ -91,7 +91,10 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
     async def guard(request: Request, call_next):
         request.state.user = request.state.csrf = None
         length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > MAX_BODY):
+        if length is None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # a chunked body has no size to check before it is read (and spooled to disk): browsers send one
+            resp = Response("a request body needs a Content-Length", status_code=411)
+        elif length and (not length.isdigit() or int(length) > MAX_BODY):
             resp = Response("request too large", status_code=413)
         else:
             found = await run_in_threadpool(_session, engine, request.cookies.get(cookie))
