@@ -177,6 +177,10 @@ def test_web_users_add_cli_stores_an_argon2_hash(tmp_path):
                              (["kim", "--role", "boss"], PASSWORD, "choose one of")]:
         r = runner.invoke(cli_app, ["users", "add", *args, "--db", url], input=stdin + "\n")
         assert r.exit_code != 0 and why in r.output, r.output
+    assert runner.invoke(cli_app, ["users", "disable", "mira", "--db", url]).exit_code == 0
+    with engine.connect() as conn:
+        assert conn.execute(select(db.users.c.disabled)).scalar() is True
+    assert runner.invoke(cli_app, ["users", "disable", "nobody", "--db", url]).exit_code == 1
     engine.dispose()
 
 

@@ -50,6 +50,8 @@ EXPECTED = {
     ("POST", "/admin/users"): ("/admin/users", "new-user", dict(anonymous=303, viewer=403, analyst=403, admin=303)),
     ("POST", "/admin/users/{name}/role"): ("/admin/users/vera/role", _form(role="viewer"),
                                           dict(anonymous=303, viewer=403, analyst=403, admin=303)),
+    ("POST", "/admin/users/{name}/disabled"): ("/admin/users/nobody/disabled", _form(disabled="1"),  # no such user
+                                              dict(anonymous=303, viewer=403, analyst=403, admin=400)),
 }
 
 
@@ -206,3 +208,16 @@ def test_web_auth_pages_have_no_inline_script(ws):
         html = client.get(path).text
         assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], path
         assert not re.search(r"\son[a-z]+\s*=", html), path
+
+
+def test_web_auth_a_disabled_user_is_logged_out_and_cannot_log_in(ws):
+    admin, ana = _client_as(ws, "admin"), _client_as(ws, "analyst")
+    r = admin.post("/admin/users/ana/disabled", data={"disabled": "1", "csrf_token": csrf_of(admin)},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    assert ana.get("/queue", follow_redirects=False).status_code == 303
+    assert login(ana, "ana").status_code == 401
+    own = admin.post("/admin/users/adam/disabled", data={"disabled": "1", "csrf_token": csrf_of(admin)})
+    assert own.status_code == 400
+    admin.post("/admin/users/ana/disabled", data={"disabled": "0", "csrf_token": csrf_of(admin)})
+    assert login(ana, "ana").status_code == 303

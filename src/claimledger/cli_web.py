@@ -69,6 +69,24 @@ def users_role(name: str, role: str = typer.Argument(..., help="viewer | analyst
     err.print(f"{name} is now {role}")
 
 
+@users_app.command("disable")
+def users_disable(name: str, enable: bool = typer.Option(False, "--enable", help="Enable the account again."),
+                  database: Optional[str] = DbOption) -> None:
+    """Disable an account (its sessions end at once), or enable it again."""
+    from .web import auth, queries
+
+    engine = db.connect(database)
+    try:
+        with engine.begin() as conn:
+            queries.set_disabled(conn, name, not enable)
+    except auth.AccountError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    finally:
+        engine.dispose()
+    err.print(f"{name} is {'enabled' if enable else 'disabled'}")
+
+
 def serve(database: Optional[str] = DbOption, host: str = typer.Option("127.0.0.1", help="Address to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),
           secure_cookie: bool = typer.Option(True, "--secure-cookie/--no-secure-cookie",

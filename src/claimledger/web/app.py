@@ -286,6 +286,18 @@ def create_app(engine, *, secure_cookie: bool = True, session_hours: float = 12.
             raise HTTPException(400, str(exc))
         return RedirectResponse("/admin/users", status_code=303)
 
+    @app.post("/admin/users/{name}/disabled")
+    async def set_disabled(request: Request, name: str, user=_dep(need("admin"))):
+        form = await request.form()
+        if name == user.name:
+            raise HTTPException(400, "you cannot disable your own account")
+        try:
+            with engine.begin() as conn:
+                queries.set_disabled(conn, name, str(form.get("disabled") or "") == "1")
+        except queries.AccountError as exc:
+            raise HTTPException(400, str(exc))
+        return RedirectResponse("/admin/users", status_code=303)
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _check_every_route_needs_a_role(app)
     return app

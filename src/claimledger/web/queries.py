@@ -31,6 +31,14 @@ def set_role(conn, name: str, role: str) -> None:
     conn.execute(delete(db.sessions).where(db.sessions.c.user_id == uid))
 
 
+def set_disabled(conn, name: str, disabled: bool) -> None:
+    """Disable (or enable again) an account; a disabled one cannot log in and its sessions end at once."""
+    if conn.execute(update(db.users).where(db.users.c.name == name).values(disabled=disabled)).rowcount != 1:
+        raise AccountError(f"no user {name!r}")
+    uid = select(db.users.c.id).where(db.users.c.name == name).scalar_subquery()
+    conn.execute(delete(db.sessions).where(db.sessions.c.user_id == uid))
+
+
 def list_users(conn) -> list[dict]:
     q = select(db.users.c.name, db.users.c.role, db.users.c.disabled, db.users.c.created_at).order_by(db.users.c.name)
     return [dict(r._mapping) for r in conn.execute(q)]
