@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from claimledger import audit, db
 from claimledger.cli import app as cli_app
-from claimledger.web import app as web_app
+from claimledger.web import security as web_security
 from claimledger.web import queries
 
 from web_fixtures import (PASSWORD, XSS, app_for, cheap_argon2, csrf_of, login, make_client, seed,  # noqa: F401
@@ -137,12 +137,12 @@ def test_web_evidence_upload_is_stored_by_hash_and_downloaded_as_attachment(ws, 
     r = client.post("/incidents/I.D1.A1/evidence", content=chunks(),
                     headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 411  # no size given: refused before any of it is read
-    monkeypatch.setattr(web_app, "MAX_BODY", 100)
+    monkeypatch.setattr(web_security, "MAX_BODY", 100)
     r = client.post("/incidents/I.D1.A1/evidence", data={"csrf_token": csrf_of(client)},
                     files={"file": ("big.bin", b"x" * 200, "application/octet-stream")})
     assert r.status_code == 413
-    monkeypatch.setattr(web_app, "MAX_BODY", 10_000)
-    monkeypatch.setattr(web_app, "MAX_UPLOAD", 10)
+    monkeypatch.setattr(web_security, "MAX_BODY", 10_000)
+    monkeypatch.setattr(web_security, "MAX_UPLOAD", 10)
     r = client.post("/incidents/I.D1.A1/evidence", data={"csrf_token": csrf_of(client)},
                     files={"file": ("big.bin", b"x" * 11, "application/octet-stream")})
     assert r.status_code == 413

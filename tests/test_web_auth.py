@@ -221,3 +221,16 @@ def test_web_auth_a_disabled_user_is_logged_out_and_cannot_log_in(ws):
     assert own.status_code == 400
     admin.post("/admin/users/ana/disabled", data={"disabled": "0", "csrf_token": csrf_of(admin)})
     assert login(ana, "ana").status_code == 303
+
+
+def test_web_auth_a_route_without_a_role_is_refused_when_the_app_is_built():
+    from fastapi import FastAPI
+
+    from claimledger.web.security import check_every_route_needs_a_role, need
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.get("/ok")(lambda user=need("viewer"): "ok")
+    check_every_route_needs_a_role(app)
+    app.get("/forgotten")(lambda: "open")
+    with pytest.raises(RuntimeError, match="/forgotten declares no role"):
+        check_every_route_needs_a_role(app)
