@@ -32,6 +32,9 @@ FILES = [
 WEB_FILES = [
     ("htmx.org", "dist/htmx.min.js", "htmx.min.js"),
     ("htmx.org", "LICENSE", "LICENSE.htmx"),
+    ("leaflet", "dist/leaflet.js", "leaflet.js"),
+    ("leaflet", "dist/leaflet.css", "leaflet.css"),
+    ("leaflet", "LICENSE", "LICENSE.leaflet"),
 ]
 # (package, TopoJSON file, object inside it, GeoJSON name in static/)
 BASEMAP = ("world-atlas", "countries-110m.json", "countries", "countries.geojson")
@@ -130,13 +133,18 @@ def vendor(node_modules: Path, static: Path = STATIC, web_vendor: Path = WEB_VEN
         written.append(dest)
     web_vendor.mkdir(parents=True, exist_ok=True)
     for pkg, src, name in WEB_FILES:
-        written.append(Path(shutil.copyfile(node_modules / pkg / src, web_vendor / name)))
+        dest = web_vendor / name
+        shutil.copyfile(node_modules / pkg / src, dest)
+        if name.endswith(".css"):  # no default marker images here either: nothing to fetch
+            dest.write_text(re.sub(r"url\(images/[^)]*\)", "none", dest.read_text()))
+        written.append(dest)
     pkg, src, obj, name = BASEMAP
     topology = json.loads((node_modules / pkg / src).read_text())
     dest = static / name
     dest.write_text(json.dumps(topojson_features(topology, obj), ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
     written.append(dest)
+    written.append(Path(shutil.copyfile(dest, web_vendor / name)))  # the workspace's incident map too
     (static / "VERSIONS.json").write_text(json.dumps(pins, indent=2) + "\n")
     return written
 

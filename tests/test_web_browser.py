@@ -78,6 +78,10 @@ def test_web_browser_login_queue_and_set_status(browser, server):
     page.wait_for_url(server + "/incidents/I.D1.A1")
     marks = page.locator("mark")
     assert marks.nth(1).text_content() == XSS  # the hostile sentence is shown as text, marked at its span
+    # the map: the place as a marker over the vendored country outlines, its hostile name as a text label
+    page.wait_for_selector('#map[data-ready="1"]', state="attached")
+    assert page.locator("#map .leaflet-overlay-pane path").count() > 100
+    assert page.locator("#map .leaflet-tooltip").text_content() == "Dalmora" + XSS
     page.screenshot(path=str(SHOTS / "workspace-incident.png"), full_page=True)
 
     page.select_option("#status-form select[name=status]", "disputed")

@@ -63,7 +63,8 @@ def seed(engine, hostile: str = "") -> dict:
             db.replace_machine_records(conn, db.assessments, d, None, asmts[d])
             audit.append_event(conn, "claimledger", "analyze", "document", str(d), {}, watch=w)
     incidents.store(engine, [
-        Incident("I.D1.A1", ["D1.A1"], {"name": "Dalmora" + hostile}, "2024-05-06", "corroborated",
+        Incident("I.D1.A1", ["D1.A1"], {"name": "Dalmora" + hostile, "lat": 48.5, "lon": 35.0}, "2024-05-06",
+                 "corroborated",
                  sources=["southland (party)", "observer group"]),
         Incident("I.D2.A1", ["D2.A1"], {"name": "Kestrel Bridge"}, "2024-05", "alleged", sources=["villagers"])])
     with engine.begin() as conn:
