@@ -53,3 +53,4 @@ bench: install vendor
 
 clean:
 	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/LICENSE.*
+	find src/claimledger/web/static/vendor -type f ! -name .gitignore -delete
