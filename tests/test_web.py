@@ -172,6 +172,9 @@ def test_web_users_add_cli_stores_an_argon2_hash(tmp_path):
         row = conn.execute(select(db.users)).one()
     assert (row.name, row.role) == ("mira", "analyst") and row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
+    with engine.connect() as conn:
+        entry = conn.execute(select(db.audit_log).where(db.audit_log.c.action == "add_user")).one()
+    assert (entry.record_id, entry.change) == ("mira", {"role": "analyst"})  # no password, no hash
     for args, stdin, why in [(["mira", "--role", "analyst"], PASSWORD, "exists already"),
                              (["kim", "--role", "analyst"], "short", "at least 12"),
                              (["kim", "--role", "boss"], PASSWORD, "choose one of")]:

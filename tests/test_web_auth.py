@@ -185,6 +185,10 @@ def test_web_auth_role_change_ends_sessions(ws):
     r = admin.post("/admin/users/vera/role", data={"role": "analyst", "csrf_token": csrf_of(admin)},
                    follow_redirects=False)
     assert r.status_code == 303
+    with ws.connect() as conn:
+        last = conn.execute(select(db.audit_log).order_by(db.audit_log.c.seq.desc())).first()
+    assert (last.actor, last.action, last.record_id, last.change) == ("adam", "set_role", "vera",
+                                                                      {"from": "viewer", "to": "analyst"})
     assert vera.get("/queue", follow_redirects=False).status_code == 303
     assert login(vera, "vera").status_code == 303
     assert "(analyst)" in vera.get("/queue").text

@@ -42,7 +42,7 @@ def users_add(name: str, role: str = typer.Option(..., "--role", help="viewer | 
     engine = db.connect(database)
     try:
         with engine.begin() as conn:
-            queries.add_user(conn, name, role, password)
+            queries.add_user(conn, name, role, password, actor=getpass.getuser())
     except auth.AccountError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
@@ -60,7 +60,7 @@ def users_role(name: str, role: str = typer.Argument(..., help="viewer | analyst
     engine = db.connect(database)
     try:
         with engine.begin() as conn:
-            queries.set_role(conn, name, role)
+            queries.set_role(conn, name, role, actor=getpass.getuser())
     except auth.AccountError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
@@ -78,7 +78,7 @@ def users_disable(name: str, enable: bool = typer.Option(False, "--enable", help
     engine = db.connect(database)
     try:
         with engine.begin() as conn:
-            queries.set_disabled(conn, name, not enable)
+            queries.set_disabled(conn, name, not enable, actor=getpass.getuser())
     except auth.AccountError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)

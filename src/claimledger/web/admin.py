@@ -23,7 +23,7 @@ async def add_user(request: Request, user=need("admin")):
     try:
         with engine.begin() as conn:
             queries.add_user(conn, str(form.get("name") or ""), str(form.get("role") or ""),
-                             str(form.get("password") or ""))
+                             str(form.get("password") or ""), actor=user.name)
     except queries.AccountError as exc:
         with engine.connect() as conn:
             return render(request, "users.html", 400, users=queries.list_users(conn), error=str(exc))
@@ -35,7 +35,7 @@ async def set_role(request: Request, name: str, user=need("admin")):
     form = await request.form()
     try:
         with settings(request).engine.begin() as conn:
-            queries.set_role(conn, name, str(form.get("role") or ""))
+            queries.set_role(conn, name, str(form.get("role") or ""), actor=user.name)
     except queries.AccountError as exc:
         raise HTTPException(400, str(exc))
     return RedirectResponse("/admin/users", status_code=303)
@@ -48,7 +48,7 @@ async def set_disabled(request: Request, name: str, user=need("admin")):
         raise HTTPException(400, "you cannot disable your own account")
     try:
         with settings(request).engine.begin() as conn:
-            queries.set_disabled(conn, name, str(form.get("disabled") or "") == "1")
+            queries.set_disabled(conn, name, str(form.get("disabled") or "") == "1", actor=user.name)
     except queries.AccountError as exc:
         raise HTTPException(400, str(exc))
     return RedirectResponse("/admin/users", status_code=303)

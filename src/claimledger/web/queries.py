@@ -7,34 +7,41 @@ from dataclasses import dataclass
 
 from sqlalchemy import Text, and_, cast, delete, func, or_, select, text, update
 
-from .. import db
+from .. import audit, db
 from ..models import natural_key
 from .auth import AccountError, User, check_account, hash_password, new_token, token_hash
 
 # --- users and sessions -----------------------------------------------------------------------------------
 
 
-def add_user(conn, name: str, role: str, password: str) -> int:
+# Account changes are written to the audit log (who gave whom which role), never the password or its hash.
+
+def add_user(conn, name: str, role: str, password: str, actor: str = "claimledger") -> int:
     check_account(name, role, password)
     if conn.execute(select(db.users.c.id).where(db.users.c.name == name)).first():
         raise AccountError(f"user {name!r} exists already")
-    return conn.execute(db.users.insert().values(name=name, role=role, password_hash=hash_password(password),
-                                                 disabled=False)).inserted_primary_key[0]
+    uid = conn.execute(db.users.insert().values(name=name, role=role, password_hash=hash_password(password),
+                                                disabled=False)).inserted_primary_key[0]
+    audit.append_event(conn, actor, "add_user", "user", name, {"role": role})
+    return uid
 
 
-def set_role(conn, name: str, role: str) -> None:
+def set_role(conn, name: str, role: str, actor: str = "claimledger") -> None:
     check_account(name, role)
+    before = conn.execute(select(db.users.c.role).where(db.users.c.name == name)).scalar()
     if conn.execute(update(db.users).where(db.users.c.name == name).values(role=role)).rowcount != 1:
         raise AccountError(f"no user {name!r}")
+    audit.append_event(conn, actor, "set_role", "user", name, {"from": before, "to": role})
     # a changed role takes effect at once: the user's open sessions end
     uid = select(db.users.c.id).where(db.users.c.name == name).scalar_subquery()
     conn.execute(delete(db.sessions).where(db.sessions.c.user_id == uid))
 
 
-def set_disabled(conn, name: str, disabled: bool) -> None:
+def set_disabled(conn, name: str, disabled: bool, actor: str = "claimledger") -> None:
     """Disable (or enable again) an account; a disabled one cannot log in and its sessions end at once."""
     if conn.execute(update(db.users).where(db.users.c.name == name).values(disabled=disabled)).rowcount != 1:
         raise AccountError(f"no user {name!r}")
+    audit.append_event(conn, actor, "disable_user" if disabled else "enable_user", "user", name, {})
     uid = select(db.users.c.id).where(db.users.c.name == name).scalar_subquery()
     conn.execute(delete(db.sessions).where(db.sessions.c.user_id == uid))
 
