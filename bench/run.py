@@ -5,7 +5,7 @@ import importlib
 import sys
 
 BENCHES = ["bench_ingest", "bench_geo", "bench_statements", "bench_pipeline", "bench_incidents", "bench_report",
-           "bench_longdocs"]
+           "bench_longdocs", "bench_web"]
 
 
 def main(argv: list[str]) -> int:

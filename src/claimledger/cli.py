@@ -192,6 +192,11 @@ from .cli_review import audit_app, review_app  # noqa: E402  (review and audit l
 app.add_typer(review_app, name="review")
 app.add_typer(audit_app, name="audit")
 
+from .cli_web import serve, users_app  # noqa: E402  (the workspace: accounts and the web server)
+
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
+
 
 if __name__ == "__main__":
     app()

@@ -12,8 +12,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
-                        String, Table, Text, UniqueConstraint, create_engine, event, inspect)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint, create_engine, event, inspect)
 from sqlalchemy.engine import Engine
 
 DEFAULT_URL = "sqlite:///claimledger.db"
@@ -178,6 +178,32 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# --- the analyst workspace (claimledger.web): accounts, server-side sessions, indexes behind its queue ---
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # viewer | analyst | admin
+    Column("password_hash", String(256), nullable=False),  # argon2id, with its parameters and salt
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, default=utcnow),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie: a leaked table opens no session
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Integer, nullable=False),  # epoch seconds: compared the same way on every backend
+    Column("expires_at", Integer, nullable=False, index=True),
+)
+
+Index("ix_allegations_act", allegations.c.act)
+Index("ix_allegations_perpetrator", allegations.c.perpetrator)
+Index("ix_allegations_date", allegations.c.date)
+Index("ix_incident_members_allegation_id", incident_members.c.allegation_id)
+Index("ix_incidents_status", incidents.c.status)
 
 
 def database_url(url: str | None = None) -> str:
@@ -383,4 +409,6 @@ def iter_records(conn, table: Table, document_ids: list[int] | None = None) -> I
         q = q.order_by(table.c.document_id, table.c.id)
     else:
         q = q.order_by(table.c.id)
-    yield from conn.execution_options(yield_per=1000).execute(q).scalars()
+    # on the statement, not the connection: Connection.execution_options sets it for every later statement too
+    # (server-side cursors, where PostgreSQL refuses executemany)
+    yield from conn.execute(q.execution_options(yield_per=1000)).scalars()
