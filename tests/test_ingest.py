@@ -227,7 +227,8 @@ def server():
 def test_ingest_url_list_with_timeouts_retries_and_errors(engine, tmp_path, server):
     urls = tmp_path / "list.urls"
     urls.write_text("\n".join(f"{server}{p}" for p in ("/page", "/flaky", "/slow", "/error", "/feed", "/missing")))
-    opts = ingest.FetchOptions(timeout=0.5, retries=2, backoff=0.01)
+    port = int(server.rsplit(":", 1)[1])
+    opts = ingest.FetchOptions(timeout=0.5, retries=2, backoff=0.01, allow_addresses=frozenset({("127.0.0.1", port)}))
     result = ingest.ingest(engine, [str(urls)], opts=opts)
     reasons = {p.source.rsplit("/", 1)[1]: p.reason for p in result.problems}
     assert "timed out" in reasons["slow"]
