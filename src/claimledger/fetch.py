@@ -72,7 +72,7 @@ def refused_because(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
             return refused_because(embedded)
     for attr, what in (("is_loopback", "a loopback"), ("is_unspecified", "an unspecified"),
                        ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
-                       ("is_private", "a private"), ("is_reserved", "a reserved")):
+                       ("is_reserved", "a reserved"), ("is_private", "a private")):
         if getattr(ip, attr):
             return f"{what} address"
     if not ip.is_global:
