@@ -261,3 +261,14 @@ def test_review_cli_verify_names_tampered_entry(cli, tmp_path):
     assert cli("audit", "verify").exit_code == 0
     r = cli("audit", "verify", "--expect-head", head[1])
     assert r.exit_code == 1 and "removed" in r.output
+
+
+def test_review_attach_a_device_is_refused_without_reading_it_all(engine, cli):
+    """/dev/zero never ends: the read stops at the limit and nothing is stored."""
+    _seed(engine)
+    with engine.connect() as conn:
+        with pytest.raises(review.ReviewError, match="larger than 1000 bytes"):
+            review.attach_evidence(conn, "/dev/zero", "incident", "I.D1.A1", "ana", max_bytes=1000)
+        assert conn.execute(select(func.count()).select_from(db.evidence)).scalar() == 0
+    r = cli("review", "attach", "I.D1.A1", "/dev/zero", "--max-bytes", "1000")
+    assert r.exit_code == 1 and "larger than 1000 bytes" in r.output

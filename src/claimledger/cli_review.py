@@ -107,11 +107,13 @@ def review_split(incident_id: str, allegations: List[str] = typer.Argument(..., 
 @review_app.command("attach")
 def review_attach(record_id: str, files: List[Path] = typer.Argument(..., help="Evidence files."),
                   record_type: str = typer.Option("incident", "--type", help=" | ".join(review.RECORD_TABLES)),
+                  max_bytes: int = typer.Option(review.MAX_EVIDENCE_BYTES, help="Largest evidence file accepted."),
                   database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Attach evidence files to a record (stored once by SHA-256)."""
     if record_type not in review.RECORD_TABLES:
         raise typer.BadParameter(f"{record_type!r} is not one of: {', '.join(review.RECORD_TABLES)}", param_hint="--type")
-    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, _actor(actor))
+    who = _actor(actor)
+    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, who, max_bytes)
                                            for f in files])
     for f, d in zip(files, digests):
         out.print(f"{f.name}: sha256 {d}")

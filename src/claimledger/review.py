@@ -14,6 +14,7 @@ from .models import STATUSES, Assessment, natural_key
 # and appends one audit event, so a change and its audit entry commit or roll back together.
 
 RECORD_TABLES = ("incident", "allegation", "assessment", "statement")
+MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 
 
 class ReviewError(ValueError):
@@ -229,8 +230,10 @@ def _record_exists(conn, record_type: str, record_id: str) -> bool:
     return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
 
 
-def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, actor: str) -> str:
-    """Store a file once by its SHA-256 (size, MIME type, original name) and link it to a record; the hash."""
+def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, actor: str,
+                    max_bytes: int = MAX_EVIDENCE_BYTES) -> str:
+    """Store a file once by its SHA-256 (size, MIME type, original name) and link it to a record; the hash.
+    A file past `max_bytes` (a device such as /dev/zero included) is refused without reading it all."""
     from sqlalchemy import select
 
     from . import db
@@ -239,8 +242,13 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
     if not _record_exists(conn, record_type, record_id):
         raise ReviewError(f"no {record_type} with id {record_id!r}")
     p = Path(path)
+    from .ingest import TooLarge, read_file_limited
+
     try:
-        content = p.read_bytes()
+        content = read_file_limited(p, max_bytes)
+    except TooLarge:
+        raise ReviewError(f"evidence file {str(p)!r} is larger than {max_bytes} bytes "
+                          f"(raise the limit with --max-bytes)") from None
     except OSError as exc:
         raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(content).hexdigest()
