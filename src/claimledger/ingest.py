@@ -486,10 +486,10 @@ def read_path(path: Path, raw: bytes, source: str, meta: dict | None, opts: Fetc
     if len(raw) > opts.max_bytes:
         yield Problem(source, f"too large: {len(raw)} bytes (limit {opts.max_bytes}; raise it with --max-bytes)")
         return
-    if looks_binary(raw):
+    kind = kind_of(path, raw)
+    if kind != "jsonl" and looks_binary(raw):  # JSONL is judged line by line: one bad line costs only itself
         yield Problem(source, "binary data, not a text, HTML, feed or JSONL file")
         return
-    kind = kind_of(path, raw)
     try:
         if kind == "html":
             doc, warnings = parse_html(raw, source, meta=meta)
