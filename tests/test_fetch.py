@@ -228,3 +228,12 @@ def test_ingest_url_list_refusals_are_per_url_and_the_rest_is_stored(engine, tmp
     assert [p.source for p in result.errors] == listed[:5]
     assert all("refused" in p.reason for p in result.errors)
     assert len(result.stored) == 1 and inside_hits(inside) == []
+
+
+def test_html_that_starts_with_a_url_is_never_fetched(servers, tmp_path):
+    """htmldate downloads any string starting with "http": the reader hands it a parsed tree instead."""
+    _, inside = servers
+    page = (f"http://127.0.0.1:{inside}/page<html><body><article><p>The_mayor_said_the_depot_was_hit_by_a_drone_"
+            "on_Friday_night_and_burned_until_morning,_officials_said.</p></article></body></html>")
+    doc, _ = ingest.parse_html(page.encode(), "odd.html")
+    assert "depot_was_hit" in doc.text and inside_hits(inside) == []

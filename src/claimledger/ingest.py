@@ -214,6 +214,7 @@ def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | Non
     `charset` is the one the server declared; a byte-order mark wins over it and over the page's own."""
     import trafilatura
     from htmldate import find_date
+    from trafilatura.utils import load_html
 
     if looks_binary(raw):
         raise ValueError("binary data, not HTML")
@@ -236,7 +237,9 @@ def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | Non
                    author=data.get("author"), outlet=data.get("sitename"), url=url or data.get("url"))
     published = None
     try:
-        published = find_date(html, extensive_search=False, original_date=True)
+        # a parsed tree, never the string: htmldate downloads a string that starts with "http"
+        tree = load_html(html)
+        published = find_date(tree, extensive_search=False, original_date=True) if tree is not None else None
     except Exception:  # htmldate raises on odd markup; the date is optional
         published = None
     published = published or data.get("date")
