@@ -399,3 +399,13 @@ def test_ingest_storage_errors_name_no_sql_or_parameters(engine):
     short = db.short_error(caught.value)
     assert "IntegrityError" in short or "UniqueViolation" in short
     assert secret not in short and "INSERT" not in short and "\n" not in short
+
+
+def test_ingest_feed_whose_content_is_a_path_is_not_opened(engine, tmp_path):
+    """feedparser opens bytes naming a file (or /dev/zero) as that file: the reader must never let it."""
+    secret = tmp_path / "private.rss"
+    secret.write_text(FEED, encoding="utf-8")
+    pointer = tmp_path / "pointer.rss"
+    pointer.write_bytes(str(secret).encode())
+    result = ingest.ingest(engine, [str(pointer)])
+    assert stored(engine) == [] and "not an RSS/Atom feed" in result.errors[0].reason

@@ -304,7 +304,7 @@ def parse_feed(raw: bytes, source: str) -> Iterator[Document | Problem]:
     """Each RSS/Atom entry becomes a document, with its full content where the feed has it."""
     import feedparser
 
-    feed = feedparser.parse(raw)
+    feed = feedparser.parse(io.BytesIO(raw))  # a stream: feedparser opens bytes that name a file as that file
     if not feed.entries:
         why = getattr(feed, "bozo_exception", None)
         raise ValueError(f"not an RSS/Atom feed{f' ({why})' if why else ''}: no entries found")
