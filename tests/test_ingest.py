@@ -409,3 +409,10 @@ def test_ingest_feed_whose_content_is_a_path_is_not_opened(engine, tmp_path):
     pointer.write_bytes(str(secret).encode())
     result = ingest.ingest(engine, [str(pointer)])
     assert stored(engine) == [] and "not an RSS/Atom feed" in result.errors[0].reason
+
+
+def test_ingest_feed_entry_with_a_crowded_tag_is_read():
+    crowded = "&lt;p " + " ".join(f"a{i}=1" for i in range(100_000)) + "&gt;The army said the bridge was closed.&lt;/p&gt;"
+    feed = FEED.replace("&lt;p&gt;The army said it repelled", crowded + "&lt;p&gt;The army said it repelled")
+    docs = [d for d in ingest.parse_feed(feed.encode(), "wire.rss") if isinstance(d, Document)]
+    assert docs[0].text.startswith("The army said the bridge was closed.")

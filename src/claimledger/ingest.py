@@ -338,6 +338,7 @@ def _feed_author(entry) -> str | None:
 def _html_to_text(fragment: str) -> str:
     import lxml.html
 
+    fragment = defuse_html(fragment)[0]
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
