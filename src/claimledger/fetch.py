@@ -133,20 +133,17 @@ class _Retry(Exception):
 
 def _target(url, opts: FetchOptions, deadline: _Deadline):
     """(the URL with the host replaced by its checked address, headers, extensions) for one request."""
-    import httpx
-
     if url.scheme not in ("http", "https"):
         raise FetchError(f"refused: scheme {url.scheme or '(none)'!r} (only http and https are fetched)")
-    if not url.host:
+    host = url.raw_host.decode("ascii")  # internationalised names as httpx encodes them (IDNA 2008)
+    if not host:
         raise FetchError("refused: no host in the URL")
     port = url.port or (443 if url.scheme == "https" else 80)
-    addr = checked_address(url.host, port, opts, deadline.left())
-    netloc_host = f"[{addr}]" if ":" in addr else addr
-    headers = {"Host": url.netloc.decode("ascii"), "User-Agent": USER_AGENT,
-               "Accept-Encoding": "gzip, deflate", "Accept": "text/html, application/xhtml+xml, "
-                                                          "application/rss+xml, application/atom+xml, text/*;q=0.9, */*;q=0.5"}
-    direct = url.copy_with(host=netloc_host.strip("[]"), port=url.port)
-    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    addr = checked_address(host, port, opts, deadline.left())
+    headers = {"Host": url.netloc.decode("ascii"), "User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
+               "Accept": "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, */*;q=0.5"}
+    direct = url.copy_with(host=addr, port=url.port)
+    extensions = {"sni_hostname": host} if url.scheme == "https" else {}
     return direct, headers, extensions
 
 
