@@ -166,7 +166,8 @@ def _resolve_in_range(kind: str, m: re.Match, published: date | None) -> tuple[s
 
 def _in_range(value: str) -> bool:
     """A YYYY, YYYY-MM or YYYY-MM-DD value between years 1 and 9999."""
-    return bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value)) and value[:4] != "0000"
+    m = re.fullmatch(r"(-?\d+)(?:-\d{2}){0,2}", value)
+    return bool(m) and 1 <= int(m.group(1)) <= 9999
 
 
 def _as_date(published) -> date | None:
