@@ -10,9 +10,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import select
 
+from claimledger import db, ingest
 from claimledger import fetch as fetch_mod
-from claimledger import ingest
 from claimledger.fetch import FetchError, FetchOptions, fetch
 
 PAGE = (b"<!DOCTYPE html><html><head><title>Depot fire</title></head><body><article><p>The district office said "
@@ -237,3 +238,15 @@ def test_html_that_starts_with_a_url_is_never_fetched(servers, tmp_path):
             "on_Friday_night_and_burned_until_morning,_officials_said.</p></article></body></html>")
     doc, _ = ingest.parse_html(page.encode(), "odd.html")
     assert "depot_was_hit" in doc.text and inside_hits(inside) == []
+
+
+def test_ingest_stores_the_url_after_redirects(engine, tmp_path, servers):
+    allowed, _ = servers
+    Handler.redirect_to = "/page"
+    urls = tmp_path / "list.urls"
+    urls.write_text(f"http://127.0.0.1:{allowed}/redirect\n")
+    result = ingest.ingest(engine, [str(urls)], opts=opts_for(allowed))
+    assert len(result.stored) == 1, result.problems
+    with engine.connect() as conn:
+        url, source = conn.execute(select(db.documents.c.url, db.documents.c.source)).one()
+    assert url == f"http://127.0.0.1:{allowed}/page" and source == f"http://127.0.0.1:{allowed}/redirect"
