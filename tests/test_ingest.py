@@ -416,3 +416,14 @@ def test_ingest_feed_entry_with_a_crowded_tag_is_read():
     feed = FEED.replace("&lt;p&gt;The army said it repelled", crowded + "&lt;p&gt;The army said it repelled")
     docs = [d for d in ingest.parse_feed(feed.encode(), "wire.rss") if isinstance(d, Document)]
     assert docs[0].text.startswith("The army said the bridge was closed.")
+
+
+def test_ingest_feeds_never_expand_internal_entities():
+    """feedparser expands entities declared inside the feed's DOCTYPE; the reader removes the DOCTYPE."""
+    small = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ammo"><!ENTITY b "&a;&a;&a;&a;">]><rss version="2.0">'
+             '<channel><title>T</title><item><title>x</title><guid>e1</guid><description>The army said &b; ran out.'
+             '</description></item></channel></rss>')
+    for raw in (small.encode(), "\ufeff".encode("utf-16-le") + small.replace('"1.0"?', '"1.0" encoding="utf-16"?')
+                .encode("utf-16-le")):
+        docs = [d for d in ingest.parse_feed(raw, "small.rss") if isinstance(d, Document)]
+        assert docs and all("ammo" not in d.text for d in docs), [d.text for d in docs]

@@ -300,11 +300,29 @@ def defuse_html(html: str) -> tuple[str, int]:
     return fixed, crowded
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*+\[.*?\]\s*>|[^>]*+>)", re.I | re.S)
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
+
+
+def without_doctype(raw: bytes) -> bytes:
+    """A feed with every <!DOCTYPE> removed, so no entity it declares can be expanded (feedparser expands
+    internal ones: `<!ENTITY a "...">` then `&a;`). UTF-16/32 feeds are re-encoded as UTF-8 first.
+
+    >>> without_doctype(b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]><rss>&a;</rss>')
+    b'<?xml version="1.0"?><rss>&a;</rss>'
+    """
+    bom = _bom(raw)
+    if bom and bom[1] != "utf-8":
+        raw = _XML_ENCODING.sub(rb'\1"utf-8"', decode(raw).encode("utf-8", "replace"), count=1)
+    return _DOCTYPE.sub(b"", raw)
+
+
 def parse_feed(raw: bytes, source: str) -> Iterator[Document | Problem]:
     """Each RSS/Atom entry becomes a document, with its full content where the feed has it."""
     import feedparser
 
-    feed = feedparser.parse(io.BytesIO(raw))  # a stream: feedparser opens bytes that name a file as that file
+    # a stream: feedparser opens bytes that name a file as that file
+    feed = feedparser.parse(io.BytesIO(without_doctype(raw)))
     if not feed.entries:
         why = getattr(feed, "bozo_exception", None)
         raise ValueError(f"not an RSS/Atom feed{f' ({why})' if why else ''}: no entries found")
