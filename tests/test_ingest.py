@@ -427,3 +427,15 @@ def test_ingest_feeds_never_expand_internal_entities():
                 .encode("utf-16-le")):
         docs = [d for d in ingest.parse_feed(raw, "small.rss") if isinstance(d, Document)]
         assert docs and all("ammo" not in d.text for d in docs), [d.text for d in docs]
+
+
+def test_ingest_feed_doctype_removal_is_linear_and_refuses_oddities():
+    with pytest.raises(ValueError, match="unterminated"):
+        ingest.without_doctype(b"<!DOCTYPE rss [" * 100_000)
+    with pytest.raises(ValueError, match="more than one"):
+        ingest.without_doctype(b"<!DOCTYPE rss>" * 100_000)
+    tricky = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "]>"><!ENTITY b "xyzzy">]><rss version="2.0"><channel>'
+              b'<title>T</title><item><title>t</title><guid>g</guid><description>The army said &b; here.</description>'
+              b'</item></channel></rss>')
+    docs = [d for d in ingest.parse_feed(tricky, "tricky.rss") if isinstance(d, Document)]
+    assert docs and all("xyzzy" not in d.text for d in docs)

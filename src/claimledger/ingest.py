@@ -314,7 +314,16 @@ def without_doctype(raw: bytes) -> bytes:
     bom = _bom(raw)
     if bom and bom[1] != "utf-8":
         raw = _XML_ENCODING.sub(rb'\1"utf-8"', decode(raw).encode("utf-8", "replace"), count=1)
-    return _DOCTYPE.sub(b"", raw)
+    start = re.search(rb"(?i)<!DOCTYPE", raw)
+    if start is None:
+        return raw
+    whole = _DOCTYPE.match(raw, start.start())  # one attempt, at the one place: linear in the feed
+    if whole is None:
+        raise ValueError("not a well-formed feed: unterminated <!DOCTYPE>")
+    raw = raw[:whole.start()] + raw[whole.end():]
+    if re.search(rb"(?i)<!DOCTYPE", raw):  # XML allows one
+        raise ValueError("not a well-formed feed: more than one <!DOCTYPE>")
+    return raw
 
 
 def parse_feed(raw: bytes, source: str) -> Iterator[Document | Problem]:
