@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 STATIC := src/claimledger/static/countries.geojson src/claimledger/web/static/vendor/htmx.min.js
 DEMO := out/demo
 
-.PHONY: install vendor demo test eval eval-gate bench clean
+.PHONY: install vendor demo test eval eval-gate bench fuzz clean
 
 install: $(STAMP)
 
@@ -50,6 +50,16 @@ eval-gate: install
 
 bench: install vendor
 	$(PY) -m bench.run
+
+# A longer Hypothesis campaign over the readers and `ingest` (not in CI): FUZZ_EXAMPLES per test and backend.
+FUZZ_EXAMPLES ?= 1000
+fuzz: install
+	@mkdir -p out
+	CLAIMLEDGER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_ingest_fuzz.py \
+	  --hypothesis-show-statistics -W ignore 2>&1 | grep -av '^\(ERROR\|WARNING\|INFO\) ' | tee out/fuzz.log; \
+	  status=$${PIPESTATUS[0]}; \
+	  awk '/passing.*failing.*invalid/ {p += $$2; f += $$4} /^FAILED / {t++} \
+	    END {printf "fuzz: %d tries, %d failing (%d failing tests)\n", p + f, f, t}' out/fuzz.log; exit $$status
 
 clean:
 	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/*.json src/claimledger/static/LICENSE.*

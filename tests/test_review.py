@@ -392,3 +392,14 @@ def test_review_merge_keeps_a_counter_claims_assessment_out_of_the_status(engine
     with engine.connect() as conn:
         row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A1")).one()
     assert row.status == "corroborated"  # not disputed by the refutation of the counter-claim
+
+
+def test_review_attach_a_device_is_refused_without_reading_it_all(engine, cli):
+    """/dev/zero never ends: the read stops at the limit and nothing is stored."""
+    _seed(engine)
+    with engine.connect() as conn:
+        with pytest.raises(review.ReviewError, match="larger than 1000 bytes"):
+            review.attach_evidence(conn, "/dev/zero", "incident", "I.D1.A1", "ana", max_bytes=1000)
+        assert conn.execute(select(func.count()).select_from(db.evidence)).scalar() == 0
+    r = cli("review", "attach", "I.D1.A1", "/dev/zero", "--max-bytes", "1000")
+    assert r.exit_code == 1 and "larger than 1000 bytes" in r.output

@@ -67,7 +67,7 @@ def ingest(inputs: list[str] = typer.Argument(..., help="Files, directories, URL
            url: Optional[str] = typer.Option(None),
            encoding: Optional[str] = typer.Option(None, help="Encoding of plain-text input [default: UTF-8]."),
            max_bytes: int = typer.Option(ingest_mod.MAX_BYTES, help="Largest input accepted."),
-           timeout: float = typer.Option(15.0, help="Seconds before a URL fetch times out."),
+           timeout: float = typer.Option(15.0, help="Seconds a URL may take in all (retries, redirects, body)."),
            retries: int = typer.Option(3, help="Attempts per URL.")) -> None:
     """Store documents (each once, by content) and report what could not be read."""
     engine = db.connect(database)

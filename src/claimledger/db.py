@@ -7,6 +7,7 @@ without a table per field; analyst edits set `edited` so re-analysis leaves them
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -342,6 +343,50 @@ def lock_incidents(conn) -> None:
         conn.execute(text(f"SELECT pg_advisory_xact_lock({INCIDENT_LOCK})"))
     else:
         conn.execute(text("UPDATE incidents SET version = version WHERE 1 = 0"))
+
+
+# --- values both backends accept -----------------------------------------------------------------------
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates
+
+
+def storable_text(value: str) -> str:
+    """Text PostgreSQL accepts as SQLite does: NUL bytes and lone surrogates become U+FFFD (same length, so
+    character offsets into the text still hold)."""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def fit_row(table: Table, row: dict) -> tuple[dict, list[str]]:
+    """`row` made identical on SQLite and PostgreSQL: text cleaned (`storable_text`) and values cut to their
+    column's length (SQLite would keep an over-long value, PostgreSQL refuse it). Returns the row and a
+    note per changed column."""
+    fitted, notes = dict(row), []
+    for name, value in row.items():
+        if not isinstance(value, str) or name not in table.c:
+            continue
+        clean = storable_text(value)
+        if clean != value:
+            notes.append(f"{name}: {sum(1 for a, b in zip(value, clean) if a != b)} NUL or invalid character(s) "
+                         f"replaced by U+FFFD")
+        length = getattr(table.c[name].type, "length", None)
+        if length and len(clean) > length:
+            notes.append(f"{name}: {len(clean)} characters cut to {length}")
+            clean = clean[:length]
+        fitted[name] = clean
+    return fitted, notes
+
+
+def short_error(exc: BaseException) -> str:
+    """A database error in one line, without the SQL statement or its parameters (which can hold a whole
+    document); other errors as `Type: message`."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(exc, StatementError):
+        if exc.orig is None:
+            return f"{type(exc).__name__}: {str(exc.args[0] if exc.args else '')[:300]}"
+        first = (str(exc.orig).strip().splitlines() or [""])[0]
+        return f"{type(exc.orig).__name__}: {first[:300]}"
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
 # --- records -----------------------------------------------------------------------------------------
