@@ -28,6 +28,21 @@ def _password(name: str) -> str:
     return first
 
 
+def _change_accounts(database: Optional[str], change) -> None:
+    """Run `change(conn)` in one transaction; an account error is reported and exits 1, nothing changed."""
+    from .web import auth
+
+    engine = db.connect(database)
+    try:
+        with engine.begin() as conn:
+            change(conn)
+    except auth.AccountError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1)
+    finally:
+        engine.dispose()
+
+
 @users_app.command("add")
 def users_add(name: str, role: str = typer.Option(..., "--role", help="viewer | analyst | admin"),
               database: Optional[str] = DbOption) -> None:
@@ -39,15 +54,7 @@ def users_add(name: str, role: str = typer.Option(..., "--role", help="viewer | 
     except auth.AccountError as exc:
         raise typer.BadParameter(str(exc))
     password = _password(name)
-    engine = db.connect(database)
-    try:
-        with engine.begin() as conn:
-            queries.add_user(conn, name, role, password, actor=getpass.getuser())
-    except auth.AccountError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
-    finally:
-        engine.dispose()
+    _change_accounts(database, lambda conn: queries.add_user(conn, name, role, password, actor=getpass.getuser()))
     err.print(f"added {name} ({role})")
 
 
@@ -55,17 +62,9 @@ def users_add(name: str, role: str = typer.Option(..., "--role", help="viewer | 
 def users_role(name: str, role: str = typer.Argument(..., help="viewer | analyst | admin"),
                database: Optional[str] = DbOption) -> None:
     """Change a user's role (their open sessions end)."""
-    from .web import auth, queries
+    from .web import queries
 
-    engine = db.connect(database)
-    try:
-        with engine.begin() as conn:
-            queries.set_role(conn, name, role, actor=getpass.getuser())
-    except auth.AccountError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
-    finally:
-        engine.dispose()
+    _change_accounts(database, lambda conn: queries.set_role(conn, name, role, actor=getpass.getuser()))
     err.print(f"{name} is now {role}")
 
 
@@ -73,17 +72,9 @@ def users_role(name: str, role: str = typer.Argument(..., help="viewer | analyst
 def users_disable(name: str, enable: bool = typer.Option(False, "--enable", help="Enable the account again."),
                   database: Optional[str] = DbOption) -> None:
     """Disable an account (its sessions end at once), or enable it again."""
-    from .web import auth, queries
+    from .web import queries
 
-    engine = db.connect(database)
-    try:
-        with engine.begin() as conn:
-            queries.set_disabled(conn, name, not enable, actor=getpass.getuser())
-    except auth.AccountError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
-    finally:
-        engine.dispose()
+    _change_accounts(database, lambda conn: queries.set_disabled(conn, name, not enable, actor=getpass.getuser()))
     err.print(f"{name} is {'enabled' if enable else 'disabled'}")
 
 
