@@ -208,3 +208,15 @@ def test_statements_speakers_carry_canonical_actors():
     found = statements.extract(statements.pipeline()(text))
     vdf = next(s for s in found if "VDF" in s.speaker.name)
     assert (vdf.speaker.actor, vdf.speaker.kind) == ("Valley Defence Front", "party")
+
+
+def test_as_written_keeps_the_sources_name_and_the_record_keeps_the_canonical_one():
+    text = "Fighters of the Coastal Shield Brigade (CSB) said they took the port. ISIL fighters and Georgian troops were seen."
+    acr = actors.defined_acronyms(text)
+    ask = lambda name: actors.as_written(name, actors.resolve(name, acr), acr)
+    assert ask("CSB fighters") == "Coastal Shield Brigade"  # the long form the text itself gives
+    assert ask("Fighters of the Coastal Shield Brigade") == "Coastal Shield Brigade"
+    assert ask("ISIL") == "ISIL" and actors.resolve("ISIL", acr).name == "Islamic State"
+    assert ask("U.S. forces") == "U.S. forces" and actors.resolve("U.S. forces", acr).name == "United States"
+    assert ask("Georgian") == "Georgia"  # a bare demonym names its state
+    assert ask("the Georgian army") == "Georgian army"

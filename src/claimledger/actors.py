@@ -509,7 +509,7 @@ def is_agent(name: str | None) -> bool:
 def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = None) -> Allegation:
     """The allegation with its perpetrator named canonically and its actor record attached; a perpetrator that
     is no agent ("Oct. 3", "Sukhoi") is dropped, saying why."""
-    if not alg.perpetrator or (alg.perpetrator_actor and alg.perpetrator_actor.name == alg.perpetrator):
+    if not alg.perpetrator or alg.perpetrator_actor:
         return alg  # none, or resolved already
     cut = dateline_end(alg.perpetrator)  # "BORVIK, Ostland — Fighters of ...": the words after the dateline
     if cut:
@@ -526,7 +526,22 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
         # "a military jet bombed Georgian villages": the state guessed as the doer is the one hit
         return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
                        perpetrator_reason=f"unnamed: the inferred doer ({actor.name}) is the side that was hit")
-    return replace(alg, perpetrator=actor.name, perpetrator_actor=actor)
+    return replace(alg, perpetrator=as_written(alg.perpetrator, actor, acronyms or {}), perpetrator_actor=actor)
+
+
+def as_written(mention: str, actor: Actor, acronyms: dict[str, str]) -> str:
+    """The perpetrator as the document names it, which is what a reader checks against the text: the mention
+    without "the" and member nouns ("Fighters of the Valley Defence Front" → "Valley Defence Front"), an acronym
+    the document defines read as its long form ("VDF fighters" → "Valley Defence Front"), and a bare demonym as
+    its state ("Georgian" → "Georgia"). Anything else stays as written: "ISIL" and "U.S. forces" are not
+    renamed, their actor record carries the canonical name used for grouping."""
+    written = _strip(mention)
+    if any(re.search(rf"\b{re.escape(a)}\b", written) for a in acronyms) and actor.name in acronyms.values():
+        return actor.name  # "the LNA", "ELN fighters": the name the text itself spells out
+    core = _core(written) or written
+    if len(core.split()) == 1 and core != actor.name and state_of(core) == actor.name:
+        return written if len(written.split()) > 1 else actor.name  # "Russian forces" stays; "Georgian" → Georgia
+    return core
 
 
 def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[str] = frozenset()) -> Speaker:

@@ -599,7 +599,7 @@ def _merge_into(a: Allegation, b: Allegation, acts: list[str]) -> None:
         c.spans += d.spans
     if a.perpetrator is None and b.perpetrator:
         a.perpetrator, a.perpetrator_span = b.perpetrator, b.perpetrator_span
-        a.perpetrator_reason = b.perpetrator_reason
+        a.perpetrator_reason, a.perpetrator_actor = b.perpetrator_reason, b.perpetrator_actor
     a.confidence = max(a.confidence, b.confidence)
     a.act = _merged_act(acts)
 
@@ -633,7 +633,7 @@ def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
 def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
     """Whether a new allegation tells the act of an earlier group again."""
     ga = g.alg
-    if not same_perpetrator(ga.perpetrator, alg.perpetrator) or _family(ga.act) != _family(alg.act):
+    if not same_perpetrator(ga.actor_name, alg.actor_name) or _family(ga.act) != _family(alg.act):
         return False
     if g.conduct != bool(f.extra.get("conduct")):
         return False
@@ -687,7 +687,7 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
                 and not _conflict(last.alg, alg)
                 and (f.stmt != max(last.stmts) or f.perp_how == "pronoun"
                      or _family(alg.act) != _family(last.alg.act))):
-            alg.perpetrator = last.alg.perpetrator
+            alg.perpetrator, alg.perpetrator_actor = last.alg.perpetrator, last.alg.perpetrator_actor
             alg.perpetrator_reason = "inferred from the preceding statement"
             alg.confidence = min(alg.confidence, 0.5)
         target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)

@@ -110,7 +110,7 @@ class _Cluster:
                 return None
             if not _same_kind(a.alg.act, m.alg.act):
                 return None
-        if not all(same_perpetrator(a.alg.perpetrator, p) for p in self.perpetrators):
+        if not all(same_perpetrator(a.alg.actor_name, p) for p in self.perpetrators):
             return None
         first = self.members[0]
         return distance_km(a.lat, a.lon, first.lat, first.lon)
@@ -189,8 +189,8 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
             best = len(clusters) - 1
         c = clusters[best]
         c.members.append(a)
-        if a.alg.perpetrator:
-            c.perpetrators.add(a.alg.perpetrator)
+        if a.alg.actor_name:
+            c.perpetrators.add(a.alg.actor_name)
         for b in buckets:
             key = (cx, cy, b)
             if best not in index.setdefault(key, []):

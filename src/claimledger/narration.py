@@ -346,7 +346,7 @@ def _fold_casualties(doc: Doc, kept: list) -> list[Allegation]:
     for f, alg in kept:
         sent = f.triggers[0].sent
         if f.category == "killing" and last is not None and sent.start - last[1] <= 60 and (
-                alg.perpetrator is None or same_perpetrator(alg.perpetrator, last[0].perpetrator)) and not (
+                alg.perpetrator is None or same_perpetrator(alg.actor_name, last[0].actor_name)) and not (
                 _fine(alg.places) and _fine(last[0].places)
                 and not {p.name for p in _fine(alg.places)} & {p.name for p in _fine(last[0].places)}):
             prev = last[0]
