@@ -740,3 +740,15 @@ def test_allegations_the_side_that_was_hit_is_not_the_inferred_doer(nlp):
     s = stmt(text, "a military jet bombed two Georgian villages near Borvik", "The mayor", kind="unknown")
     (a,) = run(nlp, text, [s], [place(text, "Borvik", 45.0, 40.0)])
     assert a.perpetrator is None and "side that was hit" in a.perpetrator_reason
+
+
+def test_allegations_a_town_the_gazetteer_lacks_places_the_act_when_a_preposition_puts_it_there(nlp):
+    text = ("The governor said a drone strike near Brindlewick killed four farmers. "
+            "He told Harrowgate Radio that the strike came at dawn.")
+    guess = "inferred: in Osterby, the nearest town named"
+    s1 = stmt(text, "a drone strike near Brindlewick killed four farmers", "The governor")
+    s2 = stmt(text, "the strike came at dawn", "The governor", cue="told", sid="S2")
+    algs = run(nlp, text, [s1, s2], [place(text, "Brindlewick", 52.1, 0.3, resolved_by=guess),
+                                     place(text, "Harrowgate", 52.2, 0.4, resolved_by=guess)])
+    assert [p.name for p in algs[0].places] == ["Brindlewick"]  # "near X": the act's place, placed by a neighbour
+    assert all(p.name != "Harrowgate" for a in algs for p in a.places)  # "told X Radio": no place of an act
