@@ -220,3 +220,14 @@ def test_as_written_keeps_the_sources_name_and_the_record_keeps_the_canonical_on
     assert ask("U.S. forces") == "U.S. forces" and actors.resolve("U.S. forces", acr).name == "United States"
     assert ask("Georgian") == "Georgia"  # a bare demonym names its state
     assert ask("the Georgian army") == "Georgian army"
+
+
+def test_actors_an_office_named_after_a_place_is_not_the_articles_one_state():
+    # "the Kharkiv health department" and "Donetsk's military governor" speak for their place, which the
+    # article's one state may be at war over; "the Ministry of Justice" names no place
+    for name in ("the Kharkiv health ministry", "Donetsk's military governor"):
+        sp = actors.canonical_speaker(Speaker(name=name, type="government"), {}, frozenset({"Georgia"}))
+        assert (sp.kind, sp.side) == ("unknown", None), name
+    justice = actors.canonical_speaker(Speaker(name="The Ministry of Justice", type="government"), {},
+                                       frozenset({"Georgia"}))
+    assert (justice.kind, justice.side) == ("party", "Georgia")

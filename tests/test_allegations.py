@@ -752,3 +752,20 @@ def test_allegations_a_town_the_gazetteer_lacks_places_the_act_when_a_prepositio
                                      place(text, "Harrowgate", 52.2, 0.4, resolved_by=guess)])
     assert [p.name for p in algs[0].places] == ["Brindlewick"]  # "near X": the act's place, placed by a neighbour
     assert all(p.name != "Harrowgate" for a in algs for p in a.places)  # "told X Radio": no place of an act
+
+
+def test_allegations_evidence_likened_to_a_kind_of_act_alleges_nothing(nlp):
+    text = "A retired engineer said the craters in the yard were typical of heavy artillery fire."
+    s = stmt(text, "the craters in the yard were typical of heavy artillery fire", "A retired engineer", kind="unknown")
+    assert run(nlp, text, [s]) == []  # a comparison that rates a claim, not an act alleged
+
+
+def test_allegations_the_shells_several_paragraphs_on_do_not_join_a_doerless_act_told_before(nlp):
+    text = ("A nurse said the blast came from heavy artillery fire near the clinic.\n\n"
+            "The market reopened on Monday.\n\nTraders counted their losses.\n\n"
+            "The governor said the Hill Brigade had fired the shells from the ridge.")
+    s1 = stmt(text, "the blast came from heavy artillery fire near the clinic", "A nurse", kind="unknown")
+    s2 = stmt(text, "the Hill Brigade had fired the shells from the ridge", "The governor", sid="S2")
+    algs = run(nlp, text, [s1, s2])
+    named = [a for a in algs if a.perpetrator]
+    assert named and all(a.statement_ids == ["S2"] for a in named)  # the governor's own account, not the nurse's

@@ -544,6 +544,27 @@ def as_written(mention: str, actor: Actor, acronyms: dict[str, str]) -> str:
     return core
 
 
+# the portfolios a ministry is named by ("the Ministry of Justice"), which are no places even where a town is so named
+PORTFOLIOS = {"justice", "health", "interior", "foreign", "affairs", "finance", "education", "information", "defence",
+              "defense", "home", "public", "security", "state", "office", "human", "rights"}
+
+
+def _names_a_place(name: str) -> bool:
+    """Whether an office is named after a place ("the Gaza health ministry", "North Kivu's military governor"):
+    then it is that place's office, not the article's one state's."""
+    from .gazetteer import gazetteer
+
+    words = re.findall(r"[A-Z][\w\-]*", name.replace("'s", ""))
+    for n in (2, 1):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if i == 0 and gram[0] in ("The", "A", "An") or any(w.lower() in STATE_BODIES | PORTFOLIOS for w in gram):
+                continue
+            if any(dist == 0 and e.precision != "country" for e, dist in gazetteer().lookup(" ".join(gram))[:1]):
+                return True
+    return False
+
+
 def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[str] = frozenset()) -> Speaker:
     """A speaker with its canonical actor and aliases: "the VDF" after "the Valley Defence Front (VDF)" speaks
     for the Valley Defence Front, a party; a ministry, ombudsman or the authorities of no named state speak for
@@ -561,7 +582,8 @@ def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[
                          type=sp.type if sp.type == "person" else actor.type)
         return sp
     words = set(re.findall(r"[a-z]+", f"{sp.name} {sp.role or ''}".lower()))
-    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES:
+    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES \
+            and not _names_a_place(sp.name):
         if len(parties) == 1:
             return replace(sp, kind="party", side=next(iter(parties)))
         return replace(sp, kind="party" if parties else "third_party")

@@ -617,9 +617,22 @@ class _Group:
 
 
 def _weak(f: _Frame, alg: Allegation) -> bool:
+    if alg.perpetrator is None and _likened(f):
+        return True
     return alg.act == "other" and f.category == "attack" and not (
         alg.weapons or alg.casualties or any(t.kind == "military" for t in alg.targets)
         or (f.perp_how == "self" and _told_as_done(f)))
+
+
+# "the wounds were typical of rifle fire", "a crater consistent with an air-dropped bomb": evidence compared
+# with a kind of act, which rates a claim rather than alleging an act of its own
+LIKENED = re.compile(r"\b(?:typical|consistent|characteristic|indicative|compatible|suggestive|hallmarks?)\s+"
+                     r"(?:of|with)\s+(?:(?:an?|the)\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
+
+
+def _likened(f: _Frame) -> bool:
+    t = f.triggers[0]
+    return bool(LIKENED.search(t.doc.text[t.sent.start_char:t.idx]))
 
 
 def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
@@ -671,8 +684,18 @@ def _follows(statements: list[Statement], i: int, j: int) -> bool:
         _stem(s.speaker.name) & _stem(statements[j].speaker.name) for s in statements[i + 1:j]))
 
 
+def _same_passage(text: str, statements: list[Statement], i: int, j: int) -> bool:
+    """Statement j is told in statement i's paragraph or the next: "the shells" there can mean the shelling i
+    told, not one told several paragraphs before."""
+    a, b = statements[i].content.end, statements[j].content.start
+    return a > b or len(PARAGRAPH_BREAK.findall(text[a:b])) <= 1
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement],
-                       belligerents: list[str]) -> list[Allegation]:
+                       belligerents: list[str], text: str = "") -> list[Allegation]:
     """Pronoun and unnamed perpetrators take the previous act's; acts told twice become one allegation."""
     groups: list[_Group] = []
     for f, alg in items:
@@ -696,7 +719,8 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
             # without a doer, now with its doer, when nothing places it elsewhere
             last_of_kind = next((g for g in reversed(groups) if _family(g.alg.act) == _family(alg.act)), None)
             if (last_of_kind and last_of_kind.alg.perpetrator is None and not last_of_kind.conduct
-                    and not _conflict(last_of_kind.alg, alg) and (f.extra.get("definite") or (
+                    and not _conflict(last_of_kind.alg, alg)
+                    and _same_passage(text, statements, max(last_of_kind.stmts), f.stmt) and (f.extra.get("definite") or (
                         f.stmt - max(last_of_kind.stmts) <= 4 and (not _fine_places(alg) or _shared(last_of_kind.alg, alg))))):
                 target = last_of_kind
         verifier = bool(f.extra.get("verifier"))
@@ -804,7 +828,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             if alg.perpetrator is None and f.perp:  # no agent after all: a later step may still find one
                 f.perp, f.perp_how = None, "none"
             items.append((f, alg))
-    algs = _resolve_and_merge(items, statements, belligerents)
+    algs = _resolve_and_merge(items, statements, belligerents, _text(doc))
     return [replace(actors.canonical_perpetrator(a, acronyms), id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
 
 
