@@ -231,3 +231,8 @@ def test_actors_an_office_named_after_a_place_is_not_the_articles_one_state():
     justice = actors.canonical_speaker(Speaker(name="The Ministry of Justice", type="government"), {},
                                        frozenset({"Georgia"}))
     assert (justice.kind, justice.side) == ("party", "Georgia")
+
+
+def test_as_written_keeps_a_bodys_own_noun():
+    for name in ("the Harbour-led coalition", "Ruritania and the Bordurian regime"):
+        assert actors.as_written(name, actors.resolve(name), {}) == actors._strip(name)

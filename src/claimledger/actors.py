@@ -387,18 +387,18 @@ def resolve(name: str | None, acronyms: dict[str, str] | None = None) -> Actor |
     return replace(actor, aliases=tuple(dict.fromkeys((*actor.aliases, alias)))) if alias else actor
 
 
-MEMBERS_OF = re.compile(r"^(?:\w+\s+)?(?:fighters|members|militants|soldiers|troops|forces|units|gunmen|elements|"
-                        r"commanders|leaders|militiamen|combatants)\s+of\s+(?:the\s+)?(?=[A-Z])", re.I)
+# the nouns a body's members are called by: "RSF fighters", "fighters of the RSF" name the RSF itself
+MEMBER_NOUNS = ("fighters", "members", "militants", "soldiers", "troops", "forces", "units", "gunmen", "elements",
+                "commanders", "leaders", "militiamen", "combatants")
+MEMBERS_OF = re.compile(rf"^(?:\w+\s+)?(?:{'|'.join(MEMBER_NOUNS)})\s+of\s+(?:the\s+)?(?=[A-Z])", re.I)
 
 
 def _core(written: str) -> str:
     """The body a phrase names its members by: "Fighters of the Valley Defence Front", "Valley Defence Front
-    fighters" → "Valley Defence Front"."""
-    from .vocabulary import AGENT_NOUNS, PERSON_NOUNS
-
+    fighters" → "Valley Defence Front"; a body's own noun stays ("Saudi-led coalition")."""
     written = written[m.end():] if (m := MEMBERS_OF.match(written)) else written
     words = written.split()
-    if len(words) > 1 and words[-1] in AGENT_NOUNS | PERSON_NOUNS and all(
+    if len(words) > 1 and words[-1] in MEMBER_NOUNS and all(
             w[:1].isupper() or w.lower() in CONNECTORS for w in words[:-1]) and words[0][:1].isupper():
         written = " ".join(words[:-1])
     return written
@@ -526,16 +526,22 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
         # "a military jet bombed Georgian villages": the state guessed as the doer is the one hit
         return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
                        perpetrator_reason=f"unnamed: the inferred doer ({actor.name}) is the side that was hit")
-    return replace(alg, perpetrator=as_written(alg.perpetrator, actor, acronyms or {}), perpetrator_actor=actor)
+    told = alg.perpetrator_span.text if alg.perpetrator_span else None
+    return replace(alg, perpetrator=as_written(alg.perpetrator, actor, acronyms or {}, told), perpetrator_actor=actor)
 
 
-def as_written(mention: str, actor: Actor, acronyms: dict[str, str]) -> str:
+def as_written(mention: str, actor: Actor, acronyms: dict[str, str], told: str | None = "") -> str:
     """The perpetrator as the document names it, which is what a reader checks against the text: the mention
     without "the" and member nouns ("Fighters of the Valley Defence Front" → "Valley Defence Front"), an acronym
     the document defines read as its long form ("VDF fighters" → "Valley Defence Front"), and a bare demonym as
-    its state ("Georgian" → "Georgia"). Anything else stays as written: "ISIL" and "U.S. forces" are not
-    renamed, their actor record carries the canonical name used for grouping."""
+    its state ("Georgian" → "Georgia"), as is a state's force the text does not name so (`told`, the words the
+    text has: "the army" read as the article's state's). Anything else stays as written: "ISIL" and
+    "U.S. forces" are not renamed, their actor record carries the canonical name used for grouping."""
     written = _strip(mention)
+    if told is not None and told != "" and _strip(told) != written and state_of(written) == actor.name:
+        return actor.name
+    if told is None and state_of(written) == actor.name:
+        return actor.name  # inferred, no words of the text
     if any(re.search(rf"\b{re.escape(a)}\b", written) for a in acronyms) and actor.name in acronyms.values():
         return actor.name  # "the LNA", "ELN fighters": the name the text itself spells out
     core = _core(written) or written

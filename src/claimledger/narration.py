@@ -332,6 +332,8 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
     # attack", "Saturday's attack" need none
     context = any(v >= 2 for _, _, v in found)
     kept = [(f, a) for f, a, v in found if v >= 2 or (context and (v or f.triggers[0].lower_ in EVENT_NOUNS))]
+    acronyms = actors.defined_acronyms(text)
+    kept = [(f, actors.canonical_perpetrator(a, acronyms)) for f, a in kept]  # one actor record, as for statements
     out = _fold_casualties(doc, kept)
     for k, a in enumerate(out):
         a.id = f"{prefix}{first + k}"
