@@ -219,6 +219,8 @@ def test_as_written_keeps_the_sources_name_and_the_record_keeps_the_canonical_on
     assert ask("ISIL") == "ISIL" and actors.resolve("ISIL", acr).name == "Islamic State"
     assert ask("U.S. forces") == "U.S. forces" and actors.resolve("U.S. forces", acr).name == "United States"
     assert ask("Georgian") == "Georgia"  # a bare demonym names its state
+    us = actors.resolve("United States")
+    assert actors.as_written("United States", us, acr, "U.S.") == "U.S."  # the words the text has
     assert ask("the Georgian army") == "Georgian army"
 
 

@@ -530,6 +530,12 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
     return replace(alg, perpetrator=as_written(alg.perpetrator, actor, acronyms or {}, told), perpetrator_actor=actor)
 
 
+def _is_demonym(word: str, state: str) -> bool:
+    """"Georgian" for Georgia; not "U.S." or "UK", which are the state's own names."""
+    return word.capitalize() in _demonyms_of(state) or _demonym_stem(word) == state or (
+        word.lower() in DEMONYMS and DEMONYMS[word.lower()] == state and not word.isupper() and "." not in word)
+
+
 def as_written(mention: str, actor: Actor, acronyms: dict[str, str], told: str | None = "") -> str:
     """The perpetrator as the document names it, which is what a reader checks against the text: the mention
     without "the" and member nouns ("Fighters of the Valley Defence Front" → "Valley Defence Front"), an acronym
@@ -538,6 +544,8 @@ def as_written(mention: str, actor: Actor, acronyms: dict[str, str], told: str |
     text has: "the army" read as the article's state's). Anything else stays as written: "ISIL" and
     "U.S. forces" are not renamed, their actor record carries the canonical name used for grouping."""
     written = _strip(mention)
+    if told and state_of(_strip(told)) == actor.name == state_of(written):
+        written = _strip(told)  # "U.S." as the text has it, not the state's full name
     if told is not None and told != "" and _strip(told) != written and state_of(written) == actor.name:
         return actor.name
     if told is None and state_of(written) == actor.name:
@@ -545,8 +553,8 @@ def as_written(mention: str, actor: Actor, acronyms: dict[str, str], told: str |
     if any(re.search(rf"\b{re.escape(a)}\b", written) for a in acronyms) and actor.name in acronyms.values():
         return actor.name  # "the LNA", "ELN fighters": the name the text itself spells out
     core = _core(written) or written
-    if len(core.split()) == 1 and core != actor.name and state_of(core) == actor.name:
-        return written if len(written.split()) > 1 else actor.name  # "Russian forces" stays; "Georgian" → Georgia
+    if core != actor.name and state_of(core) == actor.name:  # a state's force as written: "Russian forces"
+        return actor.name if len(written.split()) == 1 and _is_demonym(written, actor.name) else written
     return core
 
 
