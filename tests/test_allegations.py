@@ -769,3 +769,12 @@ def test_allegations_the_shells_several_paragraphs_on_do_not_join_a_doerless_act
     algs = run(nlp, text, [s1, s2])
     named = [a for a in algs if a.perpetrator]
     assert named and all(a.statement_ids == ["S2"] for a in named)  # the governor's own account, not the nurse's
+
+
+def test_allegations_a_frame_without_an_act_word_is_weighed_without_error():
+    # an accusation frame read from the accused alone ("charged X over ...") has no act word; when X proves no
+    # agent (a club named like its town), it is weighed like any other frame
+    from claimledger.models import Allegation
+
+    f = allegations._Frame(0, "other", [], None, None, "named", 0, 0)
+    assert allegations._weak(f, Allegation(statement_ids=["S1"])) is False  # read on, not dropped, no error

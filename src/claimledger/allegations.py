@@ -631,6 +631,8 @@ LIKENED = re.compile(r"\b(?:typical|consistent|characteristic|indicative|compati
 
 
 def _likened(f: _Frame) -> bool:
+    if not f.triggers:  # a frame read from a noun phrase alone has no trigger word
+        return False
     t = f.triggers[0]
     return bool(LIKENED.search(t.doc.text[t.sent.start_char:t.idx]))
 
