@@ -208,3 +208,33 @@ def test_statements_speakers_carry_canonical_actors():
     found = statements.extract(statements.pipeline()(text))
     vdf = next(s for s in found if "VDF" in s.speaker.name)
     assert (vdf.speaker.actor, vdf.speaker.kind) == ("Valley Defence Front", "party")
+
+
+def test_as_written_keeps_the_sources_name_and_the_record_keeps_the_canonical_one():
+    text = "Fighters of the Coastal Shield Brigade (CSB) said they took the port. ISIL fighters and Georgian troops were seen."
+    acr = actors.defined_acronyms(text)
+    ask = lambda name: actors.as_written(name, actors.resolve(name, acr), acr)
+    assert ask("CSB fighters") == "Coastal Shield Brigade"  # the long form the text itself gives
+    assert ask("Fighters of the Coastal Shield Brigade") == "Coastal Shield Brigade"
+    assert ask("ISIL") == "ISIL" and actors.resolve("ISIL", acr).name == "Islamic State"
+    assert ask("U.S. forces") == "U.S. forces" and actors.resolve("U.S. forces", acr).name == "United States"
+    assert ask("Georgian") == "Georgia"  # a bare demonym names its state
+    us = actors.resolve("United States")
+    assert actors.as_written("United States", us, acr, "U.S.") == "U.S."  # the words the text has
+    assert ask("the Georgian army") == "Georgian army"
+
+
+def test_actors_an_office_named_after_a_place_is_not_the_articles_one_state():
+    # "the Kharkiv health department" and "Donetsk's military governor" speak for their place, which the
+    # article's one state may be at war over; "the Ministry of Justice" names no place
+    for name in ("the Kharkiv health ministry", "Donetsk's military governor"):
+        sp = actors.canonical_speaker(Speaker(name=name, type="government"), {}, frozenset({"Georgia"}))
+        assert (sp.kind, sp.side) == ("unknown", None), name
+    justice = actors.canonical_speaker(Speaker(name="The Ministry of Justice", type="government"), {},
+                                       frozenset({"Georgia"}))
+    assert (justice.kind, justice.side) == ("party", "Georgia")
+
+
+def test_as_written_keeps_a_bodys_own_noun():
+    for name in ("the Harbour-led coalition", "Ruritania and the Bordurian regime"):
+        assert actors.as_written(name, actors.resolve(name), {}) == actors._strip(name)

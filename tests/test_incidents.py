@@ -46,9 +46,19 @@ def test_incidents_nearby_towns_other_days_or_other_perpetrators_stay_apart():
     base = alg("D1.A1", 1, ("Kyiv", *KYIV))
     other_town = alg("D1.A2", 1, ("Irpin", *IRPIN))
     other_week = alg("D1.A3", 1, ("Kyiv", *KYIV), date="2022-03-12")
-    other_side = alg("D1.A4", 1, ("Kyiv", *KYIV), perp="Ukraine")
-    out = incidents.cluster([base, other_town, other_week, other_side], [], [], docs(1))
+    other_side = alg("D2.A4", 2, ("Kyiv", *KYIV), perp="Ukraine")  # another article: maybe another strike
+    out = incidents.cluster([base, other_town, other_week, other_side], [], [], docs(1, 2))
     assert sorted(len(i.allegation_ids) for i in out) == [1, 1, 1, 1]
+
+
+def test_incidents_one_articles_accounts_blaming_different_doers_for_one_strike_are_one_incident():
+    # "Officials said the army's jets struck the market in Kyiv on 1 March; the rebels said drones of a
+    # neighbouring state killed the traders there that day": one strike, its doer disputed
+    army = alg("D1.A1", 1, ("Kyiv", *KYIV), act="airstrike", perp="Ruritanian army")
+    drones = alg("D1.A2", 1, ("Kyiv", *KYIV), act="killing", perp="Borduria")
+    undated = alg("D1.A3", 1, ("Kyiv", *KYIV), act="shelling", perp="Syldavia", date=None)  # no day: not shown one
+    out = incidents.cluster([army, drones, undated], [], [], docs(1))
+    assert sorted(i.allegation_ids for i in out) == [["D1.A1", "D1.A2"], ["D1.A3"]]
 
 
 def test_incidents_vaguer_dates_and_unknown_perpetrators_join():

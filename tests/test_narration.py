@@ -141,3 +141,11 @@ def test_narration_a_partys_own_release_tells_its_own_acts_as_self_claims(nlp):
     algs = narrated(nlp, text, outlet="Ministry of Defence of Ukraine")
     assert [(a.act_span.text, a.perpetrator) for a in algs] == [("struck", "Ukraine"), ("shelled", "Russia")]
     assert algs[0].perpetrator_reason.startswith("self-claim")
+
+
+def test_narration_a_narrated_doer_has_the_same_actor_record_as_a_quoted_one(nlp):
+    text = ("Fighters of the Coastal Shield Brigade (CSB) shelled the port of Maiduguri on Sunday, killing six "
+            "civilians.")
+    (a,) = narrated(nlp, text)
+    assert a.perpetrator == "Coastal Shield Brigade" and a.perpetrator_actor.name == "Coastal Shield Brigade"
+    assert "CSB" in a.perpetrator_actor.aliases

@@ -1,5 +1,6 @@
 """The one vocabulary: every stage reads act types, statuses and shared word lists from vocabulary.py."""
-from claimledger import allegations, assessments, export, incidents, models, report, speakers, statements, time, vocabulary
+from claimledger import allegations, export, incidents, models, report, speakers, statements, time, vocabulary
+from claimledger.assessments import linking
 from claimledger.vocabulary import ACTS, NO_INCIDENT_ACTS
 
 
@@ -21,10 +22,10 @@ def test_priority_puts_the_delivery_before_the_general_act():
 
 
 def test_stages_share_one_definition():
-    assert incidents.NO_INCIDENT_ACTS is assessments.NO_INCIDENT_ACTS is NO_INCIDENT_ACTS
+    assert incidents.NO_INCIDENT_ACTS is linking.NO_INCIDENT_ACTS is NO_INCIDENT_ACTS
     assert allegations.ACCUSE <= statements.ACCUSE and "criticise" in statements.ACCUSE - allegations.ACCUSE
     assert speakers.PRONOUNS["they"] == "group" and speakers.PRONOUNS["she"] == "person"
-    assert time.WEEKDAYS["monday"] == 0 and assessments.linking.WEEKDAYS[6] == "sunday"
+    assert time.WEEKDAYS["monday"] == 0 and linking.WEEKDAYS[6] == "sunday"
     assert report.STATUSES[0] == "corroborated" and set(report.STATUSES) == set(models.STATUSES)
     assert export.acled_type("detention", []) == ACTS["detention"].acled
 

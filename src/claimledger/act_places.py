@@ -30,8 +30,10 @@ def tokens(doc: Doc, start: int, end: int) -> list[Token]:
     return list(span) if span is not None else []
 
 
-def event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement) -> list[Place]:
-    """Places inside [start, end) that are not the speaker's base or title ("the Kyiv-based group")."""
+def event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statement,
+                 guesses: bool = False) -> list[Place]:
+    """Places inside [start, end) that are not the speaker's base or title ("the Kyiv-based group");
+    `guesses`: also places the gazetteer lacks, set at the nearest town named."""
     text = doc_text(doc)
     mention = st.speaker.mention
     out = []
@@ -40,7 +42,7 @@ def event_places(doc: Doc, places: list[Place], start: int, end: int, st: Statem
             continue
         if mention and mention.start <= p.start < mention.end:
             continue
-        if not locates(p) or munitions.lookup(p.name) or _names_people(doc, p):
+        if not locates(p, guesses) or munitions.lookup(p.name) or _names_people(doc, p):
             continue  # a weapon ("FAB-500") or a demonym ("Russian") the place finder took for a toponym
         if re.match(r"[\-\u2010\u2011]based\b", text[p.end:p.end + 7]) or (
                 re.search(r"\b(?:from|in)\s+$", text[max(0, p.start - 6):p.start]) and _near_cue(st, p)):
@@ -61,15 +63,30 @@ def _names_people(doc: Doc, p: Place) -> bool:
     return len(toks) == 1 and p.precision == "country" and (toks[0].pos_ == "ADJ" or toks[0].ent_type_ == "NORP")
 
 
-def locates(p: Place) -> bool:
+def guessed(p: Place) -> bool:
+    """A place the gazetteer lacks, set at the nearest town the text names (geo.py says so)."""
+    return "nearest town named" in (p.resolved_by or "")
+
+
+def locates(p: Place, guesses: bool = False) -> bool:
     """geo.py marks toponyms that only qualify something ("Azeri officials", "the Baku-based group")."""
-    if "nearest town named" in (p.resolved_by or ""):
-        return False  # a guess at where an unknown feature lies: no allegation rests on it
+    if guessed(p) and not guesses:
+        return False  # a guess at where an unknown feature lies: only when nothing better is named
     role = (p.resolved_by or "").partition("role=")[2]
     if not role:
         return True
     # a town inside a long name is more often a parser slip than an organisation ("the civilians of Ganja")
     return role == "organisation" and p.precision in ("town", "district", "facility")
+
+
+LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|into|on|of)\s+(?:the\s+)?(?:(?:village|town|city|hamlet|"
+                      r"settlement|district|area)\s+of\s+)?$", re.I)
+
+
+def _located_at(text: str, p: Place) -> bool:
+    """A guessed place that a locative preposition puts the act at ("near Smalltown", "in the village of
+    Smalltown"), not a name that merely looks like a town ("told Smalltown Radio")."""
+    return guessed(p) and bool(LOCATIVE.search(text[max(0, p.start - 40):p.start]))
 
 
 def _near_cue(st: Statement, p: Place) -> bool:
@@ -108,6 +125,10 @@ def act_places(doc: Doc, places: list[Place], f0: int, f1: int, st: Statement, s
                 key=lambda p: -sum(q.name == p.name for q in towns))[:1]
     if not _fine(found) and series and c0 < f0:  # "stormed a camp near X, looting stores": the act told just before
         found += _fine(event_places(doc, places, c0, f0, st))[-1:]
+    if not [p for p in _fine(found) if p.lat is not None]:  # "a strike near Smalltown": placed by its neighbour
+        found += [p for p in event_places(doc, places, f0, f1, st, guesses=True) if _located_at(text, p)][:1] or [
+            p for p in event_places(doc, places, s0, s1, st, guesses=True) if _located_at(text, p)
+            and not any(lo <= p.start < hi for lo, hi in others)][:1]
     found = _fine(found) or found
     return [p for i, p in enumerate(found) if p.name.lower() not in {q.name.lower() for q in found[:i]}]
 

@@ -387,18 +387,18 @@ def resolve(name: str | None, acronyms: dict[str, str] | None = None) -> Actor |
     return replace(actor, aliases=tuple(dict.fromkeys((*actor.aliases, alias)))) if alias else actor
 
 
-MEMBERS_OF = re.compile(r"^(?:\w+\s+)?(?:fighters|members|militants|soldiers|troops|forces|units|gunmen|elements|"
-                        r"commanders|leaders|militiamen|combatants)\s+of\s+(?:the\s+)?(?=[A-Z])", re.I)
+# the nouns a body's members are called by: "RSF fighters", "fighters of the RSF" name the RSF itself
+MEMBER_NOUNS = ("fighters", "members", "militants", "soldiers", "troops", "forces", "units", "gunmen", "elements",
+                "commanders", "leaders", "militiamen", "combatants")
+MEMBERS_OF = re.compile(rf"^(?:\w+\s+)?(?:{'|'.join(MEMBER_NOUNS)})\s+of\s+(?:the\s+)?(?=[A-Z])", re.I)
 
 
 def _core(written: str) -> str:
     """The body a phrase names its members by: "Fighters of the Valley Defence Front", "Valley Defence Front
-    fighters" → "Valley Defence Front"."""
-    from .vocabulary import AGENT_NOUNS, PERSON_NOUNS
-
+    fighters" → "Valley Defence Front"; a body's own noun stays ("Saudi-led coalition")."""
     written = written[m.end():] if (m := MEMBERS_OF.match(written)) else written
     words = written.split()
-    if len(words) > 1 and words[-1] in AGENT_NOUNS | PERSON_NOUNS and all(
+    if len(words) > 1 and words[-1] in MEMBER_NOUNS and all(
             w[:1].isupper() or w.lower() in CONNECTORS for w in words[:-1]) and words[0][:1].isupper():
         written = " ".join(words[:-1])
     return written
@@ -509,7 +509,7 @@ def is_agent(name: str | None) -> bool:
 def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = None) -> Allegation:
     """The allegation with its perpetrator named canonically and its actor record attached; a perpetrator that
     is no agent ("Oct. 3", "Sukhoi") is dropped, saying why."""
-    if not alg.perpetrator or (alg.perpetrator_actor and alg.perpetrator_actor.name == alg.perpetrator):
+    if not alg.perpetrator or alg.perpetrator_actor:
         return alg  # none, or resolved already
     cut = dateline_end(alg.perpetrator)  # "BORVIK, Ostland — Fighters of ...": the words after the dateline
     if cut:
@@ -526,7 +526,57 @@ def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = Non
         # "a military jet bombed Georgian villages": the state guessed as the doer is the one hit
         return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
                        perpetrator_reason=f"unnamed: the inferred doer ({actor.name}) is the side that was hit")
-    return replace(alg, perpetrator=actor.name, perpetrator_actor=actor)
+    told = alg.perpetrator_span.text if alg.perpetrator_span else None
+    return replace(alg, perpetrator=as_written(alg.perpetrator, actor, acronyms or {}, told), perpetrator_actor=actor)
+
+
+def _is_demonym(word: str, state: str) -> bool:
+    """"Georgian" for Georgia; not "U.S." or "UK", which are the state's own names."""
+    return word.capitalize() in _demonyms_of(state) or _demonym_stem(word) == state or (
+        word.lower() in DEMONYMS and DEMONYMS[word.lower()] == state and not word.isupper() and "." not in word)
+
+
+def as_written(mention: str, actor: Actor, acronyms: dict[str, str], told: str | None = "") -> str:
+    """The perpetrator as the document names it, which is what a reader checks against the text: the mention
+    without "the" and member nouns ("Fighters of the Valley Defence Front" → "Valley Defence Front"), an acronym
+    the document defines read as its long form ("VDF fighters" → "Valley Defence Front"), and a bare demonym as
+    its state ("Georgian" → "Georgia"), as is a state's force the text does not name so (`told`, the words the
+    text has: "the army" read as the article's state's). Anything else stays as written: "ISIL" and
+    "U.S. forces" are not renamed, their actor record carries the canonical name used for grouping."""
+    written = _strip(mention)
+    if told and state_of(_strip(told)) == actor.name == state_of(written):
+        written = _strip(told)  # "U.S." as the text has it, not the state's full name
+    if told is not None and told != "" and _strip(told) != written and state_of(written) == actor.name:
+        return actor.name
+    if told is None and state_of(written) == actor.name:
+        return actor.name  # inferred, no words of the text
+    if any(re.search(rf"\b{re.escape(a)}\b", written) for a in acronyms) and actor.name in acronyms.values():
+        return actor.name  # "the LNA", "ELN fighters": the name the text itself spells out
+    core = _core(written) or written
+    if core != actor.name and state_of(core) == actor.name:  # a state's force as written: "Russian forces"
+        return actor.name if len(written.split()) == 1 and _is_demonym(written, actor.name) else written
+    return core
+
+
+# the portfolios a ministry is named by ("the Ministry of Justice"), which are no places even where a town is so named
+PORTFOLIOS = {"justice", "health", "interior", "foreign", "affairs", "finance", "education", "information", "defence",
+              "defense", "home", "public", "security", "state", "office", "human", "rights"}
+
+
+def _names_a_place(name: str) -> bool:
+    """Whether an office is named after a place ("the Gaza health ministry", "North Kivu's military governor"):
+    then it is that place's office, not the article's one state's."""
+    from .gazetteer import gazetteer
+
+    words = re.findall(r"[A-Z][\w\-]*", name.replace("'s", ""))
+    for n in (2, 1):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if i == 0 and gram[0] in ("The", "A", "An") or any(w.lower() in STATE_BODIES | PORTFOLIOS for w in gram):
+                continue
+            if any(dist == 0 and e.precision != "country" for e, dist in gazetteer().lookup(" ".join(gram))[:1]):
+                return True
+    return False
 
 
 def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[str] = frozenset()) -> Speaker:
@@ -546,7 +596,8 @@ def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[
                          type=sp.type if sp.type == "person" else actor.type)
         return sp
     words = set(re.findall(r"[a-z]+", f"{sp.name} {sp.role or ''}".lower()))
-    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES:
+    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES \
+            and not _names_a_place(sp.name):
         if len(parties) == 1:
             return replace(sp, kind="party", side=next(iter(parties)))
         return replace(sp, kind="party" if parties else "third_party")

@@ -599,7 +599,7 @@ def _merge_into(a: Allegation, b: Allegation, acts: list[str]) -> None:
         c.spans += d.spans
     if a.perpetrator is None and b.perpetrator:
         a.perpetrator, a.perpetrator_span = b.perpetrator, b.perpetrator_span
-        a.perpetrator_reason = b.perpetrator_reason
+        a.perpetrator_reason, a.perpetrator_actor = b.perpetrator_reason, b.perpetrator_actor
     a.confidence = max(a.confidence, b.confidence)
     a.act = _merged_act(acts)
 
@@ -617,9 +617,24 @@ class _Group:
 
 
 def _weak(f: _Frame, alg: Allegation) -> bool:
+    if alg.perpetrator is None and _likened(f):
+        return True
     return alg.act == "other" and f.category == "attack" and not (
         alg.weapons or alg.casualties or any(t.kind == "military" for t in alg.targets)
         or (f.perp_how == "self" and _told_as_done(f)))
+
+
+# "the wounds were typical of rifle fire", "a crater consistent with an air-dropped bomb": evidence compared
+# with a kind of act, which rates a claim rather than alleging an act of its own
+LIKENED = re.compile(r"\b(?:typical|consistent|characteristic|indicative|compatible|suggestive|hallmarks?)\s+"
+                     r"(?:of|with)\s+(?:(?:an?|the)\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
+
+
+def _likened(f: _Frame) -> bool:
+    if not f.triggers:  # a frame read from a noun phrase alone has no trigger word
+        return False
+    t = f.triggers[0]
+    return bool(LIKENED.search(t.doc.text[t.sent.start_char:t.idx]))
 
 
 def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
@@ -633,7 +648,7 @@ def _is_self(f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
 def _joins(g: _Group, f: _Frame, alg: Allegation, statements: list[Statement]) -> bool:
     """Whether a new allegation tells the act of an earlier group again."""
     ga = g.alg
-    if not same_perpetrator(ga.perpetrator, alg.perpetrator) or _family(ga.act) != _family(alg.act):
+    if not same_perpetrator(ga.actor_name, alg.actor_name) or _family(ga.act) != _family(alg.act):
         return False
     if g.conduct != bool(f.extra.get("conduct")):
         return False
@@ -671,8 +686,18 @@ def _follows(statements: list[Statement], i: int, j: int) -> bool:
         _stem(s.speaker.name) & _stem(statements[j].speaker.name) for s in statements[i + 1:j]))
 
 
+def _same_passage(text: str, statements: list[Statement], i: int, j: int) -> bool:
+    """Statement j is told in statement i's paragraph or the next: "the shells" there can mean the shelling i
+    told, not one told several paragraphs before."""
+    a, b = statements[i].content.end, statements[j].content.start
+    return a > b or len(PARAGRAPH_BREAK.findall(text[a:b])) <= 1
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[Statement],
-                       belligerents: list[str]) -> list[Allegation]:
+                       belligerents: list[str], text: str = "") -> list[Allegation]:
     """Pronoun and unnamed perpetrators take the previous act's; acts told twice become one allegation."""
     groups: list[_Group] = []
     for f, alg in items:
@@ -687,7 +712,7 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
                 and not _conflict(last.alg, alg)
                 and (f.stmt != max(last.stmts) or f.perp_how == "pronoun"
                      or _family(alg.act) != _family(last.alg.act))):
-            alg.perpetrator = last.alg.perpetrator
+            alg.perpetrator, alg.perpetrator_actor = last.alg.perpetrator, last.alg.perpetrator_actor
             alg.perpetrator_reason = "inferred from the preceding statement"
             alg.confidence = min(alg.confidence, 0.5)
         target = next((g for g in reversed(groups) if _joins(g, f, alg, statements)), None)
@@ -696,7 +721,8 @@ def _resolve_and_merge(items: list[tuple[_Frame, Allegation]], statements: list[
             # without a doer, now with its doer, when nothing places it elsewhere
             last_of_kind = next((g for g in reversed(groups) if _family(g.alg.act) == _family(alg.act)), None)
             if (last_of_kind and last_of_kind.alg.perpetrator is None and not last_of_kind.conduct
-                    and not _conflict(last_of_kind.alg, alg) and (f.extra.get("definite") or (
+                    and not _conflict(last_of_kind.alg, alg)
+                    and _same_passage(text, statements, max(last_of_kind.stmts), f.stmt) and (f.extra.get("definite") or (
                         f.stmt - max(last_of_kind.stmts) <= 4 and (not _fine_places(alg) or _shared(last_of_kind.alg, alg))))):
                 target = last_of_kind
         verifier = bool(f.extra.get("verifier"))
@@ -804,7 +830,7 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             if alg.perpetrator is None and f.perp:  # no agent after all: a later step may still find one
                 f.perp, f.perp_how = None, "none"
             items.append((f, alg))
-    algs = _resolve_and_merge(items, statements, belligerents)
+    algs = _resolve_and_merge(items, statements, belligerents, _text(doc))
     return [replace(actors.canonical_perpetrator(a, acronyms), id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
 
 

@@ -110,10 +110,19 @@ class _Cluster:
                 return None
             if not _same_kind(a.alg.act, m.alg.act):
                 return None
-        if not all(same_perpetrator(a.alg.perpetrator, p) for p in self.perpetrators):
+        if not all(same_perpetrator(a.alg.actor_name, m.alg.actor_name) or _disputed_doer(a, m) for m in self.members):
             return None
         first = self.members[0]
         return distance_km(a.lat, a.lon, first.lat, first.lon)
+
+
+def _disputed_doer(a: _Anchor, b: _Anchor) -> bool:
+    """One article's accounts of an attack at one town that blame different doers ("the army said it struck the
+    camp"; "the rebels said Turkish drones killed the farmers there"): one event whose doer is disputed, not two."""
+    return a.alg.document_id == b.alg.document_id and a.alg.act in ATTACKS and b.alg.act in ATTACKS \
+        and a.place.get("precision") in ("town", "facility") and b.place.get("precision") in ("town", "facility") \
+        and not set(a.alg.statement_ids) & set(b.alg.statement_ids) \
+        and a.alg.date is not None and a.alg.date == b.alg.date and len(a.alg.date) == 10  # the same day, told
 
 
 def _same_kind(a: str, b: str) -> bool:
@@ -189,8 +198,8 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
             best = len(clusters) - 1
         c = clusters[best]
         c.members.append(a)
-        if a.alg.perpetrator:
-            c.perpetrators.add(a.alg.perpetrator)
+        if a.alg.actor_name:
+            c.perpetrators.add(a.alg.actor_name)
         for b in buckets:
             key = (cx, cy, b)
             if best not in index.setdefault(key, []):

@@ -151,6 +151,12 @@ class Allegation:
     reported_by: str | None = None
     span: Span | None = None
 
+    @property
+    def actor_name(self) -> str | None:
+        """The canonical name of the perpetrator (its actor record), for grouping; `perpetrator` is the name as
+        the source gives it ("ISIL" is the actor Islamic State)."""
+        return self.perpetrator_actor.name if self.perpetrator_actor else self.perpetrator
+
 
 @dataclass
 class Assessment:

@@ -332,6 +332,8 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
     # attack", "Saturday's attack" need none
     context = any(v >= 2 for _, _, v in found)
     kept = [(f, a) for f, a, v in found if v >= 2 or (context and (v or f.triggers[0].lower_ in EVENT_NOUNS))]
+    acronyms = actors.defined_acronyms(text)
+    kept = [(f, actors.canonical_perpetrator(a, acronyms)) for f, a in kept]  # one actor record, as for statements
     out = _fold_casualties(doc, kept)
     for k, a in enumerate(out):
         a.id = f"{prefix}{first + k}"
@@ -346,7 +348,7 @@ def _fold_casualties(doc: Doc, kept: list) -> list[Allegation]:
     for f, alg in kept:
         sent = f.triggers[0].sent
         if f.category == "killing" and last is not None and sent.start - last[1] <= 60 and (
-                alg.perpetrator is None or same_perpetrator(alg.perpetrator, last[0].perpetrator)) and not (
+                alg.perpetrator is None or same_perpetrator(alg.actor_name, last[0].actor_name)) and not (
                 _fine(alg.places) and _fine(last[0].places)
                 and not {p.name for p in _fine(alg.places)} & {p.name for p in _fine(last[0].places)}):
             prev = last[0]

@@ -20,7 +20,7 @@ import time
 from .. import gazetteer
 from .acled_codes import (CIVILIANS, DISORDER, EXPLOSIONS, STRATEGIC, VAC, acled_type,  # noqa: F401
                           event_date, explosive_subtype, fatalities, inter_code, interaction, note, unidentified)
-from .common import (LedgerIndex, _perpetrators, _verifiers, csv_cell, incident_acts, incident_place,
+from .common import (LedgerIndex, _perpetrators, actor_name, _verifiers, csv_cell, incident_acts, incident_place,
                      latest_possible_date, safe_url)
 from .places import admin1 as admin1_of, iso3, iso_number, region, vocabulary
 
@@ -81,7 +81,7 @@ def _row(index: LedgerIndex, countries: dict, inc: dict, taken: set[str], timest
         admin1_of(cc, place.get("lat"), place.get("lon")) if located else "")
     admin2 = place.get("name") if place.get("precision") == "district" else ""
     perps = _perpetrators(algs)
-    actor1 = primary.get("perpetrator") if not primary.get("denial") and primary.get("perpetrator") else (
+    actor1 = actor_name(primary) if not primary.get("denial") and primary.get("perpetrator") else (
         perps[0] if perps else "")
     inter1 = inter_code(actor1 or None, country)
     civilians = event_type == VAC or any(

@@ -113,8 +113,13 @@ def incident_place(index: LedgerIndex, inc: dict) -> dict:
     return {**{k: v for k, v in same.items() if v is not None}, **{k: v for k, v in place.items() if v is not None}}
 
 
+def actor_name(allegation: dict) -> str | None:
+    """The perpetrator's canonical name (its actor record), else the name as written: exports group by it."""
+    return (allegation.get("perpetrator_actor") or {}).get("name") or allegation.get("perpetrator")
+
+
 def _perpetrators(allegations: list[dict]) -> list[str]:
-    return list(dict.fromkeys(a["perpetrator"] for a in allegations if a.get("perpetrator") and not a.get("denial")))
+    return list(dict.fromkeys(actor_name(a) for a in allegations if a.get("perpetrator") and not a.get("denial")))
 
 
 def _verifiers(assessments: list[dict]) -> list[dict]:
