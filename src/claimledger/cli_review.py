@@ -38,13 +38,13 @@ def _need(rationale: Optional[str]) -> str:
     return rationale
 
 
-def _run(database: Optional[str], action):
+def _run(database: Optional[str], action, refused: tuple[type[Exception], ...] = (review.ReviewError,)):
     """Run `action(conn)` in one transaction; a refused change rolls back and exits 1 with the reason."""
     engine = db.connect(db.database_url(database))
     try:
         with engine.begin() as conn:
             return action(conn)
-    except review.ReviewError as exc:
+    except refused as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
     finally:

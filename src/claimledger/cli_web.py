@@ -30,17 +30,10 @@ def _password(name: str) -> str:
 
 def _change_accounts(database: Optional[str], change) -> None:
     """Run `change(conn)` in one transaction; an account error is reported and exits 1, nothing changed."""
+    from .cli_review import _run
     from .web import auth
 
-    engine = db.connect(database)
-    try:
-        with engine.begin() as conn:
-            change(conn)
-    except auth.AccountError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1)
-    finally:
-        engine.dispose()
+    _run(database, change, refused=(auth.AccountError,))
 
 
 @users_app.command("add")
