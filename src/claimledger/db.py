@@ -349,13 +349,23 @@ def replace_machine_records(conn, table: Table, document_id: int, run_id: int | 
     """Replace a document's machine records in `table`, keeping any an analyst has edited.
 
     Records whose id an analyst edited are not overwritten. Returns the number written."""
+    return replace_machine_records_many(conn, table, {document_id: (run_id, records)})
+
+
+def replace_machine_records_many(conn, table: Table, by_document: dict[int, tuple[int | None, list[dict]]]) -> int:
+    """`replace_machine_records` for many documents at once ({document id: (run id, records)}): one DELETE
+    and one multi-row INSERT. Returns the number written."""
     from sqlalchemy import delete, select
 
-    edited = set(conn.execute(select(table.c.id).where(table.c.document_id == document_id,
+    if not by_document:
+        return 0
+    ids = list(by_document)
+    edited = set(conn.execute(select(table.c.id).where(table.c.document_id.in_(ids),
                                                        table.c.edited.is_(True))).scalars())
-    conn.execute(delete(table).where(table.c.document_id == document_id, table.c.edited.is_(False)))
-    rows = [dict(id=r["id"], document_id=document_id, run_id=run_id, data=r, edited=False, version=1,
-                 **_columns(table, r)) for r in records if r["id"] not in edited]
+    conn.execute(delete(table).where(table.c.document_id.in_(ids), table.c.edited.is_(False)))
+    rows = [dict(id=r["id"], document_id=doc_id, run_id=run_id, data=r, edited=False, version=1,
+                 **_columns(table, r))
+            for doc_id, (run_id, records) in by_document.items() for r in records if r["id"] not in edited]
     if rows:
         conn.execute(table.insert(), rows)
     return len(rows)
