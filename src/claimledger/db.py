@@ -10,7 +10,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
                         String, Table, Text, UniqueConstraint, create_engine, event, inspect)
 from sqlalchemy.engine import Engine
 
@@ -43,7 +43,7 @@ documents = Table(
     Column("source_kind", String(16)),
     Column("ingested_at", DateTime(timezone=True), nullable=False, default=utcnow),
     Column("ingest_run_id", Integer, ForeignKey("ingest_runs.id")),
-    Column("analysis_status", String(16), nullable=False, default="pending"),  # pending | analyzed | skipped
+    Column("analysis_status", String(16), nullable=False, default="pending", index=True),  # pending | analyzed | skipped
     Column("analysis_note", Text),
 )
 
@@ -96,29 +96,32 @@ def _record_table(name: str, *extra: Column) -> Table:
 
 statements = _record_table(
     "statements",
-    Column("speaker", Text), Column("cue", String(128)), Column("quote", String(16)),
+    Column("speaker", Text, index=True), Column("cue", String(128)), Column("quote", String(16)),
     Column("start", Integer), Column("end", Integer),
 )
 allegations = _record_table(
     "allegations",
-    Column("act", String(64)), Column("perpetrator", Text), Column("date", String(10)),
-    Column("lat", Float), Column("lon", Float),
+    Column("act", String(64), index=True), Column("perpetrator", Text, index=True),
+    Column("date", String(10), index=True), Column("lat", Float), Column("lon", Float),
+    Index("ix_allegations_lat_lon", "lat", "lon"),
 )
 assessments = _record_table(
     "assessments",
-    Column("allegation_id", String(128), index=True), Column("verifier", Text), Column("status", String(32)),
+    Column("allegation_id", String(128), index=True), Column("verifier", Text, index=True),
+    Column("status", String(32), index=True),
 )
 places = _record_table(
     "places",
     Column("name", Text), Column("start", Integer), Column("end", Integer),
     Column("lat", Float), Column("lon", Float), Column("precision", String(16)),
+    Index("ix_places_lat_lon", "lat", "lon"),
 )
 
 incidents = Table(
     "incidents", metadata,
     Column("id", String(128), primary_key=True),
     Column("data", JSON, nullable=False),
-    Column("status", String(32), nullable=False, default="alleged"),
+    Column("status", String(32), nullable=False, default="alleged", index=True),
     Column("status_source", String(16), nullable=False, default="derived"),  # derived | analyst
     Column("rationale", Text),
     Column("edited", Boolean, nullable=False, default=False),
@@ -129,7 +132,7 @@ incidents = Table(
 incident_members = Table(
     "incident_members", metadata,
     Column("incident_id", String(128), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
-    Column("allegation_id", String(128), primary_key=True),
+    Column("allegation_id", String(128), primary_key=True, index=True),
 )
 
 evidence = Table(

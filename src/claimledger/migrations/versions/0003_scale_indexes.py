@@ -1,0 +1,39 @@
+"""scale: indexes for what the report, the review and the exports read
+
+Revision ID: 0003_scale_indexes
+Revises: 0002
+Create Date: 2026-12-01 21:50:00
+
+Status, actor, act, date, place (latitude, longitude) and document: the columns a ledger of a million
+allegations is filtered and joined on. Indexes only; no data changes.
+"""
+from alembic import op
+
+revision = '0003_scale_indexes'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+INDEXES = [  # (name, table, columns)
+    ('ix_documents_analysis_status', 'documents', ['analysis_status']),
+    ('ix_statements_speaker', 'statements', ['speaker']),
+    ('ix_allegations_act', 'allegations', ['act']),
+    ('ix_allegations_perpetrator', 'allegations', ['perpetrator']),
+    ('ix_allegations_date', 'allegations', ['date']),
+    ('ix_allegations_lat_lon', 'allegations', ['lat', 'lon']),
+    ('ix_assessments_status', 'assessments', ['status']),
+    ('ix_assessments_verifier', 'assessments', ['verifier']),
+    ('ix_places_lat_lon', 'places', ['lat', 'lon']),
+    ('ix_incidents_status', 'incidents', ['status']),
+    ('ix_incident_members_allegation_id', 'incident_members', ['allegation_id']),
+]
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
