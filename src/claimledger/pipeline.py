@@ -20,7 +20,7 @@ from .models import Allegation, Assessment, Statement, as_dict, from_dict
 
 # bump when any stage's output changes, so runs record which extractor made what
 EXTRACTOR_VERSION = "0.2.0"
-BATCH_SIZE = 200  # documents stored per transaction
+BATCH_SIZE = 200  # documents stored per transaction: a crash loses at most this many documents' work
 
 
 class Pending(NamedTuple):
@@ -168,17 +168,13 @@ def store_results(engine: Engine, results: list[DocumentResult]) -> list[Documen
         with engine.begin() as conn:
             _store(conn, results)
         return results
-    except Exception:
-        if len(results) == 1:
-            raise
-    out = []
-    for r in results:
-        try:
-            out += store_results(engine, [r])
-        except Exception as exc:
-            failed = DocumentResult(r.document_id, error=f"could not store: {type(exc).__name__}: {exc}")
-            out += store_results(engine, [failed])
-    return out
+    except Exception as exc:
+        if len(results) > 1:
+            return [r for one in results for r in store_results(engine, [one])]
+        if results[0].error is not None:
+            raise  # not even the failure can be stored: the database itself is the problem
+        why = f"could not store: {type(exc).__name__}: {exc}"
+        return store_results(engine, [DocumentResult(results[0].document_id, error=why)])
 
 
 def _store(conn, results: list[DocumentResult]) -> None:
