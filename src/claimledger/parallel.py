@@ -85,11 +85,15 @@ def _pool(engine: Engine, ids: list[int], workers: int) -> Iterator[pipeline.Doc
 
 def open_client(address: str):
     """A Dask client: "local:N" starts a LocalCluster of N worker processes (closed with the client)."""
+    import logging
+
     from dask.distributed import Client, LocalCluster
 
     if address.startswith("local:"):
         n = int(address.split(":", 1)[1])
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        # its log lines (a slow worker killed at shutdown) are not the user's business
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
         client._claimledger_cluster = cluster  # closed by close_client
         return client
