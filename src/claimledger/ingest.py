@@ -114,21 +114,25 @@ _SCRIPTS = tuple((lang, re.compile(pat)) for lang, pat in (
 
 def detect_language(text: str) -> str:
     """A small offline guess: the script for non-Latin text, else the best stop-word match; 'und' if unsure."""
+    from collections import Counter
+
     sample = text[:4000]
-    letters = len(re.findall(r"[^\W\d_]", sample)) or 1
-    counts = {lang: len(pat.findall(sample)) for lang, pat in _SCRIPTS}
-    latin = len(re.findall(r"[A-Za-z]", sample))
-    script, n = max(counts.items(), key=lambda kv: kv[1])
-    if n > latin and n / letters > 0.3:
-        if script == "ru" and counts["uk"] > n * 0.02:
-            return "uk"
-        if script == "ar" and counts["fa"] > n * 0.02:
-            return "fa"
-        return script
+    if not sample.isascii():  # ASCII holds no letter of another script (the common case, skipped fast)
+        letters = len(re.findall(r"[^\W\d_]", sample)) or 1
+        counts = {lang: len(pat.findall(sample)) for lang, pat in _SCRIPTS}
+        latin = len(re.findall(r"[A-Za-z]", sample))
+        script, n = max(counts.items(), key=lambda kv: kv[1])
+        if n > latin and n / letters > 0.3:
+            if script == "ru" and counts["uk"] > n * 0.02:
+                return "uk"
+            if script == "ar" and counts["fa"] > n * 0.02:
+                return "fa"
+            return script
     words = re.findall(r"[^\W\d_]+", sample.lower())
     if len(words) < 8:
         return "und"
-    scores = {lang: sum(w in stops for w in words) for lang, stops in _STOPSETS.items()}
+    seen = Counter(words)  # each stop word looked up once, not each word against each language
+    scores = {lang: sum(seen[w] for w in stops) for lang, stops in _STOPSETS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] >= 2 else "und"
 
