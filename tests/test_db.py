@@ -168,8 +168,8 @@ def test_db_index_migration_downgrades_and_upgrades(db_url):
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")
     with engine.connect() as conn:
-        assert "ix_allegations_act" not in {ix["name"] for ix in inspect(conn).get_indexes("allegations")}
+        assert "ix_allegations_lat_lon" not in {ix["name"] for ix in inspect(conn).get_indexes("allegations")}
     db.upgrade(engine)
     with engine.connect() as conn:
-        assert "ix_allegations_act" in {ix["name"] for ix in inspect(conn).get_indexes("allegations")}
+        assert "ix_allegations_lat_lon" in {ix["name"] for ix in inspect(conn).get_indexes("allegations")}
     engine.dispose()
