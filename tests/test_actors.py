@@ -113,8 +113,98 @@ def test_actors_researcher_at_the_group_takes_the_organisation_not_the_country_w
 
 def test_actors_armed_groups_are_their_own_side():
     m23 = actors.classify(Speaker(name="The M23"))
-    assert (m23.kind, m23.type, m23.side) == ("party", "armed_group", "M23")
+    assert (m23.kind, m23.type, m23.side) == ("party", "armed_group", "March 23 Movement")
     official = actors.classify(Speaker(name="a Hezbollah official"))
     assert (official.kind, official.side) == ("party", "Hezbollah")
     mission = actors.classify(Speaker(name="MONUSCO"))
     assert mission.kind == "independent" and mission.side is None
+
+
+# ---------------------------------------------------------------- canonical actors
+
+def test_actors_acronyms_the_text_defines():
+    text = ("Fighters of the Valley Defence Front (VDF) crossed the river. The Coastal Liberation Army (ELC) denied it. "
+            "The ceasefire held on Sunday (AFP).")
+    found = actors.defined_acronyms(text)
+    assert found == {"VDF": "Valley Defence Front", "ELC": "Coastal Liberation Army"}  # a translated acronym too
+
+
+def test_actors_an_in_text_acronym_is_an_alias_of_its_name():
+    acronyms = {"VDF": "Valley Defence Front"}
+    short, full = actors.resolve("VDF fighters", acronyms), actors.resolve("the Valley Defence Front", acronyms)
+    assert short == full and short.name == "Valley Defence Front" and "VDF" in short.aliases
+    assert (short.type, short.kind, short.side) == ("armed_group", "party", "Valley Defence Front")
+
+
+def test_actors_well_known_aliases_resolve_to_the_registry_name():
+    a, b = actors.resolve("RSF paramilitaries"), actors.resolve("the Rapid Support Forces")
+    assert a.name == b.name == "Rapid Support Forces" and "RSF" in a.aliases
+
+
+def test_actors_a_state_its_forces_and_its_demonym_are_one_actor():
+    names = ["Georgian", "the Georgian army", "Georgia's military", "Georgian forces", "Georgia", "Armed Forces of Georgia"]
+    resolved = {actors.resolve(n).name for n in names}
+    assert resolved == {"Georgia"}
+    georgia = actors.resolve("Georgian troops")
+    assert (georgia.type, georgia.kind, georgia.side) == ("government", "party", "Georgia")
+    assert "Georgian" in georgia.aliases and "Georgian troops" in georgia.aliases
+
+
+def test_actors_a_demonym_by_its_ending_and_country_codes():
+    assert actors.resolve("Chilean marines").name == "Chile"  # no table entry: the ending names the country
+    assert actors.iso2("Republic of Armenia") == actors.iso2("Armenian") == "AM"
+    assert actors.iso2("Narnia") is None
+
+
+def test_actors_a_named_force_or_two_states_are_not_one_state():
+    assert actors.resolve("Libyan National Army").name == "Libyan National Army"  # a force of its own
+    assert actors.state_of("Syrian or Russian") is None
+    assert actors.resolve("masked gunmen").name == "masked gunmen"
+
+
+def test_actors_a_perpetrator_must_be_an_agent():
+    cases = {
+        "Oct. 3": "a date or time", "Sunday": "a date or time", "Monday's attack": "a date or time",
+        "(0900 GMT) attack": "a date or time", "the Black Sunday bombings": "an event",
+        "Sukhoi": "a weapon or aircraft", "release of their prisoners": "no doer named", "No group": "nobody named",
+        "15 people": "a number", "the Kessel airport": "a place",
+    }
+    for name, why in cases.items():
+        assert actors.not_agent(name) == why, name
+        assert actors.resolve(name) is None
+    for agent in ("Georgian", "20 gunmen", "masked men", "Russian Sukhoi jets", "the Valley Defence Front"):
+        assert actors.is_agent(agent), agent
+
+
+def test_actors_a_dateline_is_no_doer():
+    name = "BORVIK, Ostland \u2014 Fighters of the Valley Defence Front"
+    assert actors.not_agent(name) == "a dateline"
+    assert name[actors.dateline_end(name):] == "Fighters of the Valley Defence Front"
+
+
+def test_actors_a_speaker_named_by_an_in_text_acronym_is_that_party():
+    sp = actors.canonical_speaker(Speaker(name="the VDF"), {"VDF": "Valley Defence Front"})
+    assert (sp.actor, sp.kind, sp.side) == ("Valley Defence Front", "party", "Valley Defence Front")
+    assert "VDF" in sp.aliases
+    hrw = actors.canonical_speaker(Speaker(name="HRW", kind="independent_verifier"), {})
+    assert hrw.actor == "Human Rights Watch" and "HRW" in hrw.aliases
+
+
+def test_actors_an_ombudsman_or_ministry_of_no_named_state_gets_a_kind():
+    office = Speaker(name="the Ombudsman's Office", type="government")
+    assert actors.classify(office).kind == "unknown"  # no state in the words themselves
+    one = actors.canonical_speaker(office, {}, frozenset({"Georgia"}))
+    assert (one.kind, one.side) == ("party", "Georgia")  # the one state the article is about
+    two = actors.canonical_speaker(Speaker(name="The Ministry of Defence", type="government"), {},
+                                   frozenset({"Georgia", "Armenia"}))
+    assert (two.kind, two.side) == ("party", None)
+    assert actors.canonical_speaker(office, {}).kind == "third_party"
+
+
+def test_statements_speakers_carry_canonical_actors():
+    from claimledger import statements
+    text = ("The Valley Defence Front (VDF) has held the ridge since May.\n\n"
+            "The VDF said its fighters had not entered the town of Kessel.")
+    found = statements.extract(statements.pipeline()(text))
+    vdf = next(s for s in found if "VDF" in s.speaker.name)
+    assert (vdf.speaker.actor, vdf.speaker.kind) == ("Valley Defence Front", "party")

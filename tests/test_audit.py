@@ -101,6 +101,17 @@ def test_audit_names_each_record_edited_with_sql(ledger):
     assert all("changed outside the audit log" in p.reason for p in problems)
 
 
+def test_audit_names_an_analyst_decision_edited_with_sql(ledger, tmp_path):
+    _review(ledger, tmp_path)
+    assert _problems(ledger) == []
+    d = db.decisions.c
+    with ledger.begin() as conn:
+        first = conn.execute(select(d.id, d.data).order_by(d.id)).first()
+        conn.execute(update(db.decisions).where(d.id == first.id)
+                     .values(data={**first.data, "rationale": "a rationale nobody wrote"}))
+    assert [p.record for p in _problems(ledger)] == [f"decision:{first.id}"]
+
+
 def test_audit_names_records_inserted_or_deleted_outside_the_log(ledger, tmp_path):
     _review(ledger, tmp_path)
     with ledger.begin() as conn:

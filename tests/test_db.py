@@ -156,7 +156,8 @@ def test_db_indexes_for_report_review_and_export_match_the_tables(engine):
     assert {"ix_allegations_act", "ix_allegations_perpetrator", "ix_allegations_date", "ix_allegations_lat_lon",
             "ix_assessments_status", "ix_places_lat_lon", "ix_statements_speaker", "ix_documents_analysis_status",
             "ix_incidents_status", "ix_allegations_document_id"} <= found
-    assert [d for d in diff if isinstance(d, tuple) and "index" in d[0]] == []
+    # the full-text index (0004_search) is an expression no Table describes: autogenerate leaves it alone
+    assert [d for d in diff if isinstance(d, tuple) and "index" in d[0] and d[1].name != "ix_documents_fts"] == []
 
 
 def test_db_index_migration_downgrades_and_upgrades(db_url):

@@ -233,3 +233,15 @@ def test_connect_existing_refuses_an_empty_postgresql_schema_and_leaves_it_empty
     probe.dispose()
     db.connect(url).dispose()  # once migrated, it is a ledger
     db.connect_existing(url).dispose()
+
+
+def test_export_claim_text_of_a_narrated_allegation_is_the_outlets_sentence():
+    sentence = "Gunmen burned a clinic in the hill town on Sunday."
+    ledger = {"documents": [{"id": 1, "text": sentence}], "statements": [],
+              "allegations": [{"id": "D1.A1", "statement_ids": [], "act": "attack_on_civilians", "narrated": True,
+                               "reported_by": "Hill Courier", "document_id": 1,
+                               "span": {"start": 0, "end": len(sentence), "text": sentence}},
+                              {"id": "D1.A2", "statement_ids": [], "act": "shelling", "perpetrator": "X"}]}
+    index = export.LedgerIndex(ledger)
+    assert index.claim_text(index.allegations["D1.A1"]) == sentence
+    assert index.claim_text(index.allegations["D1.A2"]) == "shelling by X"

@@ -246,3 +246,33 @@ def test_incidents_the_strikers_own_account_does_not_change_the_status():
     assert inc.status == "corroborated"
     [inc] = incidents.cluster([own], [refuted], [], docs(1))
     assert inc.status == "refuted"  # alone, its own assessment is all there is
+
+
+def test_incidents_outlets_narrating_an_event_are_independent_sources_a_party_is_its_side():
+    wire = " ".join(f"word{i}" for i in range(300))
+    ds = [{"id": 1, "published": "2022-03-02", "text": "a report of our own " * 20, "outlet": "Harbour Gazette"},
+          {"id": 2, "published": "2022-03-02", "text": wire, "outlet": "Valley Radio"},
+          {"id": 3, "published": "2022-03-02", "text": wire + " reprinted", "outlet": "Coast Echo"},
+          {"id": 4, "published": "2022-03-02", "text": "Russian forces shelled Kyiv overnight. Ukrainian air "
+           "defences fired back as Russia launched drones at Ukraine.",
+           "outlet": "Ministry of Defence of Ukraine"}]
+    text = "Russian shelling hit a school."
+    ss = [Statement(Speaker("Ukraine's defence ministry", kind="party", side="Ukraine"), "said",
+                    Span.of(text, 0, len(text)), id="D5.S1", document_id=5)]
+    algs = [alg(f"D{d}.A1", d, ("Kyiv", *KYIV), sids=[], narrated=True, reported_by=o["outlet"])
+            for d, o in zip((1, 2, 3, 4), ds)] + [alg("D5.A1", 5, ("Kyiv", *KYIV), sids=["D5.S1"])]
+    [inc] = incidents.cluster(algs, [], ss, ds + [{"id": 5, "published": "2022-03-02", "text": text}])
+    # the reprint counts as the outlet it copies; the ministry's release joins its side's spokespeople
+    assert inc.sources == ["harbour gazette (outlet)", "ukraine (party)", "valley radio (outlet)"]
+
+
+def test_incidents_a_counter_claim_stays_a_counter_claim():
+    from claimledger.allegations import REASONS
+    accusation = alg("D1.A1", 1, ("Kyiv", *KYIV))
+    own = alg("D1.A2", 1, ("Kyiv", *KYIV), perpetrator_reason=REASONS["self"])
+    refuted = Assessment("D1.A2", "Bellingcat", "refuted", id="D1.V2")
+    [inc] = incidents.cluster([accusation, own], [refuted], [], docs(1))
+    # the accused party's account was refuted; the accusation itself is still only alleged
+    assert inc.status == "alleged"
+    assert inc.counter_claims == ["D1.A2"]
+    assert any("counter-claim" in r for r in inc.reasoning)

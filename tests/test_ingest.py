@@ -1,3 +1,4 @@
+import io
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from claimledger import audit, db, ingest
+from claimledger.models import Document
 
 ARTICLE = """Power cut after strike on substation, officials say
 By Mira Castell, Harbour Tribune
@@ -89,6 +91,17 @@ def test_ingest_jsonl_keeps_text_and_id(engine, tmp_path):
     (doc,) = stored(engine)
     assert doc["text"] == text and doc["external_id"] == "x-1"
     assert doc["published"] == date(2024, 1, 5) and doc["published_source"] == "input"
+
+
+def test_ingest_jsonl_lines_end_at_newline_only(engine, tmp_path):
+    # NEL and LINE SEPARATOR are characters of a text, not line ends (str.splitlines would split there)
+    text = "Rockets hit the port.\u0085A second paragraph\u2028with a line separator."
+    f = tmp_path / "docs.jsonl"
+    f.write_bytes((json.dumps({"id": "n-1", "text": text}, ensure_ascii=False) + "\r\n"
+                   + json.dumps({"id": "n-2", "text": "Another text."}) + "\n").encode("utf-8"))
+    result = ingest.ingest(engine, [str(f)])
+    assert not result.problems and len(result.stored) == 2
+    assert [d["text"] for d in stored(engine)] == [text, "Another text."]
 
 
 def test_ingest_same_content_twice_is_stored_once(engine, tmp_path):
@@ -227,7 +240,8 @@ def server():
 def test_ingest_url_list_with_timeouts_retries_and_errors(engine, tmp_path, server):
     urls = tmp_path / "list.urls"
     urls.write_text("\n".join(f"{server}{p}" for p in ("/page", "/flaky", "/slow", "/error", "/feed", "/missing")))
-    opts = ingest.FetchOptions(timeout=0.5, retries=2, backoff=0.01)
+    port = int(server.rsplit(":", 1)[1])
+    opts = ingest.FetchOptions(timeout=0.5, retries=2, backoff=0.01, allow_addresses=frozenset({("127.0.0.1", port)}))
     result = ingest.ingest(engine, [str(urls)], opts=opts)
     reasons = {p.source.rsplit("/", 1)[1]: p.reason for p in result.problems}
     assert "timed out" in reasons["slow"]
@@ -291,3 +305,169 @@ def test_ingest_batch_stores_each_content_once_with_one_audit_entry(engine, tmp_
         assert audit.verify(conn) + audit.verify_records(conn) == []
     # a batch of two new documents, then a batch of one: one entry each
     assert [(rid, len(c.get("documents", [c]))) for rid, c in entries] == [(None, 2), (str(result.stored[2]), 1)]
+
+
+# --- bounded readers -----------------------------------------------------------------------------------
+
+class EndlessStream(io.RawIOBase):
+    """A stream that never ends (like /dev/zero or a 1.5 GB pipe); counts what was read from it."""
+
+    def __init__(self):
+        self.served = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        n = len(buf)
+        buf[:n] = b"a" * n
+        self.served += n
+        return n
+
+
+def test_ingest_max_bytes_is_enforced_while_reading_devices_and_stdin(engine):
+    result = ingest.ingest(engine, ["/dev/zero"], opts=ingest.FetchOptions(max_bytes=1000))
+    (problem,) = result.problems
+    assert problem.source == "/dev/zero" and "too large: more than 1000 bytes" in problem.reason
+    stream = EndlessStream()
+    result = ingest.ingest(engine, ["-"], opts=ingest.FetchOptions(max_bytes=5000), stdin=stream)
+    assert [p.source for p in result.problems] == ["<stdin>"] and "too large" in result.problems[0].reason
+    assert stream.served <= 5001 and stored(engine) == []
+
+
+def test_ingest_jsonl_lines_are_split_on_newline_only():
+    """U+2028, U+0085 and a lone CR are valid inside JSON strings; only \\n ends a line."""
+    texts = ["The mayor said:\u2028the bridge is gone.", "Residents said\u0085the water was cut.",
+             "A statement\rwith a carriage return."]
+    raw = "\r\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts)).encode()
+    got = list(ingest.parse_jsonl(raw, "feed.jsonl"))
+    assert [d.text for d in got] == texts and [d.source for d in got] == [f"feed.jsonl:{n}" for n in (1, 2, 3)]
+
+
+def test_ingest_jsonl_bad_line_costs_only_itself(engine, tmp_path):
+    good = [json.dumps({"id": n, "text": f"The council said shelling hit district {n}."}) for n in range(4)]
+    lines = [good[0], "[" * 100_000 + "]" * 100_000, good[1], '{"id": ' + "9" * 5000 + ', "text": "The army '
+             'said the long id was kept."}', good[2], b"\xff\xfe bad bytes".decode("latin-1"), good[3]]
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes("\n".join(lines).encode("utf-8").replace("ÿþ".encode(), b"\xff\xfe"))
+    result = ingest.ingest(engine, [str(f)])
+    assert [(p.line, p.reason) for p in result.errors] == [(2, "JSON nested too deeply to read"),
+                                                           (6, "line is not valid UTF-8")]
+    docs = stored(engine)
+    assert [d["source"] for d in docs] == [f"{f}:{n}" for n in (1, 3, 4, 5, 7)]
+    assert docs[2]["external_id"] == "9" * 512 and any("external_id" in p.reason for p in result.problems)
+
+
+def test_ingest_byte_order_mark_wins_over_a_declared_charset():
+    page = HTML.replace('<meta charset="utf-8">', '<meta charset="windows-1251">')
+    for enc, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
+                     ("utf-8", b"\xef\xbb\xbf")):
+        raw = bom + page.replace("river dam", "river dam – Дніпро").encode(enc)
+        assert not ingest.looks_binary(raw)
+        doc, _ = ingest.parse_html(raw, f"page-{enc}.html")
+        assert "spillway of the river dam – Дніпро" in doc.text, enc
+    text = "\ufeffThe governor said the dam held."
+    assert ingest.parse_text(text.encode("utf-32-be"), "t.txt", encoding="latin-1").text == text[1:]
+
+
+def test_ingest_ascii_page_declaring_utf16_is_read_as_utf8(engine, tmp_path):
+    f = tmp_path / "liar.html"
+    f.write_text(HTML.replace('<meta charset="utf-8">', '<meta charset="utf-16">'), encoding="ascii")
+    result = ingest.ingest(engine, [str(f)])
+    assert not result.errors and "damaged the spillway" in stored(engine)[0]["text"]
+
+
+def test_ingest_html_with_a_crowded_tag_is_read_with_a_warning(tmp_path):
+    """200,000 attributes on one tag (3 MB): parsers spend minutes on it; its attributes are dropped."""
+    crowded = "<div " + " ".join(f'data-a{i}="x"' for i in range(200_000)) + ">"
+    doc, warnings = ingest.parse_html(HTML.replace("<article>", crowded + "<article>").encode(), "crowded.html")
+    assert "damaged the spillway" in doc.text
+    assert any("more than 256 attributes" in w.reason for w in warnings)
+    assert ingest.defuse_html('<p class="lead">ok</p>' * 100)[1] == 0  # ordinary tags are untouched
+
+
+XXE_FEED = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>
+<rss version="2.0"><channel><title>T</title><item><title>Leak &xxe;</title><guid>x1</guid>
+<description>The ministry said the report was false. &xxe;</description></item></channel></rss>"""
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+          + ']><rss version="2.0"><channel><title>T</title><item><title>Laughs</title><guid>b1</guid>'
+          '<description>Officials said the road was closed. &lol9;</description></item></channel></rss>')
+
+
+def test_ingest_feeds_never_expand_xml_entities():
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0never"
+    docs = [d for d in ingest.parse_feed(XXE_FEED.encode(), "xxe.rss") if isinstance(d, Document)]
+    assert docs and all(hostname not in (d.text + (d.title or "")) for d in docs)
+    docs = [d for d in ingest.parse_feed(LAUGHS.encode(), "laughs.rss") if isinstance(d, Document)]
+    assert all("lollollol" not in d.text and len(d.text) < 1000 for d in docs)
+
+
+def test_ingest_nul_and_over_long_metadata_stored_alike(engine, tmp_path):
+    """SQLite would keep NULs and over-long values, PostgreSQL refuse them: both store the same, with a warning."""
+    record = {"id": "n" * 600, "text": "The mayor\u0000 said the bridge was hit.", "title": "Bridge\u0000 hit",
+              "author": "A" * 700, "outlet": "Wire\u0000", "language": "english-as-spoken-here"}
+    f = tmp_path / "nul.jsonl"
+    f.write_text(json.dumps(record) + "\n")
+    result = ingest.ingest(engine, [str(f)])
+    assert len(result.stored) == 1 and not result.errors
+    (doc,) = stored(engine)
+    assert doc["text"] == "The mayor\ufffd said the bridge was hit." and doc["title"] == "Bridge\ufffd hit"
+    assert (doc["external_id"], doc["author"], doc["outlet"]) == ("n" * 512, "A" * 512, "Wire\ufffd")
+    assert doc["language"] == "english-as-spoke"
+    warned = " ".join(p.reason for p in result.problems if p.level == "warning")
+    assert all(f in warned for f in ("text:", "title:", "external_id:", "author:", "language:"))
+
+
+def test_ingest_storage_errors_name_no_sql_or_parameters(engine):
+    from sqlalchemy.exc import IntegrityError
+
+    secret = "a whole article the error must not repeat"
+    with engine.begin() as conn:
+        conn.execute(db.ingest_runs.insert().values(id=1, inputs=[secret]))
+    with pytest.raises(IntegrityError) as caught:
+        with engine.begin() as conn:
+            conn.execute(db.ingest_runs.insert().values(id=1, inputs=[secret]))
+    short = db.short_error(caught.value)
+    assert "IntegrityError" in short or "UniqueViolation" in short
+    assert secret not in short and "INSERT" not in short and "\n" not in short
+
+
+def test_ingest_feed_whose_content_is_a_path_is_not_opened(engine, tmp_path):
+    """feedparser opens bytes naming a file (or /dev/zero) as that file: the reader must never let it."""
+    secret = tmp_path / "private.rss"
+    secret.write_text(FEED, encoding="utf-8")
+    pointer = tmp_path / "pointer.rss"
+    pointer.write_bytes(str(secret).encode())
+    result = ingest.ingest(engine, [str(pointer)])
+    assert stored(engine) == [] and "not an RSS/Atom feed" in result.errors[0].reason
+
+
+def test_ingest_feed_entry_with_a_crowded_tag_is_read():
+    crowded = "&lt;p " + " ".join(f"a{i}=1" for i in range(100_000)) + "&gt;The army said the bridge was closed.&lt;/p&gt;"
+    feed = FEED.replace("&lt;p&gt;The army said it repelled", crowded + "&lt;p&gt;The army said it repelled")
+    docs = [d for d in ingest.parse_feed(feed.encode(), "wire.rss") if isinstance(d, Document)]
+    assert docs[0].text.startswith("The army said the bridge was closed.")
+
+
+def test_ingest_feeds_never_expand_internal_entities():
+    """feedparser expands entities declared inside the feed's DOCTYPE; the reader removes the DOCTYPE."""
+    small = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ammo"><!ENTITY b "&a;&a;&a;&a;">]><rss version="2.0">'
+             '<channel><title>T</title><item><title>x</title><guid>e1</guid><description>The army said &b; ran out.'
+             '</description></item></channel></rss>')
+    for raw in (small.encode(), "\ufeff".encode("utf-16-le") + small.replace('"1.0"?', '"1.0" encoding="utf-16"?')
+                .encode("utf-16-le")):
+        docs = [d for d in ingest.parse_feed(raw, "small.rss") if isinstance(d, Document)]
+        assert docs and all("ammo" not in d.text for d in docs), [d.text for d in docs]
+
+
+def test_ingest_feed_doctype_removal_is_linear_and_refuses_oddities():
+    with pytest.raises(ValueError, match="unterminated"):
+        ingest.without_doctype(b"<!DOCTYPE rss [" * 100_000)
+    with pytest.raises(ValueError, match="more than one"):
+        ingest.without_doctype(b"<!DOCTYPE rss>" * 100_000)
+    tricky = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "]>"><!ENTITY b "xyzzy">]><rss version="2.0"><channel>'
+              b'<title>T</title><item><title>t</title><guid>g</guid><description>The army said &b; here.</description>'
+              b'</item></channel></rss>')
+    docs = [d for d in ingest.parse_feed(tricky, "tricky.rss") if isinstance(d, Document)]
+    assert docs and all("xyzzy" not in d.text for d in docs)

@@ -148,3 +148,48 @@ def test_parallel_writer_killed_mid_batch_then_rerun_loses_and_repeats_nothing(r
     assert sorted(runs) == list(range(1, len(REPORTS) + 1))
     assert _clean_audit(engine) == []
     engine.dispose()
+
+
+WRAPPED = ("Militiamen burned a clinic on the edge of Izmail on Sunday night,\n"
+           "killing two guards before fleeing.\n\n"
+           "A spokesman for the port authority said drones struck a\n"
+           "grain terminal in Izmail overnight, injuring two dockers.\n")
+
+
+def test_parallel_workers_narrate_by_outlet_and_leave_long_documents_to_the_writer(tmp_path, monkeypatch):
+    """Workers get what names the reporter (the outlet) and reflow wrapped text; a long document is analysed
+    in parts by the writer (its spooled parts never travel between processes). Same ledger as one process."""
+    from claimledger import parts
+
+    monkeypatch.setattr(parts, "LONG_TEXT", 600)  # the writer decides what is long
+    monkeypatch.setattr(parts, "PART_CHARS", 400)
+    lines = [{"id": "w", "text": WRAPPED, "outlet": "Delta Courier", "published": "2024-03-08"},
+             {"id": "long", "text": "\n\n".join(REPORTS[:4]), "published": "2024-03-08"},
+             {"id": "s", "text": REPORTS[4], "url": "https://www.example.org/market", "published": "2024-03-08"}]
+    f = tmp_path / "mixed.jsonl"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    ledgers = []
+    for name, how in (("one", {}), ("two", {"workers": 2})):
+        engine = db.connect(f"sqlite:///{tmp_path / (name + '.db')}")
+        ingest.ingest(engine, [str(f)])
+        summary = pipeline.analyze(engine, batch_size=2, **how)
+        assert summary.documents == 3 and not summary.failed
+        assert _clean_audit(engine) == []
+        ledgers.append(_ledger(engine))
+        engine.dispose()
+    assert ledgers[0] == ledgers[1]
+    ledger = ledgers[1]
+    docs = {d["id"]: d for d in ledger["documents"]}
+    long_id = next(i for i, d in docs.items() if len(d["text"]) > 600)
+    assert any(s["document_id"] == long_id for s in ledger["statements"])
+    for kind in ("statements", "allegations", "places"):
+        for record in ledger[kind]:
+            text = docs[record["document_id"]]["text"]
+            span = record.get("span") or record.get("content")
+            if span and "start" in span and "text" in span:
+                assert text[span["start"]:span["end"]] == span["text"], record["id"]
+    wrapped = next(i for i, d in docs.items() if d["text"] == WRAPPED)
+    assert any("dockers" in s["content"]["text"] and "\n" in s["content"]["text"]
+               for s in ledger["statements"] if s["document_id"] == wrapped), "one statement over the wrap"
+    told = [a for a in ledger["allegations"] if a.get("narrated") and a["document_id"] == wrapped]
+    assert told and told[0]["reported_by"] == "Delta Courier" and "\n" in told[0]["span"]["text"]

@@ -186,3 +186,78 @@ def test_report_page_data_shows_each_decision_and_what_needs_re_review(small_led
     why = report.page_data(ledger)["incidents"][0]["why"]
     assert why[:3] == ["needs re-review: decision 1 (merge by ana): D9.A1 joined since the decision",
                        "analyst merge by ana: same crater", "analyst merge by ben: same market"]
+
+
+def test_report_area_labels_keep_the_ledgers_area_biggest_first():
+    labels = {"places": [["Big", 50.0, 36.0, 900], ["Near", 47.5, 34.0, 500], ["Far", -33.9, 18.4, 800],
+                         ["Small", 50.1, 36.1, 20]],
+              "regions": [["Oblast", 49.5, 36.5], ["Cape", -33.0, 19.0]]}
+    got = report.area_labels(labels, (49.0, 36.0, 50.0, 37.0))
+    assert got == {"places": [["Big", 50.0, 36.0, 900], ["Near", 47.5, 34.0, 500], ["Small", 50.1, 36.1, 20]],
+                   "regions": [["Oblast", 49.5, 36.5]]}
+    many = {"places": [[f"T{i}", 50.0, 36.0, 10_000 - i] for i in range(report.MAX_PLACES + 50)], "regions": []}
+    kept = report.area_labels(many, (49.0, 36.0, 50.0, 37.0))["places"]
+    assert len(kept) == report.MAX_PLACES and kept[0][0] == "T0"
+    assert report.area_labels(labels, None)["regions"] == [] and report.area_labels(None, (0, 0, 1, 1)) is None
+
+
+def test_report_render_embeds_only_the_area_labels_escaped(small_ledger):
+    labels = {"places": [[PAYLOAD, 49.9, 36.2, 10], ["Lima", -12.0, -77.0, 9]], "regions": []}
+    html = report.render(small_ledger(), assets=dict(STUB_ASSETS, **{report.LABELS: json.dumps(labels)}))
+    assert "<img src=x" not in html
+    assert _data(html, "labels-data") == {"places": [[PAYLOAD, 49.9, 36.2, 10]], "regions": []}
+
+
+def test_report_page_data_carries_sides_narration_decisions_and_review_ids(small_ledger):
+    ledger = small_ledger()
+    ledger["statements"][0]["speaker"]["side"] = "Ukraine"
+    ledger["incidents"][0].update(status_source="analyst", counter_claims=["D1.A2"])
+    text = ledger["documents"][1]["text"]
+    ledger["allegations"].append({"id": "D2.A5", "document_id": 2, "statement_ids": [], "act": "looting",
+                                  "narrated": True, "reported_by": "Field Post", "places": [],
+                                  "span": {"start": 0, "end": 9, "text": text[:9]}})
+    data = report.page_data(ledger)
+    stmt = data["statements"][0]
+    assert stmt[5:7] == ["party", "Ukraine"] and data["statements"][1][5] == "independent_verifier"
+    inc = data["incidents"][0]
+    assert inc["an"] is True and [data["allegations"][a]["id"] for a in inc["cc"]] == ["D1.A2"]
+    assert data["incidents"][1]["an"] is False
+    narrated = data["allegations"][-1]
+    assert narrated["nar"] and narrated["rb"] == "Field Post" and narrated["sp"] == [1, 0, 9]
+    assert data["documents"][narrated["doc"]]["id"] == 2
+    assert data["allegations"][0]["v"][0][5] == "D1.V1"  # the ClaimReview identifier, for #review-D1.V1
+
+
+def test_report_vendored_labels_name_the_small_ledgers_towns():
+    path = report.STATIC / report.LABELS
+    if not path.is_file():
+        pytest.skip("run `make vendor` for the labels")
+    assert path.stat().st_size < 2_000_000
+    labels = json.loads(path.read_text(encoding="utf-8"))
+    pops = [p[3] for p in labels["places"]]
+    assert pops == sorted(pops, reverse=True)
+    near = [p[0] for p in labels["places"] if abs(p[1] - 49.99) < 0.1 and abs(p[2] - 36.23) < 0.1]
+    assert "Kharkiv" in near
+    assert any(abs(r[1] - 49.5) < 1.5 and abs(r[2] - 36.5) < 1.5 for r in labels["regions"])
+
+
+def test_report_actor_filter_lists_one_canonical_name_per_actor(small_ledger):
+    """A state, its forces and its demonym are one entry; the aliases stay in the allegation's detail."""
+    ledger = small_ledger()
+    algs = ledger["allegations"]
+    algs[0]["perpetrator"], algs[1]["perpetrator"] = "Georgian forces", "Georgian"  # written before canonical actors
+    algs[2]["perpetrator"] = "Georgia"
+    algs[2]["perpetrator_actor"] = {"name": "Georgia", "type": "government", "kind": "party",
+                                    "aliases": ["Georgian army"], "side": "Georgia"}
+    data = report.page_data(ledger)
+    assert {a["perp"] for a in data["allegations"]} == {"Georgia"}
+    assert "Georgian forces" in data["allegations"][0]["pa"] and data["allegations"][2]["pa"] == ["Georgian army"]
+
+
+def test_report_page_data_lists_counter_claims_apart(small_ledger):
+    ledger = small_ledger()
+    inc = ledger["incidents"][0]
+    alg_ids = [a["id"] for a in ledger["allegations"]]
+    inc["counter_claims"] = [inc["allegation_ids"][0]]
+    data = report.page_data(ledger)
+    assert data["incidents"][0]["cc"] == [alg_ids.index(inc["allegation_ids"][0])]

@@ -376,3 +376,30 @@ def test_review_and_recluster_at_the_same_time_do_not_fail(db_url, monkeypatch):
     engine.dispose()
     assert errors == []
     assert rows == {"I.D1.A1": "alleged", "R.D1.A2": "corroborated", "I.D1.A3": "refuted", "I.D2.A1": "alleged"}
+
+
+def test_review_merge_keeps_a_counter_claims_assessment_out_of_the_status(engine):
+    from claimledger.allegations import REASONS
+
+    _seed(engine)
+    with engine.begin() as conn:  # D2.A1 is the accused party's own account, refuted by a verifier
+        conn.execute(db.allegations.insert().values(id="D2.A1", data=as_dict(
+            Allegation(["D2.S1"], id="D2.A1", perpetrator="Russia", perpetrator_reason=REASONS["self"]))))
+        conn.execute(db.assessments.insert().values(
+            id="D2.V1", allegation_id="D2.A1", verifier="Bellingcat", status="refuted",
+            data=as_dict(Assessment("D2.A1", "Bellingcat", "refuted", id="D2.V1"))))
+        review.merge(conn, "I.D1.A1", ["I.D2.A1"], "same strike, the striker's account", "ana")
+    with engine.connect() as conn:
+        row = conn.execute(select(db.incidents).where(db.incidents.c.id == "I.D1.A1")).one()
+    assert row.status == "corroborated"  # not disputed by the refutation of the counter-claim
+
+
+def test_review_attach_a_device_is_refused_without_reading_it_all(engine, cli):
+    """/dev/zero never ends: the read stops at the limit and nothing is stored."""
+    _seed(engine)
+    with engine.connect() as conn:
+        with pytest.raises(review.ReviewError, match="larger than 1000 bytes"):
+            review.attach_evidence(conn, "/dev/zero", "incident", "I.D1.A1", "ana", max_bytes=1000)
+        assert conn.execute(select(func.count()).select_from(db.evidence)).scalar() == 0
+    r = cli("review", "attach", "I.D1.A1", "/dev/zero", "--max-bytes", "1000")
+    assert r.exit_code == 1 and "larger than 1000 bytes" in r.output

@@ -162,18 +162,6 @@ def test_statements_odd_unicode_keeps_offsets(pipe):
     assert second.quote == "direct" and second.content.text == "The lights went out"
 
 
-def test_statements_long_documents_parse_in_chunks(pipe):
-    para = "Officials said {n} buildings were damaged in the town of Izium.\n\n"
-    text = "".join(para.format(n=i) for i in range(40))
-    doc = statements.parse(pipe, text, max_chars=600)
-    assert doc.text == text
-    found = statements.extract(doc, PUBLISHED)
-    assert len(found) == 40
-    for st in found:
-        check_spans(text, st)
-    assert [c for _, c in statements.chunks(text, 600)] and "".join(c for _, c in statements.chunks(text, 600)) == text
-
-
 def test_statements_workers_keep_quotes(pipe):
     text = "“We will not retreat,” the commander said."
     (doc,) = list(pipe.pipe([text], n_process=1))

@@ -57,3 +57,32 @@ def test_time_resolve_single_expression():
     assert resolve("on Monday", PUBLISHED) == ("2023-09-18", "day")
     assert resolve("in March 2022", PUBLISHED) == ("2022-03", "month")
     assert resolve("complete nonsense words", PUBLISHED) is None
+
+
+def test_time_dates_out_of_range_are_dropped_with_a_warning(caplog):
+    """Relative dates that would fall before year 1 or after year 9999 are dropped, never raised."""
+    cases = [("The siege began 99999999 days ago.", date(2024, 1, 1), "99999999 days ago"),
+             ("Shelling resumed yesterday.", date(1, 1, 1), "yesterday"),
+             ("Strikes continued this week.", date(9999, 12, 31), "this week"),
+             ("It ended 9999 years ago.", date(2024, 1, 1), "9999 years ago"),
+             ("Talks stalled last month.", date(1, 1, 5), "last month")]
+    for text, published, phrase in cases:
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="claimledger.time"):
+            assert find_dates(text, published) == []
+        assert phrase in caplog.text and "out of range" in caplog.text
+    assert found("Shelling resumed yesterday.", date(1, 1, 2)) == [("yesterday", "0001-01-01", "day")]
+
+
+def test_time_out_of_range_date_does_not_fail_the_document(engine, tmp_path):
+    import json
+
+    from claimledger import ingest, pipeline
+
+    text = ("The district governor said artillery shelled the market yesterday, killing two people. "
+            "Officials said the siege began 99999999 days ago.")
+    f = tmp_path / "old.jsonl"
+    f.write_text(json.dumps({"id": "old", "text": text, "published": "0001-01-01"}) + "\n")
+    assert ingest.ingest(engine, [str(f)]).stored
+    summary = pipeline.analyze(engine)
+    assert summary.failed == [] and summary.documents == 1

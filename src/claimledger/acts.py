@@ -12,12 +12,12 @@ from spacy.tokens import Token
 from . import munitions
 from .harm import verb_like
 from .models import Target, Weapon
-
-ATTACK_VERBS = {"attack", "strike", "hit", "target", "shell", "bomb", "bombard", "fire", "launch", "drop",
-                "pound", "shoot", "assault", "raid", "destroy", "storm", "use", "torch", "ambush", "burn", "slam",
-                "rain"}
+from .vocabulary import ATTACK_VERBS
 ATTACK_NOUNS = {"attack", "strike", "airstrike", "shelling", "bombing", "bombardment", "assault", "raid",
-                "barrage", "shell", "use", "fire", "ambush", "airstrikes"}
+                "barrage", "shell", "use", "fire", "ambush", "airstrikes", "explosion", "blast", "detonation",
+                "gunfire", "shooting"}
+# phrasal verbs of explosions: "a bomb went off", "blew up the bridge"
+PARTICLE_VERBS = {("go", "off"), ("blow", "up")}
 KILL = {"kill", "massacre", "execute", "murder", "slaughter", "neutralise", "neutralize", "killing"}
 DETAIN = {"detain", "arrest", "abduct", "kidnap", "imprison", "detention", "abduction", "arrests", "hostage"}
 DISPLACE = {"displace", "expel", "deport", "deportation", "expulsion"}
@@ -66,6 +66,8 @@ def category(tok: Token, weapons_near: bool) -> str | None:
         return "attack"  # "set fire to the clinic"
     if lemma in ("shoot", "bring") and any(c.lower_ == "down" for c in tok.children):
         return None  # "shot down 20 drones": air defence, not an attack
+    if tok.pos_ == "VERB" and any((lemma, c.lower_) in PARTICLE_VERBS for c in tok.children if c.dep_ == "prt"):
+        return "attack"
     if tok.pos_ == "VERB" and lemma in ATTACK_VERBS:
         if lemma == "use" and (not weapons_near or tok.dep_ in ("acl", "relcl")):
             return None  # "a depot used by militants" describes the depot

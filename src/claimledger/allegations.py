@@ -17,13 +17,14 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from . import actors, acts, munitions
+from . import actors, acts, munitions, quotes
 from .act_places import act_places as _act_places, close as _close
 from .act_places import sentences as _sentences, tokens as _tokens
 from .gazetteer import gazetteer
 from .nlp import doc_text as _text, ents, noun_chunks, token_at
 from .harm import casualties as _casualties, targets as _harm_targets, verb_like as _verb_like
 from .models import Allegation, Place, Span, Statement, Target
+from .vocabulary import ACCUSE, ACTS, AGENT_NOUNS as ACTOR_WORDS, ANAPHORS as PRONOUNS, family as _family
 from .sides import (belligerents as _belligerents, country_of as _country_of, opponent as _opponent, same_perpetrator,
                     same_side as _same_side, side_of as _side, speaker_actor, states_own as _states_own,
                     stem as _stem, strip_the as _strip_the)
@@ -31,7 +32,6 @@ from .sides import (belligerents as _belligerents, country_of as _country_of, op
 REPORTING = {"say", "tell", "report", "claim", "state", "add", "write", "announce", "allege", "insist", "note"}
 LIGHT_VERBS = {"carry", "launch", "conduct", "take", "stage", "mount", "perpetrate", "commit", "unleash", "order",
                "make", "hold"}
-ACCUSE = {"accuse", "denounce", "blame", "condemn", "charge"}
 # assessment language: a verifier weighing a claim, not making one
 HEDGES = re.compile(r"\b(?:consistent with|appears?|appeared|seem(?:s|ed)?|no evidence|not (?:yet )?(?:been )?able|"
                     r"could not|unable|cannot|did not have|verif\w*|corroborat\w*|geolocat\w*|footage|photographs?|videos?)\b",
@@ -40,16 +40,9 @@ DENIAL_WORDS = re.compile(r"\b(?:fabricat\w*|baseless|unfounded|groundless|untru
                           r"propaganda)\b", re.I)
 VAGUE = {"the enemy", "enemy", "the forces", "forces", "the other side", "the occupiers", "occupiers",
          "the aggressor", "the adversary", "the opponent", "the attackers", "attackers"}
-PRONOUNS = {"they", "them", "he", "she", "it", "their", "its", "his", "her", "who", "which", "that"}
 SELF = {"we", "us", "our", "ours"}
 EVENT_NOUNS = {"offensive", "operation", "attack", "strike", "shelling", "bombardment", "assault", "campaign",
                "raid", "bombing", "airstrike", "barrage"}
-ACTOR_WORDS = {"forces", "force", "troops", "army", "soldiers", "military", "militants", "rebels", "militia",
-               "militias", "coalition", "regime", "government", "units", "unit", "aircraft", "side", "fighters",
-               "insurgents", "separatists", "police", "navy", "jets", "warplanes", "helicopters", "gunmen",
-               "jihadists", "group", "battalion", "brigade", "authorities", "state", "occupiers", "enemy",
-               "militiamen", "paramilitaries", "guerrillas", "mercenaries", "settlers", "gangs", "assailants",
-               "snipers", "commandos", "marines", "guards", "junta", "administration", "resistance", "opposition"}
 # a party's bare word for its own armed body: "troops had targeted", "the air force struck"
 OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air force", "navy", "aircraft",
              "warplanes", "jets", "artillery", "air defence", "air defense", "drones"}
@@ -57,8 +50,6 @@ OWN_WORDS = {"troops", "army", "military", "soldiers", "units", "unit", "air for
 EVIDENCE = re.compile(r"^\W*(?:the |new |its |their )?(?:satellite |commercial |drone )?(?:images?|imagery|footage|"
                       r"videos?|photos?|photographs?|analysis|pictures)\b[^.;]{0,80}?\b(?:show\w*|suggest\w*|"
                       r"indicat\w*|reveal\w*|confirm\w*)\b", re.I)
-ATTACK_ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
-               "use_of_prohibited_weapon", "killing", "other")
 
 
 @dataclass
@@ -572,10 +563,6 @@ def _fill(doc: Doc, f: _Frame, st: Statement, places: list[Place], published) ->
 
 # ---------------------------------------------------------------- across statements
 
-def _family(act: str) -> str:
-    return "attack" if act in ATTACK_ACTS else act
-
-
 def _conflict(a: Allegation, b: Allegation, dates: bool = True) -> bool:
     """Different towns, or different days: not the same event."""
     pa = {p.name.lower() for p in a.places if p.precision != "country"}
@@ -587,9 +574,8 @@ def _conflict(a: Allegation, b: Allegation, dates: bool = True) -> bool:
 
 def _merged_act(acts: list[str]) -> str:
     """Several statements, one act: the most told specific act; attack_on_civilians beats a weapon-only act."""
-    rank = {a: 2 for a in ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike")}
-    rank.update(use_of_prohibited_weapon=1, killing=0, other=-1)
-    best = max(acts, key=lambda a: (rank.get(a, 2), acts.count(a), -acts.index(a)))
+    rank = lambda a: ACTS[a].merge_rank if a in ACTS else 2  # noqa: E731
+    best = max(acts, key=lambda a: (rank(a), acts.count(a), -acts.index(a)))
     return best
 
 
@@ -794,25 +780,6 @@ def _told_as_done(f: _Frame) -> bool:
     return False
 
 
-def _with_quote_continuation(text: str, st: Statement, starts: list[int]) -> Statement:
-    """A quotation split by its cue ("“A,” the office said, ... “B.”") is read as one, to the end of B,
-    when the paragraph's next quotation opens before any other statement does."""
-    if st.quote != "direct":
-        return st
-    end = st.content.end
-    para_end = text.find("\n", end)
-    para_end = len(text) if para_end < 0 else para_end
-    m = re.compile(r"[\u201c\"]").search(text, end + 1, para_end)
-    if not m:
-        return st
-    close = re.compile(r"[\u201d\"]").search(text, m.end(), para_end)
-    new_end = close.start() if close else para_end
-    own = {st.content.start, st.cue_span.start if st.cue_span else None}
-    if any(end < x < new_end and x not in own for x in starts):
-        return st
-    return replace(st, content=Span.of(text, st.content.start, new_end))
-
-
 def extract(doc: Doc, statements: list[Statement], places: list[Place], published: date | None = None,
             prefix: str = "A") -> list[Allegation]:
     """Allegations of one document; ids are f"{prefix}{n}" from 1."""
@@ -822,8 +789,9 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
     starts = sorted(x for st in statements for x in (st.content.start, st.cue_span.start if st.cue_span else None)
                     if x is not None)
     contents = [(s.content.start, s.content.end) for s in statements]
+    acronyms = actors.defined_acronyms(_text(doc))
     for i, st in enumerate(statements):
-        st = _with_quote_continuation(_text(doc), st, starts)
+        st = quotes.with_continuation(_text(doc), st, starts)
         others = tuple(c for j, c in enumerate(contents) if j != i)
         for f in _frames(doc, st, i, published, belligerents, others):
             alg = _fill(doc, f, st, places, published)
@@ -832,6 +800,13 @@ def extract(doc: Doc, statements: list[Statement], places: list[Place], publishe
             _own_side_claim(f, alg, statements, _text(doc))
             if _is_general_framing(f, alg):
                 continue
+            alg = actors.canonical_perpetrator(alg, acronyms)
+            if alg.perpetrator is None and f.perp:  # no agent after all: a later step may still find one
+                f.perp, f.perp_how = None, "none"
             items.append((f, alg))
     algs = _resolve_and_merge(items, statements, belligerents)
-    return [replace(a, id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
+    return [replace(actors.canonical_perpetrator(a, acronyms), id=f"{prefix}{n}") for n, a in enumerate(algs, 1)]
+
+
+# the frame machinery, as the narration stage (narration.py) reads it
+frames_of, fill_frame, is_general_framing = _frames, _fill, _is_general_framing

@@ -63,6 +63,8 @@ KINDS: dict[str, Kind] = {
     "incident": Kind(db.incidents, ("id",), ("data", "status", "status_source", "rationale", "edited", "version")),
     "evidence": Kind(db.evidence, ("sha256",), ("size", "mime", "original_name", "content", "stored_at")),
     "evidence_link": Kind(db.evidence_links, ("record_type", "record_id", "sha256"), ("attached_by", "attached_at")),
+    # an analyst's decision: what they asserted (data) and how its latest replay went (state)
+    "decision": Kind(db.decisions, ("id",), ("kind", "incident_id", "actor", "at", "data", "state")),
 }
 
 
@@ -99,8 +101,10 @@ def evidence_records(sha256: str, record_type: str, record_id: str) -> list[Scop
 
 
 def review_records() -> list[Scope]:
-    """Scopes for what a review action may write: every incident and every file link to an incident."""
-    return incident_records() + [Scope("evidence_link", db.evidence_links.c.record_type == "incident")]
+    """Scopes for what a review action may write: every incident, every decision and every file link to an
+    incident."""
+    return incident_records() + [Scope("decision"),
+                                 Scope("evidence_link", db.evidence_links.c.record_type == "incident")]
 
 
 def everything() -> list[Scope]:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from .attribution import _Raw, _edges, _strip_mark, _subject, _subtree
 from .nlp import doc_text as _text
 from .quotes import _is_direct
+from .spanindex import SpanIndex
 from .speakers import _speaker_tokens
 
 # verbs of belief, knowledge and perception that take a clause ("believe (that) X", "saw the drone hit X")
@@ -104,7 +105,7 @@ def _that_clause(c: Token) -> bool:
 
 def belief_statement(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> _Raw | None:
     """A belief statement for the cue, or None when it has no holder, no complement, or is generic."""
-    if any(q[0] <= cue.idx < q[1] for q in quotes) or _hypothetical(cue):
+    if SpanIndex.of(quotes).inside(cue.idx) or _hypothetical(cue):
         return None
     lemma = lemma_of(cue)
     if cue.lower_ in ADJECTIVES and cue.dep_ in ("acomp", "oprd") and cue.head.lemma_.lower() not in COPULAS:
@@ -128,8 +129,8 @@ def belief_statement(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> _Ra
 
 def outside_statements(raws: list[_Raw]) -> list[_Raw]:
     """Drop a belief reported inside another statement ("X said she plans to ..."): it is part of that statement."""
-    return [r for r in raws if r.mode == "speech" or not any(o.mode == "speech" and o.content[0] <= r.cue.idx < o.content[1]
-                                                             for o in raws)]
+    speech = SpanIndex([o.content for o in raws if o.mode == "speech"])
+    return [r for r in raws if r.mode == "speech" or not speech.inside(r.cue.idx)]
 
 
 def _holder(cue: Token) -> tuple[Token | None, Token]:

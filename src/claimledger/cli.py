@@ -69,7 +69,7 @@ def ingest(inputs: list[str] = typer.Argument(..., help="Files, directories, URL
            url: Optional[str] = typer.Option(None),
            encoding: Optional[str] = typer.Option(None, help="Encoding of plain-text input [default: UTF-8]."),
            max_bytes: int = typer.Option(ingest_mod.MAX_BYTES, help="Largest input accepted."),
-           timeout: float = typer.Option(15.0, help="Seconds before a URL fetch times out."),
+           timeout: float = typer.Option(15.0, help="Seconds a URL may take in all (retries, redirects, body)."),
            retries: int = typer.Option(3, help="Attempts per URL."),
            batch_size: int = typer.Option(ingest_mod.BATCH_SIZE, "--batch-size", min=1,
                                           help="Documents stored per transaction (a crash loses at most one "
@@ -203,6 +203,11 @@ from .cli_review import audit_app, review_app  # noqa: E402  (review and audit l
 
 app.add_typer(review_app, name="review")
 app.add_typer(audit_app, name="audit")
+
+from .cli_web import serve, users_app  # noqa: E402  (the workspace: accounts and the web server)
+
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
 
 
 if __name__ == "__main__":

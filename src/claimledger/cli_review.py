@@ -109,12 +109,14 @@ def review_split(incident_id: str, allegations: List[str] = typer.Argument(..., 
 def review_attach(record_id: str, files: List[Path] = typer.Argument(..., help="Evidence files."),
                   record_type: str = typer.Option("incident", "--type", help=" | ".join(review.RECORD_TABLES)),
                   rationale: Optional[str] = typer.Option(None, "--rationale", "-r", help="What it shows (optional)."),
+                  max_bytes: int = typer.Option(review.MAX_EVIDENCE_BYTES, help="Largest evidence file accepted."),
                   database: Optional[str] = DbOption, actor: Optional[str] = AsOption) -> None:
     """Attach evidence files to a record (stored once by SHA-256)."""
     if record_type not in review.RECORD_TABLES:
         raise typer.BadParameter(f"{record_type!r} is not one of: {', '.join(review.RECORD_TABLES)}", param_hint="--type")
-    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, _actor(actor),
-                                                                  rationale) for f in files])
+    who = _actor(actor)
+    digests = _run(database, lambda conn: [review.attach_evidence(conn, f, record_type, record_id, who, rationale,
+                                                                  max_bytes) for f in files])
     for f, d in zip(files, digests):
         out.print(f"{f.name}: sha256 {d}")
 

@@ -7,11 +7,14 @@ without a table per field; analyst edits set `edited` so re-analysis leaves them
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text, UniqueConstraint, create_engine, event, inspect)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint, create_engine, event, inspect)
 from sqlalchemy.engine import Engine
 
 DEFAULT_URL = "sqlite:///claimledger.db"
@@ -43,7 +46,8 @@ documents = Table(
     Column("source_kind", String(16)),
     Column("ingested_at", DateTime(timezone=True), nullable=False, default=utcnow),
     Column("ingest_run_id", Integer, ForeignKey("ingest_runs.id")),
-    Column("analysis_status", String(16), nullable=False, default="pending", index=True),  # pending | analyzed | skipped
+    # pending | analyzed | skipped | failed
+    Column("analysis_status", String(16), nullable=False, default="pending", index=True),
     Column("analysis_note", Text),
 )
 
@@ -101,8 +105,8 @@ statements = _record_table(
 )
 allegations = _record_table(
     "allegations",
-    Column("act", String(64), index=True), Column("perpetrator", Text, index=True),
-    Column("date", String(10), index=True), Column("lat", Float), Column("lon", Float),
+    Column("act", String(64)), Column("perpetrator", Text),  # act, perpetrator, date: indexed below
+    Column("date", String(10)), Column("lat", Float), Column("lon", Float),
     Index("ix_allegations_lat_lon", "lat", "lon"),
 )
 assessments = _record_table(
@@ -121,7 +125,7 @@ incidents = Table(
     "incidents", metadata,
     Column("id", String(128), primary_key=True),
     Column("data", JSON, nullable=False),
-    Column("status", String(32), nullable=False, default="alleged", index=True),
+    Column("status", String(32), nullable=False, default="alleged"),
     Column("status_source", String(16), nullable=False, default="derived"),  # derived | analyst
     Column("rationale", Text),
     Column("edited", Boolean, nullable=False, default=False),
@@ -132,7 +136,7 @@ incidents = Table(
 incident_members = Table(
     "incident_members", metadata,
     Column("incident_id", String(128), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
-    Column("allegation_id", String(128), primary_key=True, index=True),
+    Column("allegation_id", String(128), primary_key=True),
 )
 
 evidence = Table(
@@ -179,6 +183,32 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# --- the analyst workspace (claimledger.web): accounts, server-side sessions, indexes behind its queue ---
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # viewer | analyst | admin
+    Column("password_hash", String(256), nullable=False),  # argon2id, with its parameters and salt
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, default=utcnow),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie: a leaked table opens no session
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Integer, nullable=False),  # epoch seconds: compared the same way on every backend
+    Column("expires_at", Integer, nullable=False, index=True),
+)
+
+Index("ix_allegations_act", allegations.c.act)
+Index("ix_allegations_perpetrator", allegations.c.perpetrator)
+Index("ix_allegations_date", allegations.c.date)
+Index("ix_incident_members_allegation_id", incident_members.c.allegation_id)
+Index("ix_incidents_status", incidents.c.status)
 
 
 def database_url(url: str | None = None) -> str:
@@ -319,6 +349,50 @@ def lock_incidents(conn) -> None:
         conn.execute(text("UPDATE incidents SET version = version WHERE 1 = 0"))
 
 
+# --- values both backends accept -----------------------------------------------------------------------
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates
+
+
+def storable_text(value: str) -> str:
+    """Text PostgreSQL accepts as SQLite does: NUL bytes and lone surrogates become U+FFFD (same length, so
+    character offsets into the text still hold)."""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def fit_row(table: Table, row: dict) -> tuple[dict, list[str]]:
+    """`row` made identical on SQLite and PostgreSQL: text cleaned (`storable_text`) and values cut to their
+    column's length (SQLite would keep an over-long value, PostgreSQL refuse it). Returns the row and a
+    note per changed column."""
+    fitted, notes = dict(row), []
+    for name, value in row.items():
+        if not isinstance(value, str) or name not in table.c:
+            continue
+        clean = storable_text(value)
+        if clean != value:
+            notes.append(f"{name}: {sum(1 for a, b in zip(value, clean) if a != b)} NUL or invalid character(s) "
+                         f"replaced by U+FFFD")
+        length = getattr(table.c[name].type, "length", None)
+        if length and len(clean) > length:
+            notes.append(f"{name}: {len(clean)} characters cut to {length}")
+            clean = clean[:length]
+        fitted[name] = clean
+    return fitted, notes
+
+
+def short_error(exc: BaseException) -> str:
+    """A database error in one line, without the SQL statement or its parameters (which can hold a whole
+    document); other errors as `Type: message`."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(exc, StatementError):
+        if exc.orig is None:
+            return f"{type(exc).__name__}: {str(exc.args[0] if exc.args else '')[:300]}"
+        first = (str(exc.orig).strip().splitlines() or [""])[0]
+        return f"{type(exc.orig).__name__}: {first[:300]}"
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
 # --- records -----------------------------------------------------------------------------------------
 
 def _columns(table: Table, record: dict) -> dict:
@@ -348,16 +422,19 @@ def _dig(record: dict, path: tuple) -> object:
     return record
 
 
-def replace_machine_records(conn, table: Table, document_id: int, run_id: int | None, records: list[dict]) -> int:
+def replace_machine_records(conn, table: Table, document_id: int, run_id: int | None, records: Iterable[dict],
+                            batch: int = 2000) -> int:
     """Replace a document's machine records in `table`, keeping any an analyst has edited.
 
-    Records whose id an analyst edited are not overwritten. Returns the number written."""
-    return replace_machine_records_many(conn, table, {document_id: (run_id, records)})
+    Records whose id an analyst edited are not overwritten; `records` may be a stream (a long document's),
+    written `batch` at a time. Returns the number written."""
+    return replace_machine_records_many(conn, table, {document_id: (run_id, records)}, batch)
 
 
-def replace_machine_records_many(conn, table: Table, by_document: dict[int, tuple[int | None, list[dict]]]) -> int:
+def replace_machine_records_many(conn, table: Table, by_document: dict[int, tuple[int | None, Iterable[dict]]],
+                                 batch: int = 2000) -> int:
     """`replace_machine_records` for many documents at once ({document id: (run id, records)}): one DELETE
-    and one multi-row INSERT. Returns the number written."""
+    and multi-row INSERTs of `batch` rows. Returns the number written."""
     from sqlalchemy import delete, select
 
     if not by_document:
@@ -366,16 +443,23 @@ def replace_machine_records_many(conn, table: Table, by_document: dict[int, tupl
     edited = set(conn.execute(select(table.c.id).where(table.c.document_id.in_(ids),
                                                        table.c.edited.is_(True))).scalars())
     conn.execute(delete(table).where(table.c.document_id.in_(ids), table.c.edited.is_(False)))
-    rows = [dict(id=r["id"], document_id=doc_id, run_id=run_id, data=r, edited=False, version=1,
+    written = 0
+    rows = (dict(id=r["id"], document_id=doc_id, run_id=run_id, data=r, edited=False, version=1,
                  **_columns(table, r))
-            for doc_id, (run_id, records) in by_document.items() for r in records if r["id"] not in edited]
-    if rows:
-        conn.execute(table.insert(), rows)
-    return len(rows)
+            for doc_id, (run_id, records) in by_document.items() for r in records if r["id"] not in edited)
+    while chunk := list(islice(rows, batch)):
+        conn.execute(table.insert(), chunk)
+        written += len(chunk)
+    return written
 
 
 def load_records(conn, table: Table, document_ids: list[int] | None = None) -> list[dict]:
     """The JSON records of a table, in document and id order."""
+    return list(iter_records(conn, table, document_ids))
+
+
+def iter_records(conn, table: Table, document_ids: list[int] | None = None) -> Iterator[dict]:
+    """`load_records`, a batch of rows at a time (for a caller that keeps only some)."""
     from sqlalchemy import select
 
     q = select(table.c.data)
@@ -385,4 +469,6 @@ def load_records(conn, table: Table, document_ids: list[int] | None = None) -> l
         q = q.order_by(table.c.document_id, table.c.id)
     else:
         q = q.order_by(table.c.id)
-    return [row for row in conn.execute(q).scalars()]
+    # on the statement, not the connection: Connection.execution_options sets it for every later statement too
+    # (server-side cursors, where PostgreSQL refuses executemany)
+    yield from conn.execute(q.execution_options(yield_per=1000)).scalars()

@@ -31,6 +31,7 @@ from .gazetteer import (ALIAS, COUNTRY_PRECISION, PRIMARY, UNIT_WORDS, Entry, Ga
                         distance_km, fold, gazetteer)
 from .models import Place
 from .nlp import doc_text, ents, per_doc
+from .vocabulary import PLACE_OBJECT_VERBS
 
 COUNTRY_PRIOR = 9.0  # a country name beats any city of that name unless the context says otherwise
 CONTEXT_WEIGHT = 1.5  # a candidate in one of the document's countries
@@ -61,9 +62,6 @@ FEATURE_WORDS = {"county", "river", "street", "st", "road", "avenue", "lane", "b
 SCANNED_LABELS = {"GPE", "LOC", "FAC", "NORP", "ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
 UNKNOWN_OK = {"LOC", "GPE"}  # NER labels trusted enough to keep a name the gazetteer lacks
 DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"}
-ATTACK_VERBS = {"shell", "strike", "hit", "bomb", "attack", "capture", "seize", "storm", "liberate", "enter",
-                "besiege", "surround", "encircle", "target", "raid", "evacuate", "recapture", "occupy", "retake",
-                "pound", "bombard", "shelled", "struck", "visit", "flee", "leave", "reach"}
 # gazetteer entries whose mentions are actors ("the Kremlin said"), not locations
 POLITICAL_BODIES = {"European Union", "White House", "Kremlin", "Pentagon", "Downing Street", "Élysée Palace"}
 # lower-case nouns that make "Myanmar village" a common noun phrase: the place is only the modifier
@@ -242,7 +240,7 @@ def _locative(doc: Doc, i: int) -> bool:
 def _cued(doc: Doc, i: int, j: int) -> bool:
     """The grammar marks the name as a place: after a locative preposition, or the object of an attack."""
     root = doc[i:j].root
-    return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in ATTACK_VERBS) or _dateline(doc, i, j)
+    return _locative(doc, i) or (root.dep_ == "dobj" and root.head.lemma_ in PLACE_OBJECT_VERBS) or _dateline(doc, i, j)
 
 
 def _extend(doc: Doc, g: Gazetteer, i: int, j: int) -> tuple[int, int]:

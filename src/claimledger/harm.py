@@ -49,7 +49,9 @@ _QTY = (r"(?P<mod>at\s+least|more\s+than|over|up\s+to|about|around|nearly|almost
 _PERSON = (r"(?P<who>(?:of\s+)?(?:(?!(?:and|or|of|in|at|on|\d[\d,]*(?![\w\-]))\b)[\w\-]+\s+){0,3}?"
            r"(?:civilians?|people|persons|children|child|boys?|girls?|women|woman|men|man|"
            r"residents?|soldiers?|fighters?|workers?|employees?|members|villagers|worshippers|students|patients|"
-           r"journalists?|medics?|doctors?|infants?|babies|toddlers?|family|families))")
+           r"journalists?|medics?|doctors?|infants?|babies|toddlers?|family|families|officers?|policemen|"
+           r"police|troops|servicemen|personnel|guards?|militants?|insurgents?|passengers|pilgrims|shoppers|"
+           r"bystanders|victims|others))")
 _KILLED = (r"(?P<kind>killed|dead|died|killing|kills|kill|neutrali[sz]ed|wounded|wounding|injured|injuring|injuries|"
            r"hospitali[sz]ed|hurt)")
 CASUALTY_PATTERNS = (
@@ -132,7 +134,8 @@ CIVILIAN_TARGETS = {w: kind for kind, words in _KINDS.items() for w in words.spl
 MILITARY_TARGETS = {"positions", "position", "targets", "target", "bases", "base", "depots", "depot",
                     "posts", "objectives", "formations", "troops", "soldiers", "units", "convoy", "barracks",
                     "fighters", "militants", "terrorists", "insurgents", "rebels", "headquarters", "launchers",
-                    "centre", "center", "centres", "centers", "hideouts", "hideout"}
+                    "centre", "center", "centres", "centers", "hideouts", "hideout", "checkpoint", "checkpoints",
+                    "patrol", "patrols", "outpost", "outposts"}
 ARMS = {"weapons", "arms", "ammunition", "munitions", "drones", "missiles", "rockets", "shells", "explosives",
         "fighters", "militants"}
 # words that make a camp or a centre a military one: "terrorist training camps", "a command centre"

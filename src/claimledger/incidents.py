@@ -15,19 +15,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .actors import classify, parties_in
 from .allegations import SELF_CLAIM
 from .geo import distance_km
-from .models import Allegation, Assessment, Incident, Statement, as_dict, natural_key
+from .models import Allegation, Assessment, Incident, Speaker, Statement, as_dict, natural_key
+from .narration import reporter
+from .vocabulary import ATTACK_ACTS as ATTACKS, NO_INCIDENT_ACTS, STATUS_RANK as RANK
 
-NO_INCIDENT_ACTS = {"threat", "planned_attack", "genocidal_intent"}
-ATTACKS = {"attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike",
-           "use_of_prohibited_weapon", "killing", "other"}
 RADIUS_KM = {"facility": 2.0, "town": 6.0, "district": 20.0}  # how far apart two mentions of one place may be
 CELL_DEG = 0.25  # grid cell (~25 km): larger than any radius above
 BUCKET_DAYS = 7
 SLACK_DAYS = 1  # "overnight" and time zones: reports of one strike may differ by a day
 UNDATED_DAYS = 14  # an undated allegation is taken to be about the fortnight before publication
-RANK = {"corroborated": 4, "partially_corroborated": 3, "insufficient_evidence": 2, "alleged": 1}
 
 
 def date_window(value: str | None, published: date | None) -> tuple[date, date] | None:
@@ -201,6 +200,11 @@ def group(allegations: list[Allegation], published: dict[int | None, date | None
 
 # --- status and independence ------------------------------------------------------------------------
 
+def is_counter_claim(alg: Allegation) -> bool:
+    """A party's own account of its act ("our jets hit a command post") or a denial: it answers an accusation."""
+    return alg.denial or alg.perpetrator_reason == SELF_CLAIM
+
+
 def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
     """An incident's status from its verifiers' assessments, with the reasoning.
 
@@ -238,12 +242,17 @@ def derive_status(assessments: list[Assessment]) -> tuple[str, list[str]]:
 
 
 def member_status(member_ids: list[str], by_alg: dict[str, list[Assessment]],
-                  self_claims: set[str]) -> tuple[str, list[str]]:
-    """The derived status of an incident holding these allegations. A striker's own account ("we hit a
-    command post") is a counter-claim: its assessment does not change the status of the accusation it
-    answers."""
-    core = [a for a in member_ids if a not in self_claims and by_alg.get(a)] or member_ids
-    return derive_status([x for a in core for x in by_alg.get(a, [])])
+                  counters: set[str]) -> tuple[str, list[str]]:
+    """The derived status of an incident holding these allegations. A counter-claim (the accused party's own
+    account, "we hit a command post", or a denial) answers the accusation: while an accusation is there, its
+    assessments do not set the status."""
+    core = [a for a in member_ids if a not in counters] or member_ids
+    status, reasoning = derive_status([x for a in core for x in by_alg.get(a, [])])
+    kept_apart = [a for a in member_ids if a not in core]
+    if kept_apart:
+        reasoning.append(f"counter-claim(s) {', '.join(kept_apart)}: the accused party's own account, kept apart; "
+                         "their assessments do not set the status")
+    return status, reasoning
 
 
 def _speaker_key(stmt: Statement) -> str:
@@ -278,15 +287,31 @@ def near_duplicates(documents: list[dict], threshold: float = 0.6) -> dict[int, 
     return out
 
 
+def _narrator_key(reported_by: str | None, text: str = "") -> str:
+    """One key per outlet telling an event itself; an outlet that is a party to the conflict its text tells
+    of (a ministry's own release) counts as its side, with that side's spokespeople."""
+    sp = classify(Speaker(name=reported_by or "?"), parties_in(text))
+    if sp.kind == "party" and sp.side:
+        return f"{sp.side.lower()} (party)"
+    name = re.sub(r"^(the|a|an)\s+", "", re.sub(r"\s+", " ", (reported_by or "?").lower())).strip()
+    return f"{name} ({'third party' if sp.kind == 'third_party' else 'outlet'})"
+
+
 def independent_sources(members: list[Allegation], statements: dict[str, Statement],
-                        copies: dict[int, int]) -> tuple[list[str], list[str]]:
+                        copies: dict[int, int], reporters: dict[int, tuple[str, str]] | None = None) -> tuple[list[str], list[str]]:
     """The independent original sources behind an incident, and notes on what was counted as one.
 
     Relays of one original statement (the same speaker, whichever outlet carries it) count once; so do
-    a belligerent's several spokespeople and near-duplicate documents (wire copy)."""
+    a belligerent's several spokespeople and near-duplicate documents (wire copy). An outlet's own account
+    (a narrated allegation) is a source of its own, keyed by the outlet of the original of a wire copy, so
+    outlets independent of each other count apart and a party's outlet counts with its side."""
     sources: dict[str, set[int | None]] = {}
     notes = []
     for alg in members:
+        if alg.narrated:
+            origin = copies.get(alg.document_id, alg.document_id)
+            key = _narrator_key(*(reporters or {}).get(origin, (alg.reported_by, "")))
+            sources.setdefault(key, set()).add(origin)
         for sid in alg.statement_ids:
             s = statements.get(sid)
             if s is None:
@@ -402,6 +427,8 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
             a.allegation_id = ""  # re-matched on every run: members may have changed
         elif a.allegation_id:
             by_alg.setdefault(a.allegation_id, []).append(a)
+    reporters = {d["id"]: (reporter(d.get("outlet"), d.get("url"), d.get("title"), d["id"]), d.get("text") or "")
+                 for d in documents}
     member_docs = {a.document_id for g in groups for m in g for a in [m.alg]}
     copies = near_duplicates([d for d in documents if d["id"] in member_docs]) if len(member_docs) > 1 else {}
     out: list[Incident] = []
@@ -421,15 +448,16 @@ def cluster(allegations: list[Allegation], assessments: list[Assessment], statem
         while iid in used:
             iid, n = f"I.{algs[0].id}.{n}", n + 1
         used.add(iid)
-        status, reasoning = member_status([a.id for a in algs], by_alg,
-                                          {a.id for a in algs if a.perpetrator_reason == SELF_CLAIM})
+        counters = {a.id for a in algs if is_counter_claim(a)}
+        status, reasoning = member_status([a.id for a in algs], by_alg, counters)
+        counter = [a.id for a in algs if a.id in counters] if len(counters) < len(algs) else []
         reasoning = notes_f + reasoning
-        sources, notes = independent_sources(algs, stmts, copies)
+        sources, notes = independent_sources(algs, stmts, copies, reporters)
         dated = [a.date for a in algs if a.date]
         out.append(Incident(id=iid, allegation_ids=[a.id for a in algs], place=g[0].place,
                             date=max(dated, key=lambda d: (len(d), dated.count(d))) if dated else None,
                             status=status, reasoning=reasoning + notes + [f"{len(sources)} independent source(s)"],
-                            sources=sources, attached=attached))
+                            sources=sources, attached=attached, counter_claims=counter))
     return sorted(out, key=lambda i: natural_key(i.id))
 
 
@@ -475,8 +503,8 @@ def store(engine, incidents: list[Incident], allegations: list[Allegation] | Non
         for a in assessments:
             if a.allegation_id:
                 by_alg.setdefault(a.allegation_id, []).append(a)
-        claims = {a.id for a in allegations if a.perpetrator_reason == SELF_CLAIM}
-        derive = lambda ids: member_status(ids, by_alg, claims)  # noqa: E731
+        counters = {a.id for a in allegations if is_counter_claim(a)}
+        derive = lambda ids: member_status(ids, by_alg, counters)  # noqa: E731
         before, before_members = stored_incidents(conn)
         decisions = load_decisions(conn)
         states = {d.id: {"applied_to": d.applied_to, "changes": d.changes, "settled_by": d.settled_by}

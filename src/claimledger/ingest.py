@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import sys
-import time as _time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,12 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from . import __version__, db
+from . import db
 from .audit import Scope, append_event, watch
+from .fetch import MAX_BYTES, FetchOptions, fetch
 from .models import Document
 
-MAX_BYTES = 20 * 1024 * 1024
-USER_AGENT = f"claimledger/{__version__} (conflict-claims research; polite fetcher)"
+log = logging.getLogger(__name__)
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
@@ -72,26 +72,45 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))  # UTF-32 first: FF FE 00 00 starts like UTF-16
+
+
+def _bom(raw: bytes) -> tuple[bytes, str] | None:
+    """The byte-order mark `raw` starts with and its encoding, if any."""
+    return next(((bom, enc) for bom, enc in _BOMS if raw.startswith(bom)), None)
+
+
 def looks_binary(raw: bytes) -> bool:
+    """NUL bytes or many control characters near the start; text with a byte-order mark is never binary."""
+    if _bom(raw):
+        return False
     head = raw[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+    if b"\x00" in head:
         return True
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return bool(head) and control / len(head) > 0.1
 
 
 def decode(raw: bytes, encoding: str | None = None) -> str:
-    """Bytes to text: the given encoding, else UTF-8 (BOMs honoured). Raises ValueError saying where."""
-    if encoding:
-        return raw.decode(encoding)
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if raw.startswith(bom):
-            return raw.decode(enc)
+    """Bytes to text: a byte-order mark wins (UTF-8/16/32), then the given encoding, else UTF-8.
+    Raises ValueError saying where it failed.
+
+    >>> decode("\ufeffKyiv".encode("utf-16-le"), encoding="latin-1")
+    'Kyiv'
+    """
+    bom = _bom(raw)
+    if bom:
+        raw, encoding = raw[len(bom[0]):], bom[1]
+    encoding = encoding or "utf-8"
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                         f"give its encoding with --encoding") from None
+        hint = "; give its encoding with --encoding" if encoding == "utf-8" else ""
+        name = "UTF-8" if encoding == "utf-8" else encoding
+        raise ValueError(f"not valid {name} (byte 0x{raw[exc.start]:02x} at offset {exc.start}){hint}") from None
 
 
 _STOPWORDS = {
@@ -138,20 +157,27 @@ def detect_language(text: str) -> str:
 
 
 def parse_date(value: object) -> date | None:
+    """A publication date from metadata; None when it cannot be read or lies outside years 1-9999."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    s = str(value).strip()
+    s = str(value).strip()[:200]
     try:
         return date.fromisoformat(s[:10])
     except ValueError:
+        pass
+    try:
         import dateparser
 
         parsed = dateparser.parse(s, settings={"RETURN_AS_TIMEZONE_AWARE": False})
-        return parsed.date() if parsed else None
+    except (ValueError, OverflowError, RecursionError, TypeError):
+        return None
+    except Exception:  # dateparser raises its own errors on odd strings; the date is optional
+        return None
+    return parsed.date() if parsed else None
 
 
 _BYLINE = re.compile(r"^By\s+(?P<author>[^,\n]{2,80}?)(?:,\s*(?P<outlet>[^\n]{2,80}))?\s*$")
@@ -185,15 +211,21 @@ def _apply_meta(doc: Document, meta: dict | None) -> Document:
     return doc
 
 
-def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | None = None) -> tuple[Document, list[Problem]]:
-    """An HTML page: trafilatura for the main text and metadata, htmldate for the date."""
+def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | None = None,
+               charset: str | None = None) -> tuple[Document, list[Problem]]:
+    """An HTML page: trafilatura for the main text and metadata, htmldate for the date.
+
+    `charset` is the one the server declared; a byte-order mark wins over it and over the page's own."""
     import trafilatura
     from htmldate import find_date
+    from trafilatura.utils import load_html
 
     if looks_binary(raw):
         raise ValueError("binary data, not HTML")
-    html = raw.decode("utf-8", errors="replace") if _declared_utf8_or_none(raw) else decode_html(raw)
-    warnings = []
+    html = decode_html(raw, charset)
+    html, crowded = defuse_html(html)
+    warnings = [Problem(source, f"{crowded} tag(s) with more than {MAX_ATTRIBUTES} attributes: their attributes "
+                                f"were dropped before parsing", level="warning")] if crowded else []
     if not re.search(r"</(html|body)\s*>", html[-4096:], re.I):
         warnings.append(Problem(source, "truncated HTML (no closing </body> or </html>); stored what could "
                                         "be extracted", level="warning"))
@@ -209,7 +241,9 @@ def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | Non
                    author=data.get("author"), outlet=data.get("sitename"), url=url or data.get("url"))
     published = None
     try:
-        published = find_date(html, extensive_search=False, original_date=True)
+        # a parsed tree, never the string: htmldate downloads a string that starts with "http"
+        tree = load_html(html)
+        published = find_date(tree, extensive_search=False, original_date=True) if tree is not None else None
     except Exception:  # htmldate raises on odd markup; the date is optional
         published = None
     published = published or data.get("date")
@@ -218,24 +252,90 @@ def parse_html(raw: bytes, source: str, url: str | None = None, meta: dict | Non
     return _apply_meta(doc, meta), warnings
 
 
-def _declared_utf8_or_none(raw: bytes) -> bool:
-    m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.I)
-    return m is None or m.group(1).lower() in (b"utf-8", b"utf8")
+_META_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 
 
-def decode_html(raw: bytes) -> str:
-    m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.I)
+def decode_html(raw: bytes, charset: str | None = None) -> str:
+    """Bytes of a page to text, as browsers do: a byte-order mark, else the server's charset, else the
+    page's <meta charset>, else UTF-8. A page that declares UTF-16/32 in ASCII cannot be UTF-16/32, so
+    that declaration means UTF-8 (WHATWG's rule). Undecodable bytes become U+FFFD."""
+    if _bom(raw):
+        return decode(raw)
+    if not charset:
+        m = _META_CHARSET.search(raw[:4096])
+        charset = m.group(1).decode("ascii") if m else None
+    if not charset or re.match(r"(?i)utf-?(16|32)", charset):
+        charset = "utf-8"
     try:
-        return raw.decode(m.group(1).decode("ascii"))
-    except (LookupError, UnicodeDecodeError):
+        return raw.decode(charset, errors="replace")
+    except LookupError:
         return raw.decode("utf-8", errors="replace")
+
+
+MAX_ATTRIBUTES = 256
+# one tag, quoted values included, matched without backtracking (possessive quantifiers): linear in the page
+_TAG = re.compile(r"""<([a-zA-Z][^\s<>/"']*+)([^<>"']*+(?:(?:"[^"]*+"|'[^']*+')[^<>"']*+)*+)(>?)""")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_ATTR_TOKEN = re.compile(r"""[^\s="'<>/]+""")
+
+
+def defuse_html(html: str) -> tuple[str, int]:
+    """Drop the attributes of tags that carry more than MAX_ATTRIBUTES of them, and say how many such tags.
+
+    HTML parsers check each new attribute against the tag's earlier ones, so one tag with 200,000
+    attributes costs minutes; no real page needs more than a few dozen.
+
+    >>> defuse_html('<p ' + 'a=1 ' * 300 + '>Shelling was reported.</p>')
+    ('<p>Shelling was reported.</p>', 1)
+    """
+    crowded = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal crowded
+        attrs = m.group(2)
+        if len(attrs) < 2 * MAX_ATTRIBUTES or len(_ATTR_TOKEN.findall(_QUOTED.sub("", attrs))) <= MAX_ATTRIBUTES:
+            return m.group(0)
+        crowded += 1
+        return f"<{m.group(1)}{m.group(3)}"
+
+    if len(html) < 2 * MAX_ATTRIBUTES:
+        return html, 0
+    fixed = _TAG.sub(fix, html)
+    return fixed, crowded
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*+\[.*?\]\s*>|[^>]*+>)", re.I | re.S)
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
+
+
+def without_doctype(raw: bytes) -> bytes:
+    """A feed with every <!DOCTYPE> removed, so no entity it declares can be expanded (feedparser expands
+    internal ones: `<!ENTITY a "...">` then `&a;`). UTF-16/32 feeds are re-encoded as UTF-8 first.
+
+    >>> without_doctype(b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]><rss>&a;</rss>')
+    b'<?xml version="1.0"?><rss>&a;</rss>'
+    """
+    bom = _bom(raw)
+    if bom and bom[1] != "utf-8":
+        raw = _XML_ENCODING.sub(rb'\1"utf-8"', decode(raw).encode("utf-8", "replace"), count=1)
+    start = re.search(rb"(?i)<!DOCTYPE", raw)
+    if start is None:
+        return raw
+    whole = _DOCTYPE.match(raw, start.start())  # one attempt, at the one place: linear in the feed
+    if whole is None:
+        raise ValueError("not a well-formed feed: unterminated <!DOCTYPE>")
+    raw = raw[:whole.start()] + raw[whole.end():]
+    if re.search(rb"(?i)<!DOCTYPE", raw):  # XML allows one
+        raise ValueError("not a well-formed feed: more than one <!DOCTYPE>")
+    return raw
 
 
 def parse_feed(raw: bytes, source: str) -> Iterator[Document | Problem]:
     """Each RSS/Atom entry becomes a document, with its full content where the feed has it."""
     import feedparser
 
-    feed = feedparser.parse(raw)
+    # a stream: feedparser opens bytes that name a file as that file
+    feed = feedparser.parse(io.BytesIO(without_doctype(raw)))
     if not feed.entries:
         why = getattr(feed, "bozo_exception", None)
         raise ValueError(f"not an RSS/Atom feed{f' ({why})' if why else ''}: no entries found")
@@ -269,6 +369,7 @@ def _feed_author(entry) -> str | None:
 def _html_to_text(fragment: str) -> str:
     import lxml.html
 
+    fragment = defuse_html(fragment)[0]
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
@@ -284,89 +385,106 @@ def _html_to_text(fragment: str) -> str:
 JSONL_FIELDS = ("id", "text", "title", "published", "outlet", "author", "url")
 
 
+def _big_int(digits: str) -> int | str:
+    """JSON integers past Python's digit limit are kept as their digits, so the record is not lost."""
+    return int(digits) if len(digits) <= 4000 else digits
+
+
+def jsonl_lines(raw: bytes) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) for each line of a JSON Lines file, split on "\\n" only: U+2028, U+0085 and
+    lone "\\r" are valid inside JSON strings. A line that is not UTF-8 comes as (n, None)."""
+    bom = _bom(raw)
+    if bom and bom[1] != "utf-8":  # UTF-16/32 JSONL: decode whole, then split
+        for n, line in enumerate(decode(raw).split("\n"), 1):
+            yield n, line
+        return
+    if bom:
+        raw = raw[len(bom[0]):]
+    for n, line in enumerate(raw.split(b"\n"), 1):
+        try:
+            yield n, line.decode("utf-8")
+        except UnicodeDecodeError:
+            yield n, None
+
+
 def parse_jsonl(raw: bytes, source: str) -> Iterator[Document | Problem]:
-    """One JSON object per line; the stored text is the given `text`, unchanged (offsets line up)."""
-    text = decode(raw)
-    for n, line in enumerate(text.splitlines(), 1):
+    """One JSON object per line; the stored text is the given `text`, unchanged (offsets line up).
+    A bad line (malformed, nested too deeply, not UTF-8) is reported with its number; the others go on."""
+    for n, line in jsonl_lines(raw):
+        if line is None:
+            yield Problem(source, "line is not valid UTF-8", line=n)
+            continue
+        if line.endswith("\r"):
+            line = line[:-1]
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, parse_int=_big_int)
         except json.JSONDecodeError as exc:
             yield Problem(source, f"malformed JSON: {exc.msg} (column {exc.colno})", line=n)
+            continue
+        except RecursionError:
+            yield Problem(source, "JSON nested too deeply to read", line=n)
+            continue
+        except (ValueError, MemoryError) as exc:
+            yield Problem(source, f"unreadable JSON: {_reason(exc)}", line=n)
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
             yield Problem(source, "line has no non-empty string field \"text\"", line=n)
             continue
-        doc = Document(text=obj["text"], raw=line.encode("utf-8"), source=f"{source}:{n}", source_kind="jsonl",
-                       external_id=None if obj.get("id") is None else str(obj["id"]), title=obj.get("title"),
-                       outlet=obj.get("outlet"), author=obj.get("author"), url=obj.get("url"))
+        doc = Document(text=obj["text"], raw=line.encode("utf-8", "surrogatepass"), source=f"{source}:{n}",
+                       source_kind="jsonl", external_id=_scalar(obj.get("id")), title=_scalar(obj.get("title")),
+                       outlet=_scalar(obj.get("outlet")), author=_scalar(obj.get("author")),
+                       url=_scalar(obj.get("url")))
         if obj.get("published"):
             doc.published, doc.published_source = parse_date(obj["published"]), "input"
-        if obj.get("language"):
+        if isinstance(obj.get("language"), str):
             doc.language = obj["language"]
         yield doc
 
 
+def _scalar(value: object) -> str | None:
+    """A metadata field as text: numbers as written, anything else (lists, objects) dropped."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 # --- URLs ----------------------------------------------------------------------------------------------
 
-@dataclass
-class FetchOptions:
-    timeout: float = 15.0
-    retries: int = 3
-    backoff: float = 0.5  # seconds, doubled each retry
-    max_bytes: int = MAX_BYTES
-
-
-def fetch(url: str, client, opts: FetchOptions) -> tuple[bytes, str]:
-    """GET with retries and exponential backoff on timeouts, connection errors and 5xx."""
-    import httpx
-
-    last = ""
-    for attempt in range(opts.retries):
-        if attempt:
-            _time.sleep(opts.backoff * 2 ** (attempt - 1))
-        try:
-            resp = client.get(url, timeout=opts.timeout, follow_redirects=True)
-        except httpx.TimeoutException:
-            last = f"timed out after {opts.timeout:g}s"
-            continue
-        except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}"
-            continue
-        if resp.status_code >= 500:
-            last = f"HTTP {resp.status_code}"
-            continue
-        if resp.status_code >= 400:
-            raise ValueError(f"HTTP {resp.status_code}")
-        if len(resp.content) > opts.max_bytes:
-            raise ValueError(f"too large: {len(resp.content)} bytes (limit {opts.max_bytes})")
-        return resp.content, resp.headers.get("content-type", "")
-    raise ValueError(f"gave up after {opts.retries} attempts: {last}")
-
-
 def read_urls(urls: Iterable[str], source: str, opts: FetchOptions) -> Iterator[Document | Problem]:
-    import httpx
+    """Each URL through the safe fetcher (`fetch`); a refused or failed URL is one problem, the rest go on."""
+    for url in urls:
+        try:
+            got = fetch(url, opts)
+            raw, ctype = got.body, got.content_type.lower()
+            if "xml" in ctype and ("rss" in ctype or "atom" in ctype or raw.lstrip()[:200].find(b"<rss") >= 0):
+                yield from parse_feed(raw, url)
+            elif "html" in ctype or raw.lstrip()[:1] == b"<":
+                doc, warnings = parse_html(raw, url, url=got.final_url, charset=_charset(ctype))
+                yield from warnings
+                doc.url = got.final_url
+                yield doc
+            else:
+                doc = parse_text(raw, url, encoding=_charset(ctype) if not _bom(raw) else None)
+                doc.url, doc.source_kind = got.final_url, "url"
+                yield doc
+        except Exception as exc:
+            yield Problem(url, _reason(exc))
 
-    with httpx.Client(headers={"User-Agent": USER_AGENT}) as client:
-        for url in urls:
-            try:
-                raw, ctype = fetch(url, client, opts)
-                if "xml" in ctype and ("rss" in ctype or "atom" in ctype or raw.lstrip()[:200].find(b"<rss") >= 0):
-                    yield from parse_feed(raw, url)
-                elif "html" in ctype or raw.lstrip()[:1] == b"<":
-                    doc, warnings = parse_html(raw, url, url=url)
-                    yield from warnings
-                    yield doc
-                else:
-                    doc = parse_text(raw, url)
-                    doc.url, doc.source_kind = url, "url"
-                    yield doc
-            except Exception as exc:
-                yield Problem(url, _reason(exc))
+
+def _charset(content_type: str) -> str | None:
+    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
+    return m.group(1) if m else None
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "too large to read in memory"
     return str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
 
 
@@ -403,10 +521,10 @@ def read_path(path: Path, raw: bytes, source: str, meta: dict | None, opts: Fetc
     if len(raw) > opts.max_bytes:
         yield Problem(source, f"too large: {len(raw)} bytes (limit {opts.max_bytes}; raise it with --max-bytes)")
         return
-    if looks_binary(raw) and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    kind = kind_of(path, raw)
+    if kind != "jsonl" and looks_binary(raw):  # JSONL is judged line by line: one bad line costs only itself
         yield Problem(source, "binary data, not a text, HTML, feed or JSONL file")
         return
-    kind = kind_of(path, raw)
     try:
         if kind == "html":
             doc, warnings = parse_html(raw, source, meta=meta)
@@ -417,12 +535,36 @@ def read_path(path: Path, raw: bytes, source: str, meta: dict | None, opts: Fetc
         elif kind == "jsonl":
             yield from parse_jsonl(raw, source)
         elif kind == "urls":
-            lines = decode(raw).splitlines()
+            lines = decode(raw).split("\n")
             yield from read_urls([ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")], source, opts)
         else:
             yield parse_text(raw, source, meta, encoding)
-    except Exception as exc:
+    except Exception as exc:  # one input's failure is its own problem, never the batch's
         yield Problem(source, _reason(exc))
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def read_limited(stream, limit: int, name: str = "input") -> bytes:
+    """At most `limit` bytes from a binary stream, read in chunks; TooLarge as soon as there are more.
+    Devices (/dev/zero), pipes and stdin are never read past the limit, whatever their announced size."""
+    parts, size = [], 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"too large: more than {limit} bytes (raise it with --max-bytes)")
+
+
+def read_file_limited(path: Path, limit: int) -> bytes:
+    """A file's bytes, at most `limit` (TooLarge past it); OSError when it cannot be opened."""
+    with open(path, "rb") as fh:
+        return read_limited(fh, limit, str(path))
 
 
 def expand(inputs: Iterable[str]) -> Iterator[str]:
@@ -441,21 +583,19 @@ def read_inputs(inputs: Iterable[str], meta: dict | None = None, opts: FetchOpti
                 encoding: str | None = None, stdin: io.BufferedReader | None = None) -> Iterator[Document | Problem]:
     opts = opts or FetchOptions()
     for item in expand(inputs):
-        if item == "-":
-            raw = (stdin or sys.stdin.buffer).read()
-            yield from read_path(Path("stdin.txt"), raw, "<stdin>", meta, opts, encoding)
-            continue
-        path = Path(item)
+        source, path = ("<stdin>", Path("stdin.txt")) if item == "-" else (item, Path(item))
         try:
-            size = path.stat().st_size
-            if size > opts.max_bytes:
-                yield Problem(item, f"too large: {size} bytes (limit {opts.max_bytes}; raise it with --max-bytes)")
-                continue
-            raw = path.read_bytes()
-        except OSError as exc:
-            yield Problem(item, f"cannot read: {exc.strerror or exc}")
+            if item == "-":
+                raw = read_limited(stdin or sys.stdin.buffer, opts.max_bytes, source)
+            else:
+                raw = read_file_limited(path, opts.max_bytes)
+        except TooLarge as exc:
+            yield Problem(source, str(exc))
             continue
-        yield from read_path(path, raw, item, meta, opts, encoding)
+        except OSError as exc:
+            yield Problem(source, f"cannot read: {exc.strerror or exc}")
+            continue
+        yield from read_path(path, raw, source, meta, opts, encoding)
 
 
 # --- storing -------------------------------------------------------------------------------------------
@@ -463,9 +603,26 @@ def read_inputs(inputs: Iterable[str], meta: dict | None = None, opts: FetchOpti
 BATCH_SIZE = 200  # documents stored per transaction
 
 
-def store_document(engine: Engine, doc: Document, run_id: int | None = None) -> tuple[int, bool]:
-    """Store one document in its own transaction. Returns (id, created); a duplicate returns the stored id."""
+def store_document(engine: Engine, doc: Document, run_id: int | None = None,
+                   notes: list[str] | None = None) -> tuple[int, bool]:
+    """Store one document in its own transaction. Returns (id, created); a duplicate returns the stored id.
+    Each value changed to be storable (`fit_document`) is added to `notes`."""
+    changed = fit_document(doc)
+    if notes is not None:
+        notes.extend(changed)
     return store_documents(engine, [doc], run_id)[0]
+
+
+def fit_document(doc: Document) -> list[str]:
+    """Make the document's fields storable alike on SQLite and PostgreSQL (`db.fit_row`), in place; returns
+    a note per changed field (none the second time)."""
+    row, changed = db.fit_row(db.documents, dict(
+        external_id=doc.external_id, text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author,
+        url=doc.url, language=doc.language, published_source=doc.published_source, source=doc.source,
+        source_kind=doc.source_kind))
+    for key, value in row.items():
+        setattr(doc, key, value)
+    return changed
 
 
 def store_documents(engine: Engine, docs: list[Document], run_id: int | None = None) -> list[tuple[int, bool]]:
@@ -496,6 +653,7 @@ def store_documents(engine: Engine, docs: list[Document], run_id: int | None = N
 def _row(doc: Document, run_id: int | None) -> dict:
     if doc.language is None:
         doc.language = detect_language(doc.text)
+    fit_document(doc)
     raw = doc.raw if doc.raw is not None else doc.text.encode("utf-8")
     return dict(external_id=doc.external_id, content_hash=content_hash(doc.text), sha256=hashlib.sha256(raw).hexdigest(),
                 raw=raw, text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author, url=doc.url,
@@ -543,6 +701,9 @@ def ingest(engine: Engine, inputs: list[str], meta: dict | None = None, opts: Fe
     batch: list[Document] = []
 
     def flush() -> None:
+        for doc in batch:
+            result.problems.extend(Problem(doc.source or "?", f"normalised {n}", level="warning")
+                                   for n in fit_document(doc))
         try:
             stored = store_documents(engine, batch, result.run_id)
         except Exception:  # find the document that cannot be stored: the others are stored on their own
@@ -551,7 +712,7 @@ def ingest(engine: Engine, inputs: list[str], meta: dict | None = None, opts: Fe
                 try:
                     stored.append(store_document(engine, doc, result.run_id))
                 except Exception as exc:
-                    result.problems.append(Problem(doc.source or "?", f"could not store: {_reason(exc)}"))
+                    result.problems.append(Problem(doc.source or "?", f"could not store: {db.short_error(exc)}"))
                     stored.append(None)
         for doc, got in zip(batch, stored):
             if got is not None:
@@ -575,6 +736,7 @@ def ingest(engine: Engine, inputs: list[str], meta: dict | None = None, opts: Fe
     with engine.begin() as conn:
         conn.execute(db.ingest_runs.update().where(db.ingest_runs.c.id == result.run_id).values(
             finished_at=db.utcnow(), stored=len(result.stored), duplicates=len(result.duplicates),
-            failed=len(result.errors), errors=[dict(source=p.source, line=p.line, reason=p.reason, level=p.level)
+            failed=len(result.errors), errors=[dict(source=db.storable_text(p.source), line=p.line,
+                                                    reason=db.storable_text(p.reason), level=p.level)
                                                for p in result.problems]))
     return result

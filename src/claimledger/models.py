@@ -9,12 +9,11 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-STATUSES = ("alleged", "corroborated", "partially_corroborated", "insufficient_evidence", "disputed", "refuted")
-ACTS = ("attack_on_civilians", "shelling", "airstrike", "missile_strike", "drone_strike", "planned_attack",
-        "threat", "use_of_prohibited_weapon", "detention", "killing", "displacement", "looting",
-        "genocidal_intent", "other")
+from .vocabulary import ACT_NAMES as ACTS, STATUSES  # noqa: F401  (re-exported: the records' value sets)
+
 SPEAKER_KINDS = ("party", "independent_verifier", "independent", "third_party", "unknown")
 PRECISIONS = ("facility", "town", "district", "region", "country")
 
@@ -47,6 +46,16 @@ class Document:
     id: int | None = None
 
 
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: "Armenia" for "Armenian forces", "the Armenian army" and "Armenian"."""
+    name: str
+    type: str = "organisation"  # person | organisation | government | armed_group | group | unknown
+    kind: str = "unknown"  # one of SPEAKER_KINDS
+    aliases: tuple[str, ...] = ()  # other names for it: in-text acronyms, demonyms, the words as written
+    side: str | None = None
+
+
 @dataclass
 class Speaker:
     name: str
@@ -56,6 +65,7 @@ class Speaker:
     type: str = "unknown"  # person | organisation | government | armed_group | group | unknown
     side: str | None = None
     actor: str | None = None  # canonical actor name in the registry
+    aliases: list[str] = field(default_factory=list)  # the actor's other names (acronyms, demonyms)
 
 
 @dataclass
@@ -123,6 +133,7 @@ class Allegation:
     perpetrator: str | None = None
     perpetrator_span: Span | None = None
     perpetrator_reason: str | None = None  # why it is None, or how it was inferred
+    perpetrator_actor: Actor | None = None  # the canonical actor `perpetrator` names, with its aliases
     act_span: Span | None = None
     targets: list[Target] = field(default_factory=list)
     weapons: list[Weapon] = field(default_factory=list)
@@ -135,6 +146,10 @@ class Allegation:
     confidence: float = 0.5
     id: str | None = None
     document_id: int | None = None
+    # told by the outlet in its own voice (no statement): who reports it and the words that tell it
+    narrated: bool = False
+    reported_by: str | None = None
+    span: Span | None = None
 
 
 @dataclass
@@ -167,6 +182,10 @@ class Incident:
     rationale: str | None = None  # the analyst's reason for the status in force
     decisions: list[dict[str, Any]] = field(default_factory=list)  # analyst decisions applied here, each with its rationale
     needs_review: list[str] = field(default_factory=list)  # why a decision here needs re-review (the machine's view changed)
+
+    # members that answer the accusation (the accused party's own account, a denial): shown apart, and their
+    # assessments do not set the status
+    counter_claims: list[str] = field(default_factory=list)
 
 
 DECISION_KINDS = ("status", "merge", "split", "evidence", "keep")
@@ -222,17 +241,22 @@ def as_dict(obj: Any) -> Any:
 
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a dataclass (nested ones too) from what `as_dict` produced."""
-    import typing
-
     if data is None or not (dataclasses.is_dataclass(cls)):
         return data
-    hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, hint in _fields(cls):
+        if name in data:
+            kwargs[name] = _coerce(hint, data[name])
     return cls(**kwargs)
+
+
+@lru_cache(maxsize=None)
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields with their resolved types, worked out once per class (not once per record)."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _coerce(hint: Any, value: Any) -> Any:

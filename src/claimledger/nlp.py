@@ -146,3 +146,56 @@ def ents(doc) -> tuple:
 def noun_chunks(doc) -> list:
     """`doc.noun_chunks`, computed once: spaCy re-walks the parse on every access."""
     return per_doc(doc, "noun_chunks", lambda d: list(d.noun_chunks))
+
+
+# ---------------------------------------------------------------- hard-wrapped text (real feeds)
+
+_LINE_END = re.compile(r"[.!?:;]['\"\u2019\u201d)\]]*$")
+
+
+def soft_wraps(text: str) -> list[int]:
+    """Offsets of line breaks that wrap a sentence rather than end a paragraph, in text hard-wrapped at a
+    fixed width (feeds, wire copy, e-mail): a single break after a long line that ends mid-sentence, or one
+    before a line going on in lower case ("killing at least 12\\n    residents")."""
+    lines = text.split("\n")
+    lengths = [len(ln.rstrip()) for ln in lines if ln.strip()]
+    width = max(lengths, default=0)
+    wrapped = width <= 100 and sum(1 for n in lengths if n >= 0.75 * width) >= 3  # a fixed wrap width
+    out, pos = [], 0
+    for prev, nxt in zip(lines, lines[1:]):
+        pos += len(prev)
+        p, n = prev.strip(), nxt.strip()
+        if p and n and not _LINE_END.search(p) and (
+                n[0].islower() or p[-1] in ",(\u2014\u2013-" or (wrapped and len(prev.rstrip()) >= 0.75 * width)):
+            out.append(pos)
+        pos += 1
+    return out
+
+
+def reflow(text: str) -> str:
+    """`text` with its soft wraps as spaces: same length, so every offset still points into the stored text."""
+    chars = list(text)
+    for i in soft_wraps(text):
+        chars[i] = " "
+    return "".join(chars)
+
+
+def restore_spans(obj, text: str):
+    """Re-slice every Span (and Place name) in a record tree from the stored `text`, after stages that read the
+    reflowed copy: offsets are the same, only the wrapped line breaks come back."""
+    import dataclasses
+
+    from .models import Place, Span
+
+    if isinstance(obj, Span):
+        return Span.of(text, obj.start, obj.end)
+    if isinstance(obj, list):
+        return [restore_spans(x, text) for x in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, (Span, list)) or dataclasses.is_dataclass(value):
+                object.__setattr__(obj, f.name, restore_spans(value, text))
+        if isinstance(obj, Place) and obj.name.split() == text[obj.start:obj.end].split():
+            obj.name = text[obj.start:obj.end]
+    return obj

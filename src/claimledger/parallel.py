@@ -20,22 +20,23 @@ from . import db, pipeline
 CHUNK = 8  # documents a local worker gets at a time: small, so the progress bar moves evenly
 PARTITION = 50  # most documents in one Dask task
 
-_state: dict = {}  # per worker process: the model, and engines by URL
+_state: dict = {}  # per worker process: engines by URL
 
 
 def warm() -> None:
-    """Load the model and the gazetteer in this process (a worker's initializer)."""
+    """Load the model and the gazetteer in this process (a worker's initializer; both are cached)."""
     from . import gazetteer, statements
 
-    if "nlp" not in _state:
-        _state["nlp"] = statements.pipeline()
-        gazetteer.gazetteer()
+    statements.pipeline()
+    gazetteer.gazetteer()
 
 
 def analyse(rows: list[pipeline.Pending]) -> list[pipeline.DocumentResult]:
-    """Analyse the given documents with this process's model."""
+    """Analyse the given (short) documents with this process's model; plain results, fit to pickle."""
+    from . import statements
+
     warm()
-    return list(pipeline.analyze_rows(_state["nlp"], rows))
+    return list(pipeline.analyze_rows(statements.pipeline(), rows))
 
 
 def analyse_partition(url: str, ids: list[int]) -> list[pipeline.DocumentResult]:

@@ -18,6 +18,7 @@ from .models import STATUSES, Assessment, Decision, Incident, as_dict, from_dict
 # and appends one audit event, so a change and its audit entry commit or roll back together.
 
 RECORD_TABLES = ("incident", "allegation", "assessment", "statement")
+MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 
 
 class ReviewError(ValueError):
@@ -112,18 +113,17 @@ def deriver(conn):
     from sqlalchemy import select
 
     from . import db
-    from .allegations import SELF_CLAIM
-    from .incidents import member_status
+    from .incidents import is_counter_claim, member_status
+    from .models import Allegation
 
     def derive(ids: list[str]) -> tuple[str, list[str]]:
         by_alg: dict[str, list[Assessment]] = {}
         for r in conn.execute(select(db.assessments.c.data).where(db.assessments.c.allegation_id.in_(ids))).scalars():
             a = from_dict(Assessment, r)
             by_alg.setdefault(a.allegation_id, []).append(a)
-        claims = {r.id for r in conn.execute(select(db.allegations.c.id, db.allegations.c.data)
-                                             .where(db.allegations.c.id.in_(ids)))
-                  if (r.data or {}).get("perpetrator_reason") == SELF_CLAIM}
-        return member_status(ids, by_alg, claims)
+        counters = {a.id for a in (from_dict(Allegation, r) for r in conn.execute(
+            select(db.allegations.c.data).where(db.allegations.c.id.in_(ids))).scalars()) if is_counter_claim(a)}
+        return member_status(ids, by_alg, counters)
     return derive
 
 
@@ -384,8 +384,9 @@ def _record_exists(conn, record_type: str, record_id: str) -> bool:
 
 
 def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, actor: str,
-                    rationale: str | None = None) -> str:
+                    rationale: str | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> str:
     """Store a file once by its SHA-256 (size, MIME type, original name) and link it to a record; the hash.
+    A file past `max_bytes` (a device such as /dev/zero included) is refused without reading it all.
 
     The link is a decision too: evidence on an incident follows its allegations through re-clustering."""
     from sqlalchemy import select
@@ -397,8 +398,13 @@ def attach_evidence(conn, path: str | Path, record_type: str, record_id: str, ac
     if not _record_exists(conn, record_type, record_id):
         raise ReviewError(f"no {record_type} with id {record_id!r}")
     p = Path(path)
+    from .ingest import TooLarge, read_file_limited
+
     try:
-        content = p.read_bytes()
+        content = read_file_limited(p, max_bytes)
+    except TooLarge:
+        raise ReviewError(f"evidence file {str(p)!r} is larger than {max_bytes} bytes "
+                          f"(raise the limit with --max-bytes)") from None
     except OSError as exc:
         raise ReviewError(f"cannot read evidence file {str(p)!r}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(content).hexdigest()

@@ -56,6 +56,8 @@ def stem(name: str | None) -> set[str]:
         stems.add("".join(caps).lower())
     if country:
         stems.add(country.lower()[:5])
+    if name and (actor := actors.lookup(name)):  # "M23 fighters" ~ "March 23 Movement": one registry actor
+        stems.add("@" + actor.name.lower())
     return stems
 
 

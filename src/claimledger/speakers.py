@@ -11,12 +11,13 @@ from . import actors
 from .attribution import _Raw, _edges
 from .nlp import doc_text as _text, ents, noun_chunks, per_doc
 from .models import Span, Speaker
+from .vocabulary import PRONOUN_TYPES
 
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "post", "video", "tweet",
                   "message", "letter", "posting", "briefing", "update", "bulletin", "footage", "broadcast"}
 SPEECH_NOUNS = {"claim", "remark", "comment", "accusation", "allegation", "warning", "denial", "assertion"}
 ROLE_VERBS = {"speak", "represent", "work", "serve", "lead", "head", "command", "run", "direct", "chair"}
-PRONOUNS = {"he": "person", "she": "person", "it": "thing", "they": "group", "we": "group", "i": "person"}
+PRONOUNS = PRONOUN_TYPES
 POSSESSIVES = {"his": "he", "her": "she", "their": "they"}  # owners of a speech noun ("his claim that ...")
 DEFINITE_HEADS = {"group", "organisation", "organization", "ministry", "agency", "lab", "laboratory", "office",
                   "official", "spokesman", "spokeswoman", "spokesperson", "government", "army", "military",

@@ -19,7 +19,6 @@ Quotation marks (and statements marked by layout) live in `quotes`, beliefs in `
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import date
 from functools import lru_cache
 
@@ -27,7 +26,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from . import actors, beliefs
+from . import actors, beliefs, vocabulary
 from .attribution import _Raw, _edges, _strip_mark, _subject, _subtree
 from .models import Span, Speaker, Statement
 from .nlp import QUOTE_MARK, find_quotes
@@ -35,6 +34,7 @@ from .nlp import doc_text as _text
 from .occasions import LEADING_DATE, _assign_dates, _channel
 from .quotes import (_clip_line, _follow_on_quotes, _inner, _inside, _is_direct, _labelled, _opens_sentence,
                      _quote_near, is_real_quote)
+from .spanindex import SpanIndex
 from .speakers import DOCUMENT_NOUNS, SPEECH_NOUNS, _document_owner, _name_of, _resolve_speakers, _speaker_tokens
 
 # ways of saying that take a clause or a quotation, never an object alone ("shouted that ...", "joked: “...”")
@@ -80,7 +80,7 @@ CLAUSE_ONLY = ({"find", "conclude", "suggest", "indicate", "determine", "establi
                "threaten", "pledge", "caution", "speculate", "boast", "urge", "recount", "testify", "speak", "talk",
                "label", "estimate", "predict", "concede", "affirm", "agree", "point", "assure", "remind", "declare",
                "show"} | VOICE) - OBJECT_OK
-ACCUSE = {"accuse", "blame", "charge", "condemn", "denounce", "criticise", "criticize"}
+ACCUSE = vocabulary.ACCUSE | vocabulary.CRITICISE  # "criticised the army for ..." is told like an accusation
 XCOMP_OK = {"threaten", "promise", "vow", "pledge", "urge", "call", "warn", "deny", "claim", "demand", "ask",
             "admit", "acknowledge", "refuse", "tell", "encourage", "implore", "exhort", "invite", "challenge", "beg"}
 # verbs whose subject is also the subject of a reporting infinitive ("appeared to suggest", "went on to say")
@@ -121,33 +121,7 @@ def pipeline() -> Language:
         nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([invisible, *nlp.Defaults.infixes]).finditer
         nlp.add_pipe("claimledger_paragraphs", before="parser")
         nlp.add_pipe("claimledger_quotes", last=True)
-    nlp.max_length = max(nlp.max_length, 5_000_000)  # long documents: see `parse` for chunked parsing
     return nlp
-
-
-def chunks(text: str, max_chars: int = 100_000) -> list[tuple[int, str]]:
-    """Paragraph-aligned pieces of a long text as (offset, piece); pieces concatenate back to `text`."""
-    out, start = [], 0
-    while len(text) - start > max_chars:
-        cut = text.rfind("\n", start + max_chars // 2, start + max_chars)
-        cut = cut + 1 if cut > 0 else start + max_chars
-        out.append((start, text[start:cut]))
-        start = cut
-    out.append((start, text[start:]))
-    return out
-
-
-def parse(nlp: Language, text: str, max_chars: int = 100_000) -> Doc:
-    """Parse `text` in paragraph-aligned chunks, joined into one Doc whose text (and offsets) equal `text`."""
-    parts = [p for _, p in chunks(text, max_chars)]
-    if len(parts) == 1:
-        return nlp(text)
-    with warnings.catch_warnings():  # the quotation extension is recomputed on the joined text below
-        warnings.simplefilter("ignore")
-        doc = Doc.from_docs(list(nlp.pipe(parts)), ensure_whitespace=False)
-    if Doc.has_extension("cl_quotes"):
-        doc._.cl_quotes = find_quotes(doc.text)
-    return doc
 
 
 # ---------------------------------------------------------------- content rules
@@ -362,12 +336,12 @@ def _is_headline(doc: Doc, tok: Token) -> bool:
     s = text.rfind("\n", 0, tok.idx) + 1
     e = text.find("\n", tok.idx)
     line = text[s:(len(text) if e < 0 else e)].strip()
-    return not _SENT_END.search(line) and len(line.split()) <= 25
+    return len(line.split(None, 25)) <= 25 and not _SENT_END.search(line)  # words first: a long line is no title
 
 
 def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
     text = _text(doc)
-    real = [q for q in quotes if is_real_quote(text, q)]
+    real = SpanIndex(q for q in quotes if is_real_quote(text, q))
     raws: list[_Raw] = []
     by_cue: dict[int, _Raw] = {}
     for tok in doc:
@@ -395,7 +369,10 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
         if r.content[1] - r.content[0] < 2 or not r.direct and not any(
                 t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") for t in doc.char_span(*r.content, alignment_mode="expand")):
             continue  # "Yet, as X observed", "what X called": no content of its own
-        q = next((q for q in real if q[0] < tok.idx < q[1]), None)
+        if r.subject_head is not None and not r.direct and (r.subject_head.lower_ in ("nobody", "none") or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in r.subject_head.children)):
+            continue  # "no group has claimed responsibility", "nobody said": no one stated anything
+        q = next(real.containing(tok.idx, strict=True), None)
         if q is not None:
             # a cue inside a quotation is a relayed statement only when it names its own, third-person source
             if not r.own_subject or r.subject_head is None or r.subject_head.lower_ in ("i", "we", "you") \
@@ -407,7 +384,8 @@ def _raw_statements(doc: Doc, quotes: list[tuple[int, int]]) -> list[_Raw]:
             r.in_quote = q
         raws.append(r)
         by_cue[tok.i] = r
-    raws += [r for r in _labelled(doc, real) if not any(_overlaps(r.content, o.content) for o in raws if o.in_quote is None)]
+    said = SpanIndex([o.content for o in raws if o.in_quote is None])
+    raws += [r for r in _labelled(doc, real) if next(said.overlapping(*r.content), None) is None]
     raws = beliefs.outside_statements(raws)
     for r in raws:
         anchor = _cue_ancestor(r.cue) if not r.own_subject else None
@@ -517,7 +495,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     if _negated(cue, quotes) or (cue.dep_ == "conj" and not _subject(cue) and _negated(cue.head, quotes)):
         return None  # "could not confirm", "did not say": a report of silence, not a statement
     subj = _subject(cue)
-    if subj is not None and any(q[0] <= subj.idx < q[1] and not q[0] <= cue.idx < q[1] for q in real):
+    if subj is not None and any(not q[0] <= cue.idx < q[1] for q in real.containing(subj.idx)):
         # "“... Total chaos,” said X": the parser took the quote's last noun for a second subject
         subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > cue.i), None) or \
             _name_before(doc, cue, real)
@@ -598,8 +576,12 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     if content is not None and own and real and not re.search(r"\bthat\b", text[cue.idx:content[0]]):
         # “Q,” X told Y, after ...: a quotation just before the speaker is the content, not a later clause
         start = min([t.idx for t in subj.subtree] + [cue.idx])
-        if any(q[1] <= start and re.fullmatch(r",?[ \u00a0]*", text[q[1]:start]) and "," in text[q[1] - 3:start]
-               and _opens_sentence(text, q[0]) for q in real):
+        lo = start  # a quotation ending here, or before spaces and a comma
+        while lo > 0 and text[lo - 1] in " \u00a0":
+            lo -= 1
+        lo -= lo > 0 and text[lo - 1] == ","
+        if any(re.fullmatch(r",?[ \u00a0]*", text[q[1]:start]) and "," in text[q[1] - 3:start]
+               and _opens_sentence(text, q[0]) for q in real.ending_in(lo, start)):
             content = None
     if content is None:
         content = _left_content(doc, cue, subj)
@@ -616,7 +598,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
     for c in cue.children:
         if c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "aux", "neg", "agent", "nsubj", "attr", "prt") and \
                 (content is None or not _overlaps(_subtree(c), content)) and c.lower_ not in CLAUSE_PREPS and \
-                not any(q[0] <= c.idx < q[1] for q in real):  # a quoted word the parser hung on the cue
+                not real.inside(c.idx):  # a quoted word the parser hung on the cue
             block_toks.extend(c.subtree)
     if content is not None and content[0] > cue.idx:  # keep the attribution words on the cue's side of the content
         block_toks = [t for t in block_toks if t.idx < content[0]] or [cue]
@@ -624,7 +606,7 @@ def _verb_statement(doc: Doc, cue: Token, lemma: str, quotes, real) -> _Raw | No
         block_toks = [t for t in block_toks if t.idx >= content[1]] or [cue]
     block = (min(t.idx for t in block_toks), max(t.idx + len(t.text) for t in block_toks))
     direct = False
-    quoted_cue = any(q[0] < cue.idx < q[1] for q in real)
+    quoted_cue = real.inside(cue.idx, strict=True)
     q = _inside(content, real) if content and not quoted_cue else None
     if not quoted_cue and (content is None or q is not None or content[1] - content[0] < 3):
         near = _quote_near(text, real, block)
@@ -723,7 +705,7 @@ def _is_citing(tok: Token) -> bool:
 def _name_before(doc: Doc, cue: Token, real) -> Token | None:
     """The proper name between a quotation and its cue (“...,” Rep. Jane Roe (D-Md.) said)."""
     for t in reversed(doc[cue.sent.start:cue.i]):
-        if any(q[0] <= t.idx < q[1] for q in real):
+        if real.inside(t.idx):
             return None
         if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat") and t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
             return t
@@ -734,7 +716,8 @@ def _name_after_quote(doc: Doc, cue: Token, real) -> list[Token]:
     """“...,” Police Chief Tom Harlan said — when the parser lost the subject between a quotation and its cue,
     the name just before the cue is the speaker (only names, titles and punctuation may stand between)."""
     text = _text(doc)
-    q = next((q for q in real if q[1] <= cue.idx and re.fullmatch(r"[^\n\"\u201c\u201d]{1,80}", text[q[1]:cue.idx])), None)
+    q = next((q for q in SpanIndex.of(real).ending_in(cue.idx - 80, cue.idx - 1)
+              if re.fullmatch(r"[^\n\"\u201c\u201d]{1,80}", text[q[1]:cue.idx])), None)
     prev = doc[cue.i - 1] if cue.i > 0 else None
     if q is None or prev is None or prev.pos_ not in ("PROPN", "NOUN") or prev.idx < q[1]:
         return []
@@ -750,7 +733,7 @@ def _name_after_quote(doc: Doc, cue: Token, real) -> list[Token]:
 def _negated(cue: Token, quotes) -> bool:
     """"did not say", "could not yet confirm": a negation just before the verb (not a quoted "not" the parser
     hung on the cue)."""
-    return any(c.dep_ == "neg" and 1 <= cue.i - c.i <= 3 and not any(q[0] <= c.idx < q[1] for q in quotes)
+    return any(c.dep_ == "neg" and 1 <= cue.i - c.i <= 3 and not SpanIndex.of(quotes).inside(c.idx)
                and not any(t.is_punct for t in c.doc[c.i:cue.i]) for c in cue.children)
 
 
@@ -818,21 +801,27 @@ def _merge(doc: Doc, raws: list[_Raw], quotes: list[tuple[int, int]]) -> list[_R
             left = r.cue.left_edge
             cut = doc[left.i - 1] if left.i > 0 and doc[left.i - 1].dep_ == "cc" else left
             if cut.idx > head.content[0]:
-                head.content = (head.content[0], len(text[:cut.idx].rstrip(" ,;")))
+                end = cut.idx
+                while end > 0 and text[end - 1] in " ,;":
+                    end -= 1
+                head.content = (head.content[0], end)
         keep.append(r)
-    _follow_on_quotes(text, keep, [q for q in quotes if is_real_quote(text, q)])
+    _follow_on_quotes(text, keep, SpanIndex(q for q in quotes if is_real_quote(text, q)))
+    told = SpanIndex([o.content for o in keep if o.in_quote is None], [o for o in keep if o.in_quote is None])
+    order = {id(o): n for n, o in enumerate(keep)}
     for r in keep:
         if r.in_quote is not None:
-            outer = next((o for o in keep if o is not r and o.in_quote is None
-                          and o.content[0] <= r.cue.idx < o.content[1]), None)
+            outer = min((told.items[i] for i in told.containing_at(r.cue.idx)), key=lambda o: order[id(o)], default=None)
             r.reported_by = r.reported_by or outer
     # a speaker quoting their own statement ("“..., Amnesty said today, ...,” the statement read") is one statement
     keep = [r for r in keep if not (r.in_quote and isinstance(r.reported_by, _Raw) and r.speaker and r.reported_by.speaker
                                     and r.speaker.name == r.reported_by.speaker.name)]
     out = []
+    speech = [o for o in keep if o.own_subject and o.mode == "speech"]
+    starts = SpanIndex([o.content for o in speech], speech)
     for r in keep:
-        inner = [o for o in keep if o is not r and r.content[0] <= o.content[0] < r.content[1]
-                 and r.content[0] <= o.cue.idx < r.content[1] and o.own_subject and o.mode == "speech"]
+        inner = [o for o in (starts.items[i] for i in starts.starting_in_at(r.content[0], r.content[1] - 1))
+                 if o is not r and r.content[0] <= o.cue.idx < r.content[1]]
         covered = _covered(r.content, [x for o in inner for x in (o.content, o.block) if x])
         if inner and covered >= 0.8:
             for o in inner:
@@ -855,9 +844,11 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
     """Statements of one parsed document; ids are f"{prefix}{n}" from 1."""
     text = _text(doc)
     got = doc._.cl_quotes if Doc.has_extension("cl_quotes") else None
-    quotes = [tuple(q) for q in got] if got is not None else find_quotes(text)  # lists after n_process
+    quotes = SpanIndex(got if got is not None else find_quotes(text))  # lists after n_process
     found = _raw_statements(doc, quotes)
-    _resolve_speakers(doc, found, actors.parties_in(text))
+    parties = actors.parties_in(text)
+    _resolve_speakers(doc, found, parties)
+    acronyms = actors.defined_acronyms(text)
     raws = _merge(doc, found, quotes)
     out: list[Statement] = []
     ids: dict[int, str] = {}
@@ -868,7 +859,8 @@ def extract(doc: Doc, published: date | None = None, prefix: str = "S") -> list[
         relayer = r.reported_by
         if isinstance(relayer, _Raw):
             relayer = relayer.speaker.name if relayer.speaker else None
-        st = Statement(speaker=r.speaker or Speaker(name="unknown"), cue=text[r.cue_span[0]:r.cue_span[1]],
+        speaker = actors.canonical_speaker(r.speaker, acronyms, parties) if r.speaker else Speaker(name="unknown")
+        st = Statement(speaker=speaker, cue=text[r.cue_span[0]:r.cue_span[1]],
                        content=Span.of(text, *r.content), quote="direct" if r.direct else "indirect",
                        cue_span=Span.of(text, *r.cue_span), date=date_value, date_span=date_span,
                        channel=_channel(text, r), reported_by=relayer, id=f"{prefix}{len(out) + 1}", mode=r.mode)

@@ -7,13 +7,16 @@ they never land after publication; explicit dates ("4 October", "October 4, 2020
 from __future__ import annotations
 
 import calendar
+import logging
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from . import vocabulary
 from .models import Span
 
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS = {name: i for i, name in enumerate(vocabulary.WEEKDAYS)}
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -45,6 +48,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ago", re.compile(r"\b(?P<n>\d+|two|three|four|five|six|seven|ten|a)\s+(?P<u>day|week|month|year)s?\s+ago\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|during|by|until)\s+(?:early\s+|late\s+|mid-?)?(?P<y>(?:19|20)\d{2})\b")),
 ]
+log = logging.getLogger(__name__)
 _NUM = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
@@ -148,6 +152,26 @@ def _resolve_match(kind: str, m: re.Match, published: date | None) -> tuple[str,
     return None
 
 
+def _resolve_in_range(kind: str, m: re.Match, published: date | None) -> tuple[str, str, str | None] | None:
+    """`_resolve_match`, with a date outside years 1-9999 ("99999999 days ago", "yesterday" in year 1)
+    dropped with a logged warning instead of failing the document."""
+    try:
+        got = _resolve_match(kind, m, published)
+    except (OverflowError, ValueError):
+        got = ("", "", None)
+    if got is not None and not _in_range(got[0]):
+        log.warning("date %r is out of range (years 1-9999) against publication date %s; dropped",
+                    m.group(0)[:80], published)
+        return None
+    return got
+
+
+def _in_range(value: str) -> bool:
+    """A YYYY, YYYY-MM or YYYY-MM-DD value between years 1 and 9999."""
+    m = re.fullmatch(r"(-?\d+)(?:-\d{2}){0,2}", value)
+    return bool(m) and 1 <= int(m.group(1)) <= 9999
+
+
 def _as_date(published) -> date | None:
     if isinstance(published, datetime):
         return published.date()
@@ -164,20 +188,21 @@ def find_dates(text: str, published: date | None, start: int = 0, end: int | Non
     published = _as_date(published)
     end = len(text) if end is None else end
     window = text[start:end]
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint, in text order: only the last one starting before e can overlap
     found: list[DateMention] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(window):
             s, e = m.start() + start, m.end() + start
-            if any(s < te and ts < e for ts, te in taken):
+            i = bisect_left(taken, (e,))
+            if i and taken[i - 1][1] > s:
                 continue
-            got = _resolve_match(kind, m, published)
+            got = _resolve_in_range(kind, m, published)
             if got is None:
                 continue
             value, precision, end_value = got
             if published and precision == "day" and value > published.isoformat():
                 continue  # never in the future of publication
-            taken.append((s, e))
+            insort(taken, (s, e))
             found.append(DateMention(Span.of(text, s, e), value, precision, end_value))
     return sorted(found, key=lambda x: x.span.start)
 

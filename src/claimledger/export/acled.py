@@ -18,7 +18,7 @@ import io
 import time
 
 from .. import gazetteer
-from .acled_codes import (ACT_TO_ACLED, CIVILIANS, DISORDER, EXPLOSIONS, STRATEGIC, VAC, acled_type,  # noqa: F401
+from .acled_codes import (CIVILIANS, DISORDER, EXPLOSIONS, STRATEGIC, VAC, acled_type,  # noqa: F401
                           event_date, explosive_subtype, fatalities, inter_code, interaction, note, unidentified)
 from .common import (LedgerIndex, _perpetrators, _verifiers, csv_cell, incident_acts, incident_place,
                      latest_possible_date, safe_url)

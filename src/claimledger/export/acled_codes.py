@@ -10,25 +10,10 @@ import re
 from datetime import date as Date
 
 from .. import actors
+from ..vocabulary import acled as act_acled
 from .places import vocabulary
 
 EXPLOSIONS, VAC, STRATEGIC = "Explosions/Remote violence", "Violence against civilians", "Strategic developments"
-ACT_TO_ACLED = {
-    "shelling": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "missile_strike": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "airstrike": (EXPLOSIONS, "Air/drone strike"),
-    "drone_strike": (EXPLOSIONS, "Air/drone strike"),
-    "use_of_prohibited_weapon": (EXPLOSIONS, "Shelling/artillery/missile attack"),
-    "attack_on_civilians": (VAC, "Attack"),
-    "killing": (VAC, "Attack"),
-    "detention": (VAC, "Abduction/forced disappearance"),
-    "looting": (STRATEGIC, "Looting/property destruction"),
-    "displacement": (STRATEGIC, "Other"),
-    "planned_attack": (STRATEGIC, "Other"),
-    "threat": (STRATEGIC, "Other"),
-    "genocidal_intent": (STRATEGIC, "Other"),
-    "other": (STRATEGIC, "Other"),
-}
 # words in a weapon's name or category that make an attack an explosive one, and its ACLED sub-type
 _EXPLOSIVE_WORDS = (
     ("chemical", "Chemical weapon"), ("chlorine", "Chemical weapon"), ("sarin", "Chemical weapon"),
@@ -57,7 +42,7 @@ def explosive_subtype(weapons: list) -> str | None:
 
 def acled_type(act: str, weapons: list) -> tuple[str, str]:
     """(event_type, sub_event_type) for one of our acts."""
-    event_type, sub = ACT_TO_ACLED.get(act, ACT_TO_ACLED["other"])
+    event_type, sub = act_acled(act)
     explosive = explosive_subtype(weapons)
     if act in ("attack_on_civilians", "killing", "use_of_prohibited_weapon") and explosive:
         return EXPLOSIONS, explosive

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..vocabulary import priority
+
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,12 +71,14 @@ class LedgerIndex:
         return [self.docs[i] for i in dict.fromkeys(ids) if i in self.docs]
 
     def claim_text(self, allegation: dict, limit: int = 500) -> str:
-        """What was alleged, in the source's words (the first alleging statement's content)."""
+        """What was alleged, in the source's words (the first alleging statement's content, or the outlet's own
+        sentence for a narrated allegation)."""
         for s in self.statements_of(allegation):
             text = ((s.get("content") or {}).get("text") or "").strip()
             if text:
                 return _clip(" ".join(text.split()), limit)
-        return summary(allegation)
+        told = ((allegation.get("span") or {}).get("text") or "").strip() if allegation.get("narrated") else ""
+        return _clip(" ".join(told.split()), limit) if told else summary(allegation)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -90,15 +94,12 @@ def summary(allegation: dict) -> str:
 
 
 # Acts in order of specificity: an incident is typed by its most specific alleged act.
-ACT_PRIORITY = ("airstrike", "drone_strike", "missile_strike", "shelling", "use_of_prohibited_weapon",
-                "attack_on_civilians", "killing", "detention", "looting", "displacement", "planned_attack",
-                "threat", "genocidal_intent", "other")
 
 
 def incident_acts(index: LedgerIndex, inc: dict) -> list[str]:
     """Acts alleged in the incident (denials excluded), most specific first."""
     acts = {a.get("act") or "other" for a in index.incident_allegations(inc) if not a.get("denial")}
-    return sorted(acts, key=lambda a: ACT_PRIORITY.index(a) if a in ACT_PRIORITY else len(ACT_PRIORITY))
+    return sorted(acts, key=priority)
 
 
 def incident_place(index: LedgerIndex, inc: dict) -> dict:

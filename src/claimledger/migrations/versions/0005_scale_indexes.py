@@ -1,7 +1,7 @@
 """scale: indexes for what the report, the review and the exports read
 
-Revision ID: 0003_scale_indexes
-Revises: 0002
+Revision ID: 0005_scale_indexes
+Revises: 0004_search
 Create Date: 2026-12-01 21:50:00
 
 Status, actor, act, date, place (latitude, longitude) and document: the columns a ledger of a million
@@ -10,8 +10,8 @@ allegations is filtered and joined on. Indexes only; no data changes.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0003_scale_indexes'
-down_revision = '0002'
+revision = '0005_scale_indexes'
+down_revision = '0004_search'
 branch_labels = None
 depends_on = None
 
@@ -23,7 +23,7 @@ INDEXES = [  # (name, table, columns)
     ('ix_assessments_verifier', 'assessments', ['verifier']),
     ('ix_places_lat_lon', 'places', ['lat', 'lon']),
 ]
-# the workspace's migration makes these too (same names): made here only where missing, and left on downgrade
+# 0003_users makes these too (same names): made here only where missing, and left to it on downgrade
 SHARED = [
     ('ix_allegations_act', 'allegations', ['act']),
     ('ix_allegations_perpetrator', 'allegations', ['perpetrator']),
