@@ -4,8 +4,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench_ingest", "bench_geo", "bench_statements", "bench_pipeline", "bench_incidents", "bench_report",
-           "bench_longdocs", "bench_web"]
+BENCHES = ["bench_ingest", "bench_geo", "bench_statements", "bench_pipeline", "bench_parallel", "bench_incidents",
+           "bench_report", "bench_longdocs", "bench_web"]
 
 
 def main(argv: list[str]) -> int:

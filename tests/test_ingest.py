@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from claimledger import db, ingest
+from claimledger import audit, db, ingest
 from claimledger.models import Document
 
 ARTICLE = """Power cut after strike on substation, officials say
@@ -264,7 +264,7 @@ def test_ingest_sigkill_mid_batch_then_rerun_stores_each_once(db_url, tmp_path):
         (corpus / f"{i:04d}.txt").write_text(f"Report {i}\n\nThe district office said shelling damaged {i} homes "
                                              f"in the village of test number {i}.\n", encoding="utf-8")
     engine = db.connect(db_url)
-    cmd = [sys.executable, "-m", "claimledger.cli", "ingest", "--db", db_url, str(corpus)]
+    cmd = [sys.executable, "-m", "claimledger.cli", "ingest", "--db", db_url, "--batch-size", "50", str(corpus)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def count():
@@ -278,12 +278,33 @@ def test_ingest_sigkill_mid_batch_then_rerun_stores_each_once(db_url, tmp_path):
     proc.wait()
     partial = count()
     assert 0 < partial < n, "the kill should land mid-batch"
+    assert partial % 50 == 0, "whole batches are committed, the open one is lost"
     rerun = subprocess.run(cmd, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     with engine.connect() as conn:
         hashes = conn.execute(select(db.documents.c.content_hash)).scalars().all()
     assert len(hashes) == n and len(set(hashes)) == n
+    with engine.connect() as conn:  # every document is vouched for by the batch entry that stored it
+        assert audit.verify(conn) + audit.verify_records(conn) == []
     engine.dispose()
+
+
+def test_ingest_batch_stores_each_content_once_with_one_audit_entry(engine, tmp_path):
+    f = tmp_path / "batch.jsonl"
+    texts = ["The council said a shell hit the library.", "The council said a shell hit the library.",
+             "Police said a car bomb exploded near the station.", "Farmers said a drone struck a barn."]
+    f.write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    result = ingest.ingest(engine, [str(f)], batch_size=3)
+    assert len(result.stored) == 3 and [src.rsplit(":", 1)[1] for src, _ in result.duplicates] == ["2"]
+    assert result.duplicates[0][1] == result.stored[0]
+    again = ingest.ingest(engine, [str(f)], batch_size=3)
+    assert again.stored == [] and len(again.duplicates) == 4
+    with engine.connect() as conn:
+        entries = conn.execute(select(db.audit_log.c.record_id, db.audit_log.c.change)
+                               .where(db.audit_log.c.action == "ingest")).all()
+        assert audit.verify(conn) + audit.verify_records(conn) == []
+    # a batch of two new documents, then a batch of one: one entry each
+    assert [(rid, len(c.get("documents", [c]))) for rid, c in entries] == [(None, 2), (str(result.stored[2]), 1)]
 
 
 # --- bounded readers -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import sys
 
 from sqlalchemy import select
 
-from claimledger import db, export, ingest, parts, pipeline
+from claimledger import audit, db, export, ingest, parts, pipeline
 
 ARTICLE = """Shelling damages hospital in river town, officials say
 By Petra Lind, Danube Post
@@ -154,6 +154,33 @@ def test_pipeline_analyst_decisions_survive_reanalysis_of_every_document(engine,
 
     with engine.connect() as conn:  # every rewrite of the incidents went through the audit log
         assert audit.verify(conn) == [] and audit.verify_records(conn) == []
+
+
+def test_pipeline_a_document_that_fails_in_a_batch_is_marked_and_the_others_stored(engine, tmp_path, monkeypatch):
+    f = tmp_path / "three.jsonl"
+    f.write_text("".join(json.dumps({"id": f"v{i}", "text": ARTICLE.replace("three nurses", f"{n} nurses"),
+                                     "published": "2024-06-04"}) + "\n" for i, n in enumerate(("two", "four", "five"))))
+    ingest.ingest(engine, [str(f)])
+    real = pipeline.analyze_parsed
+
+    def flawed(spacy_doc, document_id, published, reported_by=None):
+        if document_id == 3:
+            raise ValueError("a stage broke")
+        result = real(spacy_doc, document_id, published, reported_by)
+        if document_id == 2:  # two statements with one id: the database refuses the batch holding them
+            result.statements[1].id = result.statements[0].id
+        return result
+
+    monkeypatch.setattr(pipeline, "analyze_parsed", flawed)
+    summary = pipeline.analyze(engine, batch_size=3)
+    assert summary.documents == 1
+    reasons = dict(summary.failed)
+    assert reasons[3] == "ValueError: a stage broke" and reasons[2].startswith("could not store: IntegrityError")
+    with engine.connect() as conn:
+        status = dict(conn.execute(select(db.documents.c.id, db.documents.c.analysis_status)).all())
+        stored = set(conn.execute(select(db.statements.c.document_id)).scalars())
+        assert audit.verify(conn) + audit.verify_records(conn) == []
+    assert status == {1: "analyzed", 2: "failed", 3: "failed"} and stored == {1}
 
 
 WIRE = ("    Gunmen stormed a police post on the outskirts of Port\n"

@@ -86,6 +86,12 @@ def document_records(document_id: int) -> list[Scope]:
             for k in ("statement", "place", "allegation", "assessment")]
 
 
+def batch_records(document_ids: list[int]) -> list[Scope]:
+    """Scopes for the machine records of several documents (a batch stored in one transaction)."""
+    ids = list(document_ids)
+    return [Scope(k, KINDS[k].table.c.document_id.in_(ids)) for k in ("statement", "place", "allegation", "assessment")]
+
+
 def evidence_records(sha256: str, record_type: str, record_id: str) -> list[Scope]:
     """Scopes for one stored file and its link to one record."""
     link = db.evidence_links.c

@@ -41,10 +41,12 @@ def _meta(title, outlet, author, published, url) -> dict:
     return {k: v for k, v in dict(title=title, outlet=outlet, author=author, published=published, url=url).items() if v}
 
 
-def _ingest(engine, inputs: list[str], meta: dict, opts: ingest_mod.FetchOptions, encoding: str | None):
+def _ingest(engine, inputs: list[str], meta: dict, opts: ingest_mod.FetchOptions, encoding: str | None,
+            batch_size: int = ingest_mod.BATCH_SIZE):
     with _progress() as progress:
         task = progress.add_task("ingesting", total=None)
-        result = ingest_mod.ingest(engine, inputs, meta, opts, encoding, on_item=lambda _: progress.advance(task))
+        result = ingest_mod.ingest(engine, inputs, meta, opts, encoding, on_item=lambda _: progress.advance(task),
+                                   batch_size=batch_size)
     table = Table(title="ingest", show_header=True)
     for col in ("stored", "duplicates", "errors", "warnings"):
         table.add_column(col, justify="right")
@@ -68,11 +70,14 @@ def ingest(inputs: list[str] = typer.Argument(..., help="Files, directories, URL
            encoding: Optional[str] = typer.Option(None, help="Encoding of plain-text input [default: UTF-8]."),
            max_bytes: int = typer.Option(ingest_mod.MAX_BYTES, help="Largest input accepted."),
            timeout: float = typer.Option(15.0, help="Seconds a URL may take in all (retries, redirects, body)."),
-           retries: int = typer.Option(3, help="Attempts per URL.")) -> None:
+           retries: int = typer.Option(3, help="Attempts per URL."),
+           batch_size: int = typer.Option(ingest_mod.BATCH_SIZE, "--batch-size", min=1,
+                                          help="Documents stored per transaction (a crash loses at most one "
+                                               "batch, which the next run stores).")) -> None:
     """Store documents (each once, by content) and report what could not be read."""
     engine = db.connect(database)
     opts = ingest_mod.FetchOptions(timeout=timeout, retries=retries, max_bytes=max_bytes)
-    result = _ingest(engine, inputs, _meta(title, outlet, author, published, url), opts, encoding)
+    result = _ingest(engine, inputs, _meta(title, outlet, author, published, url), opts, encoding, batch_size)
     raise typer.Exit(1 if result.errors else 0)
 
 
@@ -83,7 +88,12 @@ def analyze(inputs: list[str] = typer.Argument(None, help="Inputs to ingest firs
                                                    help="Database URL [default: a temporary SQLite file]."),
             all_documents: bool = typer.Option(False, "--all", help="Re-analyse every stored document."),
             published: Optional[str] = typer.Option(None, help="Publication date for plain-text input."),
-            workers: int = typer.Option(1, help="Processes for parsing large batches."),
+            workers: int = typer.Option(1, help="Local worker processes for the analysis (one writer stores "
+                                                "their results)."),
+            dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
+                                               help="Analyse on a Dask cluster: a scheduler address "
+                                                    "(tcp://host:8786) or local:N for N local worker processes."),
+            batch_size: int = typer.Option(200, "--batch-size", min=1, help="Documents stored per transaction."),
             max_bytes: int = typer.Option(ingest_mod.MAX_BYTES, help="Largest input accepted.")) -> None:
     """Ingest the inputs, run every pipeline stage, and write the ledger JSON."""
     from . import export, pipeline
@@ -94,13 +104,15 @@ def analyze(inputs: list[str] = typer.Argument(None, help="Inputs to ingest firs
         ids = None
         if inputs:
             result = _ingest(engine, inputs, _meta(None, None, None, published, None),
-                             ingest_mod.FetchOptions(max_bytes=max_bytes), None)
+                             ingest_mod.FetchOptions(max_bytes=max_bytes), None, batch_size)
             problems = result.errors
             ids = None if all_documents else sorted(set(result.stored) | {i for _, i in result.duplicates})
         with _progress() as progress:
-            task = progress.add_task("analysing", total=len(ids) if ids is not None else None)
+            task = progress.add_task("analysing", total=None)
             summary = pipeline.analyze(engine, ids, only_pending=not all_documents and ids is None,
-                                       progress=lambda n: progress.advance(task, n), workers=workers)
+                                       progress=lambda n: progress.advance(task, n), workers=workers,
+                                       dask=dask, batch_size=batch_size,
+                                       on_total=lambda n: progress.update(task, total=n))
         console.print(f"analysed {summary.documents} documents: {summary.statements} statements, "
                       f"{summary.allegations} allegations, {summary.assessments} assessments, "
                       f"{summary.places} places, {summary.incidents} incidents")

@@ -46,7 +46,8 @@ documents = Table(
     Column("source_kind", String(16)),
     Column("ingested_at", DateTime(timezone=True), nullable=False, default=utcnow),
     Column("ingest_run_id", Integer, ForeignKey("ingest_runs.id")),
-    Column("analysis_status", String(16), nullable=False, default="pending"),  # pending | analyzed | skipped | failed
+    # pending | analyzed | skipped | failed
+    Column("analysis_status", String(16), nullable=False, default="pending", index=True),
     Column("analysis_note", Text),
 )
 
@@ -99,22 +100,25 @@ def _record_table(name: str, *extra: Column) -> Table:
 
 statements = _record_table(
     "statements",
-    Column("speaker", Text), Column("cue", String(128)), Column("quote", String(16)),
+    Column("speaker", Text, index=True), Column("cue", String(128)), Column("quote", String(16)),
     Column("start", Integer), Column("end", Integer),
 )
 allegations = _record_table(
     "allegations",
-    Column("act", String(64)), Column("perpetrator", Text), Column("date", String(10)),
-    Column("lat", Float), Column("lon", Float),
+    Column("act", String(64)), Column("perpetrator", Text),  # act, perpetrator, date: indexed below
+    Column("date", String(10)), Column("lat", Float), Column("lon", Float),
+    Index("ix_allegations_lat_lon", "lat", "lon"),
 )
 assessments = _record_table(
     "assessments",
-    Column("allegation_id", String(128), index=True), Column("verifier", Text), Column("status", String(32)),
+    Column("allegation_id", String(128), index=True), Column("verifier", Text, index=True),
+    Column("status", String(32), index=True),
 )
 places = _record_table(
     "places",
     Column("name", Text), Column("start", Integer), Column("end", Integer),
     Column("lat", Float), Column("lon", Float), Column("precision", String(16)),
+    Index("ix_places_lat_lon", "lat", "lon"),
 )
 
 incidents = Table(
@@ -424,14 +428,25 @@ def replace_machine_records(conn, table: Table, document_id: int, run_id: int | 
 
     Records whose id an analyst edited are not overwritten; `records` may be a stream (a long document's),
     written `batch` at a time. Returns the number written."""
+    return replace_machine_records_many(conn, table, {document_id: (run_id, records)}, batch)
+
+
+def replace_machine_records_many(conn, table: Table, by_document: dict[int, tuple[int | None, Iterable[dict]]],
+                                 batch: int = 2000) -> int:
+    """`replace_machine_records` for many documents at once ({document id: (run id, records)}): one DELETE
+    and multi-row INSERTs of `batch` rows. Returns the number written."""
     from sqlalchemy import delete, select
 
-    edited = set(conn.execute(select(table.c.id).where(table.c.document_id == document_id,
+    if not by_document:
+        return 0
+    ids = list(by_document)
+    edited = set(conn.execute(select(table.c.id).where(table.c.document_id.in_(ids),
                                                        table.c.edited.is_(True))).scalars())
-    conn.execute(delete(table).where(table.c.document_id == document_id, table.c.edited.is_(False)))
+    conn.execute(delete(table).where(table.c.document_id.in_(ids), table.c.edited.is_(False)))
     written = 0
-    rows = (dict(id=r["id"], document_id=document_id, run_id=run_id, data=r, edited=False, version=1,
-                 **_columns(table, r)) for r in records if r["id"] not in edited)
+    rows = (dict(id=r["id"], document_id=doc_id, run_id=run_id, data=r, edited=False, version=1,
+                 **_columns(table, r))
+            for doc_id, (run_id, records) in by_document.items() for r in records if r["id"] not in edited)
     while chunk := list(islice(rows, batch)):
         conn.execute(table.insert(), chunk)
         written += len(chunk)

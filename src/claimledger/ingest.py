@@ -1,7 +1,7 @@
 """Ingestion: plain text, HTML, RSS/Atom, JSONL and URL lists become stored `Document`s.
 
 Readers are generators of `Document` or `Problem`, so one bad input is reported with its path (and line)
-and the rest of the batch goes on. `store` commits each document in its own transaction; the same
+and the rest of the batch goes on. `store_documents` commits a batch of documents a transaction; the same
 content (hash of the normalised text) is stored once, so an interrupted run can simply be repeated.
 """
 from __future__ import annotations
@@ -133,21 +133,25 @@ _SCRIPTS = tuple((lang, re.compile(pat)) for lang, pat in (
 
 def detect_language(text: str) -> str:
     """A small offline guess: the script for non-Latin text, else the best stop-word match; 'und' if unsure."""
+    from collections import Counter
+
     sample = text[:4000]
-    letters = len(re.findall(r"[^\W\d_]", sample)) or 1
-    counts = {lang: len(pat.findall(sample)) for lang, pat in _SCRIPTS}
-    latin = len(re.findall(r"[A-Za-z]", sample))
-    script, n = max(counts.items(), key=lambda kv: kv[1])
-    if n > latin and n / letters > 0.3:
-        if script == "ru" and counts["uk"] > n * 0.02:
-            return "uk"
-        if script == "ar" and counts["fa"] > n * 0.02:
-            return "fa"
-        return script
+    if not sample.isascii():  # ASCII holds no letter of another script (the common case, skipped fast)
+        letters = len(re.findall(r"[^\W\d_]", sample)) or 1
+        counts = {lang: len(pat.findall(sample)) for lang, pat in _SCRIPTS}
+        latin = len(re.findall(r"[A-Za-z]", sample))
+        script, n = max(counts.items(), key=lambda kv: kv[1])
+        if n > latin and n / letters > 0.3:
+            if script == "ru" and counts["uk"] > n * 0.02:
+                return "uk"
+            if script == "ar" and counts["fa"] > n * 0.02:
+                return "fa"
+            return script
     words = re.findall(r"[^\W\d_]+", sample.lower())
     if len(words) < 8:
         return "und"
-    scores = {lang: sum(w in stops for w in words) for lang, stops in _STOPSETS.items()}
+    seen = Counter(words)  # each stop word looked up once, not each word against each language
+    scores = {lang: sum(seen[w] for w in stops) for lang, stops in _STOPSETS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] >= 2 else "und"
 
@@ -596,66 +600,139 @@ def read_inputs(inputs: Iterable[str], meta: dict | None = None, opts: FetchOpti
 
 # --- storing -------------------------------------------------------------------------------------------
 
+BATCH_SIZE = 200  # documents stored per transaction
+
+
 def store_document(engine: Engine, doc: Document, run_id: int | None = None,
                    notes: list[str] | None = None) -> tuple[int, bool]:
     """Store one document in its own transaction. Returns (id, created); a duplicate returns the stored id.
+    Each value changed to be storable (`fit_document`) is added to `notes`."""
+    changed = fit_document(doc)
+    if notes is not None:
+        notes.extend(changed)
+    return store_documents(engine, [doc], run_id)[0]
 
-    Values are first made storable alike on SQLite and PostgreSQL (`db.fit_row`); each change is added to
-    `notes`, and the document's own fields are updated to what was stored."""
-    if doc.language is None:
-        doc.language = detect_language(doc.text)
+
+def fit_document(doc: Document) -> list[str]:
+    """Make the document's fields storable alike on SQLite and PostgreSQL (`db.fit_row`), in place; returns
+    a note per changed field (none the second time)."""
     row, changed = db.fit_row(db.documents, dict(
         external_id=doc.external_id, text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author,
         url=doc.url, language=doc.language, published_source=doc.published_source, source=doc.source,
         source_kind=doc.source_kind))
     for key, value in row.items():
         setattr(doc, key, value)
-    if notes is not None:
-        notes.extend(changed)
-    digest = content_hash(doc.text)
+    return changed
+
+
+def store_documents(engine: Engine, docs: list[Document], run_id: int | None = None) -> list[tuple[int, bool]]:
+    """Store a batch of documents in one transaction (one multi-row INSERT, one audit entry); returns
+    (id, created) for each, in order. The content hash is the idempotency key: content already stored, or
+    repeated in the batch, returns the id of the stored copy, so a batch lost to a crash is simply redone
+    by the next run. Raises when the batch cannot be stored (nothing of it is)."""
+    rows = [_row(doc, run_id) for doc in docs]
+    for attempt in (1, 2):
+        try:
+            with engine.begin() as conn:
+                ids = _insert_new(conn, rows)
+            break
+        except IntegrityError:  # another writer stored some of the same content first: it is known now
+            if attempt == 2:
+                raise
+    out, first = [], set()
+    for doc, row in zip(docs, rows):
+        doc_id, created = ids[row["content_hash"]]
+        created = created and row["content_hash"] not in first
+        first.add(row["content_hash"])
+        if created:
+            doc.id = doc_id
+        out.append((doc_id, created))
+    return out
+
+
+def _row(doc: Document, run_id: int | None) -> dict:
+    if doc.language is None:
+        doc.language = detect_language(doc.text)
+    fit_document(doc)
     raw = doc.raw if doc.raw is not None else doc.text.encode("utf-8")
-    with engine.connect() as conn:
-        existing = conn.execute(select(db.documents.c.id).where(db.documents.c.content_hash == digest)).scalar()
-    if existing is not None:
-        return existing, False
-    try:
-        with engine.begin() as conn:
-            w = watch(conn, [Scope("document", db.documents.c.content_hash == digest)])
-            doc_id = conn.execute(db.documents.insert(), dict(
-                row, content_hash=digest, sha256=hashlib.sha256(raw).hexdigest(), raw=raw,
-                published=doc.published, ingest_run_id=run_id,
-                analysis_status="pending", ingested_at=db.utcnow())).inserted_primary_key[0]
-            append_event(conn, "claimledger", "ingest", "document", str(doc_id),
-                         {"sha256": hashlib.sha256(raw).hexdigest(), "source": doc.source, "title": doc.title},
-                         watch=w)
-    except IntegrityError:  # another writer stored the same content first
-        with engine.connect() as conn:
-            return conn.execute(select(db.documents.c.id).where(db.documents.c.content_hash == digest)).scalar_one(), False
-    doc.id = doc_id
-    return doc_id, True
+    return dict(external_id=doc.external_id, content_hash=content_hash(doc.text), sha256=hashlib.sha256(raw).hexdigest(),
+                raw=raw, text=doc.text, title=doc.title, outlet=doc.outlet, author=doc.author, url=doc.url,
+                language=doc.language, published=doc.published, published_source=doc.published_source,
+                source=doc.source, source_kind=doc.source_kind, ingest_run_id=run_id, analysis_status="pending")
+
+
+def _ids_of(conn, digests: list[str]) -> dict[str, int]:
+    c = db.documents.c
+    return dict(conn.execute(select(c.content_hash, c.id).where(c.content_hash.in_(digests))).all())
+
+
+def _insert_new(conn, rows: list[dict]) -> dict[str, tuple[int, bool]]:
+    """{content hash: (id, created)} after inserting the rows whose content is not stored yet."""
+    digests = list(dict.fromkeys(r["content_hash"] for r in rows))
+    w = watch(conn, [Scope("document", db.documents.c.content_hash.in_(digests))])
+    known = _ids_of(conn, digests)
+    new, seen = [], set(known)
+    now = db.utcnow()
+    for r in rows:
+        if r["content_hash"] not in seen:
+            seen.add(r["content_hash"])
+            new.append(dict(r, ingested_at=now))
+    out = {h: (i, False) for h, i in known.items()}
+    if not new:
+        return out
+    made = conn.execute(db.documents.insert().returning(db.documents.c.id, db.documents.c.content_hash), new)
+    out.update({h: (i, True) for i, h in made})
+    entries = [{"id": out[r["content_hash"]][0], "sha256": r["sha256"], "source": r["source"], "title": r["title"]}
+               for r in new]
+    one = str(entries[0]["id"]) if len(entries) == 1 else None
+    change = ({k: v for k, v in entries[0].items() if k != "id"} if one else {"documents": entries})
+    append_event(conn, "claimledger", "ingest", "document", one, change, watch=w)
+    return out
 
 
 def ingest(engine: Engine, inputs: list[str], meta: dict | None = None, opts: FetchOptions | None = None,
            encoding: str | None = None, on_item: Callable[[Document | Problem], None] | None = None,
-           stdin=None) -> IngestResult:
-    """Read every input and store each document; problems are collected, never raised."""
+           stdin=None, batch_size: int = BATCH_SIZE) -> IngestResult:
+    """Read every input and store the documents, `batch_size` a transaction; problems are collected, never
+    raised. `on_item` is called for each problem as found and each document once stored."""
     result = IngestResult()
     with engine.begin() as conn:
         result.run_id = conn.execute(db.ingest_runs.insert().values(inputs=list(inputs))).inserted_primary_key[0]
+    batch: list[Document] = []
+
+    def flush() -> None:
+        for doc in batch:
+            result.problems.extend(Problem(doc.source or "?", f"normalised {n}", level="warning")
+                                   for n in fit_document(doc))
+        try:
+            stored = store_documents(engine, batch, result.run_id)
+        except Exception:  # find the document that cannot be stored: the others are stored on their own
+            stored = []
+            for doc in batch:
+                try:
+                    stored.append(store_document(engine, doc, result.run_id))
+                except Exception as exc:
+                    result.problems.append(Problem(doc.source or "?", f"could not store: {db.short_error(exc)}"))
+                    stored.append(None)
+        for doc, got in zip(batch, stored):
+            if got is not None:
+                (result.stored.append(got[0]) if got[1] else result.duplicates.append((doc.source or "?", got[0])))
+        for doc in batch:
+            if on_item:
+                on_item(doc)
+        batch.clear()
+
     for item in read_inputs(inputs, meta, opts, encoding, stdin=stdin):
         if isinstance(item, Problem):
             result.problems.append(item)
-        else:
-            notes: list[str] = []
-            try:
-                doc_id, created = store_document(engine, item, result.run_id, notes)
-            except Exception as exc:
-                result.problems.append(Problem(item.source or "?", f"could not store: {db.short_error(exc)}"))
-            else:
-                (result.stored.append(doc_id) if created else result.duplicates.append((item.source or "?", doc_id)))
-            result.problems.extend(Problem(item.source or "?", f"normalised {n}", level="warning") for n in notes)
-        if on_item:
-            on_item(item)
+            if on_item:
+                on_item(item)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
     with engine.begin() as conn:
         conn.execute(db.ingest_runs.update().where(db.ingest_runs.c.id == result.run_id).values(
             finished_at=db.utcnow(), stored=len(result.stored), duplicates=len(result.duplicates),
