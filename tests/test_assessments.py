@@ -567,3 +567,23 @@ def test_a_verifier_that_cannot_verify_the_reports_it_cites_asserts_nothing(nlp)
                "herders in Maro", kind=VERIFIER)]
     got = run(nlp, text, ss, [alg("A1", ["S1"], "killing", "soldiers", ["Maro"])])
     assert "A1" not in got or got["A1"].status == "insufficient_evidence"
+
+
+def test_assess_reads_a_parsed_documents_own_parse_and_parses_nothing_again(nlp, monkeypatch):
+    from claimledger.assessments import stance
+
+    text = ("Officials said drones hit flats in Odesa on Friday. "
+            "Human Rights Watch said it could not independently verify the officials' account.")
+    ss = [stmt(text, "S1", "Officials", "drones hit flats in Odesa on Friday"),
+          stmt(text, "S2", "Human Rights Watch", "it could not independently verify the officials' account",
+               kind=VERIFIER)]
+    algs = [alg("A1", ["S1"], "drone_strike", None, ["Odesa"], ["drones"])]
+    expected = run(nlp, text, ss, algs)["A1"].status  # a tokenised document: the stance step parses the sentence
+    assert expected == "insufficient_evidence"
+
+    def parse_again(_text):
+        raise AssertionError("the sentence was parsed a second time")
+
+    monkeypatch.setattr(stance, "_parse", parse_again)
+    (got,) = assessments.assess(nlp(text), ss, algs, prefix="V")
+    assert got.status == expected

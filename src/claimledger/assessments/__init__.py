@@ -109,7 +109,15 @@ def _context(text: str, statements: list[Statement], allegations: list[Allegatio
 Rated = dict[tuple[str, str], list[tuple[Statement, Signals]]]
 
 
-def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str]
+def _parsed(doc, *ranges: tuple[int, int]) -> list:
+    """The document's own parse of each character range (Spans), or Nones where the document is not parsed
+    (the stance step then parses the text alone): no second parse of what the pipeline parsed already."""
+    if doc is None or not hasattr(doc, "has_annotation") or not doc.has_annotation("DEP"):
+        return [None] * len(ranges)
+    return [doc.char_span(a, b, alignment_mode="expand") for a, b in ranges]
+
+
+def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str], doc=None
           ) -> tuple[Rated, dict[str, list[tuple[Statement, Signals]]]]:
     """Each verifier statement's stance and the allegations it concerns, in document order: signals by
     (verifier, allegation id), and by verifier those about no claim of this document."""
@@ -122,7 +130,8 @@ def _read(ctx: _Context, statements: list[Statement], promoted: dict[str, str]
         name = verifier_name(stmt, None if promoted.get(stmt.id) == "language" else prev_name,
                              text[max(0, stmt.content.start - 400):stmt.content.start])
         start, end = sentence_around(text, stmt.content.start, stmt.content.end)
-        sig = rate(text[start:end], stmt.content.text, stmt.speaker.name)
+        sig = rate(text[start:end], stmt.content.text, stmt.speaker.name,
+                   *_parsed(doc, (start, end), (stmt.content.start, stmt.content.end)))
         if sig.status() is None and finding_cue(stmt, text, start) and not re.match(
                 r"(?:that\s+)?(?:no|nothing|none|neither)\b", _fold(stmt.content.text)):
             sig.positive = True  # "the inquiry found that...", "the UN confirmed reports that..."
@@ -168,7 +177,7 @@ def assess(doc, statements: list[Statement], allegations: list[Allegation], pref
     statements = [replace(s, speaker=replace(s.speaker, kind="independent_verifier")) if s.id in promoted else s
                   for s in statements]  # copies: the caller's statements are left as they are
     ctx = _context(text, statements, allegations)
-    groups, unlinked = _read(ctx, statements, promoted)
+    groups, unlinked = _read(ctx, statements, promoted, doc)
     out: list[Assessment] = []
     order = {a.id: i for i, a in enumerate(ctx.allegations)}
     for (name, alg_id), items in sorted(groups.items(), key=lambda kv: (order[kv[0][1]], kv[0][0])):

@@ -125,7 +125,8 @@ class Signals:
         return Signals(**out)
 
 
-def rate(text: str, content: str | None = None, speaker: str | None = None) -> Signals:
+def rate(text: str, content: str | None = None, speaker: str | None = None, parsed=None,
+         content_parsed=None) -> Signals:
     """What a verifier's sentence says about a claim (general English cues), `content` being what the
     verifier is reported to have said and `speaker` its name (for relaying).
 
@@ -133,7 +134,7 @@ def rate(text: str, content: str | None = None, speaker: str | None = None) -> S
     'insufficient_evidence'
     """
     t = _fold(text)
-    s = parsed_cues(text, content, speaker)
+    s = parsed_cues(text, content, speaker, parsed, content_parsed)
     s.refute = s.refute or any(re.search(p, t) for p in REFUTE)
     s.contradict = s.contradict or any(re.search(p, t) for p in CONTRADICT)
     for p in INSUFFICIENT:
@@ -283,12 +284,12 @@ def _verdict(tok, lex: dict) -> str:
     return ""
 
 
-def _relays(content: str | None, lex: dict, speaker: str | None = None) -> bool:
+def _relays(content: str | None, lex: dict, speaker: str | None = None, parsed=None) -> bool:
     """ "the rebels demanded a ceasefire", "some 40 fighters died, according to local sources": what a
     verifier passes on from others, not a finding of its own."""
     if not content:
         return False
-    doc = _parse(content)
+    doc = parsed if parsed is not None else _parse(content)
     for tok in doc:
         if _is(tok, lex["according_to"]) and not any(_lemma(w) in ("its", "our", "their", "own")
                                                           for w in tok.subtree):
@@ -313,7 +314,8 @@ def _hearsay(doc, lex: dict) -> bool:
     return False
 
 
-def parsed_cues(text: str, content: str | None = None, speaker: str | None = None) -> Signals:
+def parsed_cues(text: str, content: str | None = None, speaker: str | None = None, parsed=None,
+                content_parsed=None) -> Signals:
     """The signals read from the parse of a verifier's sentence (word lists in data/stance.toml).
 
     "The fighting made it impossible to verify the reports." -> insufficient;
@@ -322,7 +324,7 @@ def parsed_cues(text: str, content: str | None = None, speaker: str | None = Non
     """
     lex = lexicon()
     s = Signals()
-    doc = _parse(text)
+    doc = parsed if parsed is not None else _parse(text)  # the document's own parse of it, where there is one
     for tok in doc:
         lemma = _lemma(tok)
         if lemma in lex["verify_verbs"] and tok.pos_ in ("VERB", "AUX"):
@@ -370,5 +372,5 @@ def parsed_cues(text: str, content: str | None = None, speaker: str | None = Non
             s.refute = True
         elif not s.verdict:
             s.verdict = _verdict(tok, lex)
-    s.relay = _relays(content, lex, speaker) or _hearsay(doc, lex)
+    s.relay = _relays(content, lex, speaker, content_parsed) or _hearsay(doc, lex)
     return s
