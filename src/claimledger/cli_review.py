@@ -222,12 +222,7 @@ def audit_checkpoint(key: Path = KeyOption,
     except checkpoint.CheckpointError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1)
-    engine = db.connect(db.database_url(database))
-    try:
-        with engine.connect() as conn:
-            body = checkpoint.make(conn, signer)
-    finally:
-        engine.dispose()
+    body = _run(database, lambda conn: checkpoint.make(conn, signer))
     checkpoint.write(out_file, body)
     out.print(f"checkpoint {out_file}: entry {body['seq']}, head {body['hash']}, {body['count']} entries, "
               f"key {checkpoint.fingerprint(body['public_key'])}", highlight=False, soft_wrap=True)
