@@ -21,6 +21,7 @@ import hashlib
 import json
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -81,12 +82,13 @@ def _weapon(w) -> str:
     return str(w)
 
 
-def _perpetrator(a: dict, text: str) -> tuple[str, list[str]]:
+def _perpetrator(a: dict, acronyms) -> tuple[str, list[str]]:
     """Canonical name and aliases of an allegation's perpetrator: its actor record, else the name resolved now
-    (a ledger written before actors were canonical lists "Armenian forces" and "Armenia" apart)."""
+    (a ledger written before actors were canonical lists "Armenian forces" and "Armenia" apart), with
+    `acronyms()` the ones its document defines (read once per document, and only when needed)."""
     actor = a.get("perpetrator_actor")
     if not actor and a.get("perpetrator"):
-        found = actors.resolve(a["perpetrator"], actors.defined_acronyms(text) if text else None)
+        found = actors.resolve(a["perpetrator"], acronyms())
         actor = {"name": found.name, "aliases": list(found.aliases)} if found else {"name": a["perpetrator"]}
     return (actor or {}).get("name") or "", [x for x in (actor or {}).get("aliases") or [] if x]
 
@@ -97,6 +99,10 @@ def page_data(ledger: dict) -> dict:
     docs = list(ledger.get("documents") or [])
     texts = [d.get("text") or "" for d in docs]
     doc_pos = {d["id"]: i for i, d in enumerate(docs)}
+
+    @lru_cache(maxsize=None)
+    def acronyms_in(pos: int | None):
+        return actors.defined_acronyms(texts[pos]) if pos is not None and texts[pos] else None
     stmt_pos, stmts = {}, []
     for s in ledger.get("statements") or []:
         stmt_pos[s.get("id")] = len(stmts)
@@ -111,7 +117,7 @@ def page_data(ledger: dict) -> dict:
     for a in ledger.get("allegations") or []:
         alg_pos[a.get("id")] = len(algs)
         cas = a.get("casualties") or {}
-        perp, aliases = _perpetrator(a, texts[doc_pos[a["document_id"]]] if a.get("document_id") in doc_pos else "")
+        perp, aliases = _perpetrator(a, lambda: acronyms_in(doc_pos.get(a.get("document_id"))))
         rec = {
             "id": a.get("id"), "act": a.get("act") or "other", "perp": perp, "pa": aliases,
             "w": list(dict.fromkeys(n for n in map(_weapon, a.get("weapons") or []) if n)),

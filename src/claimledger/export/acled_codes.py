@@ -51,7 +51,6 @@ def acled_type(act: str, weapons: list) -> tuple[str, str]:
     return event_type, sub
 
 
-
 DISORDER = {EXPLOSIONS: "Political violence", VAC: "Political violence", "Battles": "Political violence",
             STRATEGIC: "Strategic developments"}
 STATE, EXTERNAL, CIVILIANS, MILITIA = "State forces", "External/Other forces", "Civilians", "Political militia"

@@ -130,8 +130,6 @@ def _verifiers(assessments: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
-
-
 def latest_possible_date(index: LedgerIndex, allegations: list[dict], docs: list[dict]) -> str | None:
     """The last day an undated event can have happened on: the earliest day one of its statements was made
     or one of its documents published (YYYY-MM-DD), None when none is known."""
